@@ -1,0 +1,62 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """The role groups of the platform. One person may hold several."""
+
+    TRAINEE = "trainee", "Trainee"
+    AUTHOR = "author", "Author"
+    REVIEWER = "reviewer", "Reviewer"
+    EDITOR = "editor", "Editor"
+    MODERATOR = "moderator", "Moderator"
+    ADMIN = "admin", "Admin"
+
+
+class Institution(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    country = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    class TrainingLevel(models.TextChoices):
+        STUDENT = "student", "Student"
+        RESIDENT = "resident", "Resident"
+        FELLOW = "fellow", "Fellow"
+        CONSULTANT = "consultant", "Consultant"
+
+    display_name = models.CharField(max_length=150, blank=True)
+    institution = models.ForeignKey(
+        Institution, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    orcid = models.CharField(
+        "ORCID iD", max_length=19, blank=True, help_text="Format 0000-0000-0000-0000"
+    )
+    training_level = models.CharField(max_length=20, choices=TrainingLevel, blank=True)
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+    def role_names(self) -> frozenset[str]:
+        """The user's role group names, cached on the instance for the request."""
+        if not self.is_authenticated:
+            return frozenset()
+        if not hasattr(self, "_role_names"):
+            self._role_names = frozenset(self.groups.values_list("name", flat=True))
+        return self._role_names
+
+    def has_role(self, role: str) -> bool:
+        if self.is_superuser:
+            return True
+        return role in self.role_names()

@@ -1,0 +1,135 @@
+from django.contrib import admin
+
+from .models import (
+    Case,
+    CaseAuthor,
+    Commentary,
+    DifferentialDiagnosis,
+    ExercisePrescription,
+    Figure,
+    QuizQuestion,
+    Reference,
+    Section,
+    Study,
+    System,
+    Tag,
+    TeachingPoint,
+)
+
+
+class CaseAuthorInline(admin.TabularInline):
+    model = CaseAuthor
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+class StudyInline(admin.StackedInline):
+    model = Study
+    extra = 0
+    show_change_link = True
+
+
+class SectionInline(admin.StackedInline):
+    model = Section
+    extra = 0
+
+
+class DifferentialInline(admin.TabularInline):
+    model = DifferentialDiagnosis
+    extra = 0
+
+
+class TeachingPointInline(admin.TabularInline):
+    model = TeachingPoint
+    extra = 0
+
+
+class ReferenceInline(admin.TabularInline):
+    model = Reference
+    extra = 0
+
+
+class CommentaryInline(admin.StackedInline):
+    model = Commentary
+    extra = 0
+    raw_id_fields = ("rehabilitation", "verified_by")
+
+
+class QuizQuestionInline(admin.StackedInline):
+    model = QuizQuestion
+    extra = 0
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ("title", "case_type", "status", "visibility", "licence", "published_at")
+    list_filter = ("status", "visibility", "case_type", "licence", "consent", "systems")
+    search_fields = ("title", "final_diagnosis")
+    date_hierarchy = "created_at"
+    filter_horizontal = ("tags", "systems")
+    raw_id_fields = ("created_by", "rehabilitation")
+    readonly_fields = ("created_at", "updated_at", "version")
+    inlines = (
+        CaseAuthorInline,
+        StudyInline,
+        SectionInline,
+        DifferentialInline,
+        TeachingPointInline,
+        ReferenceInline,
+        CommentaryInline,
+        QuizQuestionInline,
+    )
+
+
+class FigureInline(admin.StackedInline):
+    model = Figure
+    extra = 0
+    readonly_fields = ("status", "processing_error", "thumbnail")
+
+
+@admin.register(Study)
+class StudyAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "modality", "case")
+    list_filter = ("modality",)
+    list_select_related = ("case",)
+    raw_id_fields = ("case",)
+    inlines = (FigureInline,)
+
+
+@admin.register(Figure)
+class FigureAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "study", "status")
+    list_filter = ("status",)
+    list_select_related = ("study",)
+    raw_id_fields = ("study",)
+    readonly_fields = ("processing_error",)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "scheme", "code")
+    list_filter = ("scheme",)
+    search_fields = ("name", "code")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(System)
+class SystemAdmin(admin.ModelAdmin):
+    list_display = ("name", "code")
+
+
+@admin.register(ExercisePrescription)
+class ExercisePrescriptionAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "frequency", "type")
+
+
+for model in (
+    CaseAuthor,
+    Section,
+    DifferentialDiagnosis,
+    TeachingPoint,
+    Reference,
+    Commentary,
+    QuizQuestion,
+):
+    admin.site.register(model, list_display=("__str__", "case"), raw_id_fields=("case",))

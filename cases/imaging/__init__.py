@@ -1,0 +1,1 @@
+"""Pure image code: no Django views or models here."""

@@ -1,0 +1,66 @@
+"""The one visibility rule: every read of cases starts from `Case.objects.visible_to(user)`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+
+class CaseQuerySet(models.QuerySet):
+    def published(self) -> CaseQuerySet:
+        return self.filter(status="published")
+
+    def visible_to(self, user: User | AnonymousUser) -> CaseQuerySet:
+        """Cases this person may read (PRODUCT.md section 2).
+
+        - anyone: published cases that are public or unlisted;
+        - signed-in members of an institution: + published `institution` cases of theirs;
+        - authors and co-authors: + their own cases in any state;
+        - editors: + every case that has been submitted (not others' drafts);
+        - moderators: + every published case, whatever its visibility;
+        - superusers: everything.
+        """
+        published = Q(status="published")
+        rule = published & Q(visibility__in=["public", "unlisted"])
+        if not user.is_authenticated:
+            return self.filter(rule)
+        if user.is_superuser:
+            return self.all()
+
+        if user.institution_id:
+            rule |= published & Q(visibility="institution", institution_id=user.institution_id)
+        from .models import CaseAuthor
+
+        rule |= Q(created_by=user) | Q(
+            Exists(CaseAuthor.objects.filter(case=OuterRef("pk"), user=user))
+        )
+        if user.has_role("editor"):
+            rule |= ~Q(status__in=["draft", "withdrawn"])
+        if user.has_role("moderator"):
+            rule |= published
+        return self.filter(rule)
+
+    def listed(self) -> CaseQuerySet:
+        """Cases that may appear in lists and search: published, and never unlisted ones."""
+        return self.published().exclude(visibility="unlisted")
+
+    def with_card_data(self) -> CaseQuerySet:
+        """What a case card shows (thumbnail, modalities, systems), in a fixed number of queries."""
+        from .models import Figure, Study
+
+        return self.prefetch_related(
+            "systems",
+            models.Prefetch("studies", queryset=Study.objects.only("id", "case_id", "modality")),
+            models.Prefetch(
+                "studies__figures",
+                queryset=Figure.objects.filter(status="ready").exclude(thumbnail=""),
+                to_attr="ready_figures",
+            ),
+        )

@@ -1,0 +1,220 @@
+"""Every write that spans rows or checks a role. Pages, the API and commands call these."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from . import permissions, tasks
+from .document import Document
+from .models import (
+    Case,
+    CaseAuthor,
+    Commentary,
+    DifferentialDiagnosis,
+    ExercisePrescription,
+    Figure,
+    QuizQuestion,
+    Reference,
+    Section,
+    Study,
+    System,
+    Tag,
+    TeachingPoint,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _prescription(data: Document | None) -> ExercisePrescription | None:
+    if not data or not any(data.get(name) for name in ExercisePrescription.FIELDS):
+        return None
+    return ExercisePrescription.objects.create(
+        **{name: data.get(name) or "" for name in ExercisePrescription.FIELDS}
+    )
+
+
+def _tags(items: Iterable[Document]) -> list[Tag]:
+    tags = []
+    for item in items:
+        name = (item.get("name") or "").strip()
+        if not name:
+            continue
+        tag, _ = Tag.objects.get_or_create(
+            scheme=item.get("scheme") or Tag.Scheme.CUSTOM,
+            name=name,
+            defaults={"code": item.get("code") or "", "slug": slugify(name)[:140]},
+        )
+        tags.append(tag)
+    return tags
+
+
+def create_case_from_document(
+    document: Document, *, author: User | None, source: str = ""
+) -> Case:
+    """Save a canonical case document as a new draft case with all its ordered parts."""
+    if not (document.get("title") or "").strip():
+        raise ValidationError({"title": "A case needs a title."})
+    if author is not None and not permissions.can_create_case(author):
+        raise PermissionDenied("Only authors can create cases.")
+
+    patient = document.get("patient") or {}
+    rights = document.get("rights") or {}
+    with transaction.atomic():
+        case = Case.objects.create(
+            title=document["title"].strip()[:300],
+            case_type=document.get("case_type") or Case.CaseType.CLINICAL_CASE,
+            patient_age=patient.get("age"),
+            patient_age_unit=patient.get("age_unit") or "",
+            patient_sex=patient.get("sex") or "",
+            clinical_history=document.get("clinical_history") or "",
+            imaging_findings=document.get("imaging_findings") or "",
+            final_diagnosis=(document.get("final_diagnosis") or "")[:300],
+            diagnostic_certainty=document.get("diagnostic_certainty") or "",
+            certainty_basis=document.get("certainty_basis") or "",
+            rehabilitation=_prescription(document.get("rehabilitation")),
+            difficulty=document.get("difficulty") or "",
+            licence=rights.get("licence"),
+            copyright_holder=rights.get("copyright_holder") or "",
+            attribution=rights.get("attribution") or "",
+            source=rights.get("source") or source,
+            consent=rights.get("consent") or Case.Consent.UNKNOWN,
+            consent_statement=rights.get("consent_statement") or "",
+            visibility=document.get("visibility") or Case.Visibility.PUBLIC,
+            in_unknown_mode=bool(document.get("in_unknown_mode")),
+            created_by=author,
+            institution=getattr(author, "institution", None),
+        )
+        if author is not None:
+            CaseAuthor.objects.create(case=case, user=author, position=0)
+        CaseAuthor.objects.bulk_create(
+            CaseAuthor(
+                case=case,
+                position=position,
+                name=item.get("name") or "",
+                affiliation=item.get("affiliation") or "",
+                orcid=item.get("orcid") or "",
+            )
+            for position, item in enumerate(document.get("authors") or [], start=1)
+            if not item.get("username") and item.get("name")
+        )
+        for position, item in enumerate(document.get("studies") or []):
+            study = Study.objects.create(
+                case=case,
+                position=position,
+                modality=item.get("modality") or "OT",
+                label=item.get("label") or "",
+                timing=item.get("timing") or "",
+                findings=item.get("findings") or "",
+            )
+            Figure.objects.bulk_create(
+                Figure(
+                    study=study,
+                    position=figure_position,
+                    label=figure.get("label") or "",
+                    caption=figure.get("caption") or "",
+                    alt_text=figure.get("alt_text") or "",
+                    annotations=figure.get("annotations") or [],
+                )
+                for figure_position, figure in enumerate(item.get("figures") or [])
+            )
+        Section.objects.bulk_create(
+            Section(
+                case=case,
+                position=position,
+                kind=item.get("kind") or Section.Kind.OTHER,
+                heading=item.get("heading") or "",
+                body=item.get("body") or "",
+            )
+            for position, item in enumerate(document.get("sections") or [])
+        )
+        DifferentialDiagnosis.objects.bulk_create(
+            DifferentialDiagnosis(
+                case=case, position=position, diagnosis=item["diagnosis"], note=item.get("note", "")
+            )
+            for position, item in enumerate(document.get("differential_diagnoses") or [])
+        )
+        TeachingPoint.objects.bulk_create(
+            TeachingPoint(case=case, position=position, text=text)
+            for position, text in enumerate(document.get("teaching_points") or [])
+        )
+        Reference.objects.bulk_create(
+            Reference(
+                case=case,
+                number=item.get("number") or number,
+                citation=item.get("citation") or "",
+                doi=item.get("doi") or "",
+                pmid=item.get("pmid") or "",
+                url=item.get("url") or "",
+            )
+            for number, item in enumerate(document.get("references") or [], start=1)
+        )
+        for position, item in enumerate(document.get("commentaries") or []):
+            Commentary.objects.create(
+                case=case,
+                position=position,
+                provenance=item.get("provenance") or Commentary.Provenance.AUTHOR,
+                heading=item.get("heading") or "",
+                body=item.get("body") or "",
+                disclaimer=item.get("disclaimer") or "",
+                rehabilitation=_prescription(item.get("rehabilitation")),
+            )
+        QuizQuestion.objects.bulk_create(
+            QuizQuestion(
+                case=case,
+                position=position,
+                stem=item["stem"],
+                options=item.get("options") or [],
+                answer=item.get("answer") or 0,
+                explanation=item.get("explanation") or "",
+            )
+            for position, item in enumerate(document.get("questions") or [])
+        )
+        case.tags.set(_tags(document.get("tags") or []))
+        case.systems.set(System.objects.filter(code__in=document.get("systems") or []))
+    return case
+
+
+def publish_imported_case(case: Case) -> Case:
+    """Publish a case imported from a source that already published it under an open licence.
+
+    Such cases were peer reviewed where they first appeared; the only condition here is a
+    licence that lets us republish them. Cases written on this site go through the editorial
+    workflow and its full publication checklist instead.
+    """
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if not case.licence:
+            raise ValidationError("An imported case can only be published with a licence.")
+        case.status = Case.Status.PUBLISHED
+        case.published_at = case.published_at or timezone.now()
+        case.version += 1
+        case.save(update_fields=["status", "published_at", "version", "updated_at"])
+    return case
+
+
+def attach_figure_image(figure: Figure, *, upload: UploadedFile, by: User) -> Figure:
+    """Store an uploaded original on a figure and queue its derivatives after commit."""
+    if not permissions.can_edit(by, figure.study.case):
+        raise PermissionDenied("You cannot change the figures of this case.")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    suffix = (upload.name or "").rsplit(".", 1)[-1].lower()[:5] if "." in upload.name else "bin"
+    with transaction.atomic():
+        figure = Figure.objects.select_for_update().get(pk=figure.pk)
+        figure.original.save(f"{digest.hexdigest()[:32]}.{suffix}", upload, save=False)
+        figure.status = Figure.ProcessingStatus.PENDING
+        figure.processing_error = ""
+        figure.save(update_fields=["original", "status", "processing_error"])
+        tasks.make_figure_derivatives.delay_on_commit(figure.pk)
+    return figure

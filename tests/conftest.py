@@ -1,0 +1,108 @@
+"""Personas and small factories shared by the whole suite."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group
+from django.utils import timezone
+
+from accounts.models import Institution, User
+from cases.models import Case, CaseAuthor
+from teachingfile.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_inline(request):
+    """Tasks run inline in tests, except those that exercise a real worker and broker."""
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def institution(db) -> Institution:
+    return Institution.objects.create(name="St Elsewhere Hospital", slug="st-elsewhere")
+
+
+@pytest.fixture
+def other_institution(db) -> Institution:
+    return Institution.objects.create(name="General Infirmary", slug="general-infirmary")
+
+
+def make_user(username: str, *roles: str, **fields) -> User:
+    user = User.objects.create_user(
+        username=username, password="correct-horse-battery", email=f"{username}@example.org", **fields
+    )
+    if roles:
+        user.groups.add(*Group.objects.filter(name__in=roles))
+    return user
+
+
+@pytest.fixture
+def author(db, institution) -> User:
+    return make_user("author", "author", display_name="Dr Ada Author", institution=institution)
+
+
+@pytest.fixture
+def coauthor(db) -> User:
+    return make_user("coauthor", "author", display_name="Dr Co Author")
+
+
+@pytest.fixture
+def reviewer(db) -> User:
+    return make_user("reviewer", "reviewer", "author", display_name="Dr Rita Reviewer")
+
+
+@pytest.fixture
+def editor(db) -> User:
+    return make_user("editor", "editor", display_name="Dr Ed Editor")
+
+
+@pytest.fixture
+def moderator(db) -> User:
+    return make_user("moderator", "moderator", display_name="Mo Moderator")
+
+
+@pytest.fixture
+def trainee(db, institution) -> User:
+    return make_user("trainee", "trainee", display_name="Tess Trainee", institution=institution)
+
+
+@pytest.fixture
+def outsider(db, other_institution) -> User:
+    return make_user("outsider", "trainee", institution=other_institution)
+
+
+@pytest.fixture
+def anonymous() -> AnonymousUser:
+    return AnonymousUser()
+
+
+def make_case(*, author: User | None = None, published: bool = True, **fields) -> Case:
+    defaults = {
+        "title": "Calcific tendinitis of the gluteus maximus",
+        "final_diagnosis": "Calcific tendinitis",
+        "status": Case.Status.PUBLISHED if published else Case.Status.DRAFT,
+        "published_at": timezone.now() if published else None,
+        "licence": "CC-BY-4.0",
+        "created_by": author,
+    }
+    defaults.update(fields)
+    case = Case.objects.create(**defaults)
+    if author is not None:
+        CaseAuthor.objects.create(case=case, user=author)
+    return case
+
+
+@pytest.fixture
+def case_factory(db):
+    return make_case
