@@ -176,7 +176,9 @@ def case_to_document(case: Case) -> Document:
             }
             for reference in case.references.all()
         ],
-        "tags": [{"name": tag.name, "scheme": tag.scheme, "code": tag.code} for tag in case.tags.all()],
+        "tags": [
+            {"name": tag.name, "scheme": tag.scheme, "code": tag.code} for tag in case.tags.all()
+        ],
         "systems": [system.code for system in case.systems.all()],
         "difficulty": case.difficulty or None,
         "rights": {

@@ -57,9 +57,7 @@ def _tags(items: Iterable[Document]) -> list[Tag]:
     return tags
 
 
-def create_case_from_document(
-    document: Document, *, author: User | None, source: str = ""
-) -> Case:
+def create_case_from_document(document: Document, *, author: User | None, source: str = "") -> Case:
     """Save a canonical case document as a new draft case with all its ordered parts."""
     if not (document.get("title") or "").strip():
         raise ValidationError({"title": "A case needs a title."})

@@ -40,7 +40,10 @@ def other_institution(db) -> Institution:
 
 def make_user(username: str, *roles: str, **fields) -> User:
     user = User.objects.create_user(
-        username=username, password="correct-horse-battery", email=f"{username}@example.org", **fields
+        username=username,
+        password="correct-horse-battery",
+        email=f"{username}@example.org",
+        **fields,
     )
     if roles:
         user.groups.add(*Group.objects.filter(name__in=roles))

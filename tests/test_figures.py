@@ -1,0 +1,202 @@
+"""An uploaded figure gets a clean thumbnail through a task queued after commit."""
+
+import io
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from PIL import Image
+
+from cases import services, tasks
+from cases.models import Figure, Study
+from teachingfile.celery import app as celery_app
+
+from .conftest import make_case
+
+GPS_TAG = 0x8825
+ORIENTATION_TAG = 0x0112
+
+
+def jpeg_with_exif(width: int = 120, height: int = 60, *, rotate: bool = True) -> bytes:
+    """A landscape JPEG with GPS data and, optionally, an 'rotate 90°' orientation flag."""
+    image = Image.new("RGB", (width, height), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "Scanner Maker"
+    exif.get_ifd(GPS_TAG)[2] = (51.0, 30.0, 0.0)  # GPSLatitude
+    if rotate:
+        exif[ORIENTATION_TAG] = 6
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def draft_figure(author):
+    case = make_case(author=author, published=False)
+    study = Study.objects.create(case=case, modality="XR", label="Radiograph of the hip")
+    return Figure.objects.create(study=study, label="Fig 1", alt_text="Hip radiograph")
+
+
+def upload(data: bytes, name: str = "hip.jpg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+def test_uploaded_figure_gets_a_thumbnail_without_metadata_and_upright(
+    draft_figure, author, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=author)
+    draft_figure.refresh_from_db()
+    assert draft_figure.status == "ready"
+    assert draft_figure.processing_error == ""
+    with draft_figure.thumbnail.open("rb") as thumb, Image.open(thumb) as image:
+        assert image.format == "JPEG"
+        assert image.size == (60, 120)  # orientation 6 applied: portrait now
+        assert not image.getexif()
+        assert "exif" not in image.info and "icc_profile" not in image.info
+    assert b"Scanner Maker" not in Path(draft_figure.thumbnail.path).read_bytes()
+
+
+def test_derivatives_are_queued_only_after_the_upload_commits(
+    draft_figure, author, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=author)
+        draft_figure.refresh_from_db()
+        assert draft_figure.status == "pending"
+    assert len(callbacks) == 1
+
+
+def test_running_the_task_twice_changes_nothing(
+    draft_figure, author, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=author)
+    draft_figure.refresh_from_db()
+    first = draft_figure.thumbnail.name
+    tasks.make_figure_derivatives(draft_figure.pk)
+    draft_figure.refresh_from_db()
+    assert draft_figure.thumbnail.name == first
+    assert draft_figure.status == "ready"
+
+
+def test_an_unreadable_image_is_marked_failed_with_a_reason(
+    draft_figure, author, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attach_figure_image(draft_figure, upload=upload(b"not an image at all"), by=author)
+    draft_figure.refresh_from_db()
+    assert draft_figure.status == "failed"
+    assert "could not be read" in draft_figure.processing_error
+    assert not draft_figure.thumbnail
+
+
+def test_the_task_ignores_a_figure_that_no_longer_exists(db):
+    tasks.make_figure_derivatives(987654)
+
+
+def test_only_an_author_of_the_case_may_attach_images(draft_figure, trainee, editor):
+    for person in (trainee, editor):
+        with pytest.raises(PermissionDenied):
+            services.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=person)
+
+
+def test_thumbnails_of_unpublished_cases_are_not_reachable_by_url(
+    client, draft_figure, author, trainee, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=author)
+    url = f"/figures/{draft_figure.pk}/thumbnail.jpg"
+    assert client.get(url).status_code == 404
+    client.force_login(trainee)
+    assert client.get(url).status_code == 404
+    client.force_login(author)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+
+
+def test_thumbnails_of_published_cases_are_served_to_anyone(
+    client, author, django_capture_on_commit_callbacks
+):
+    case = make_case(author=author, published=False)
+    study = Study.objects.create(case=case, modality="CT")
+    figure = Figure.objects.create(study=study, label="Fig 1")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attach_figure_image(figure, upload=upload(jpeg_with_exif()), by=author)
+    case.status = "published"
+    case.save()
+    assert client.get(f"/figures/{figure.pk}/thumbnail.jpg").status_code == 200
+
+
+def _database_url_of_the_test_database() -> str:
+    settings_dict = connection.settings_dict
+    user = settings_dict.get("USER") or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_celery_worker_makes_the_thumbnail_through_the_broker(settings, author, tmp_path):
+    broker = os.environ.get("CELERY_BROKER_URL")
+    if not broker or connection.vendor != "postgresql":
+        pytest.skip(
+            "needs CELERY_BROKER_URL and PostgreSQL; .ci/run runs it on PostgreSQL with Redis"
+        )
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    log = tmp_path / "worker.log"
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "teachingfile",
+            "worker",
+            "--pool=solo",
+            "--loglevel=info",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env={
+            **os.environ,
+            "DATABASE_URL": _database_url_of_the_test_database(),
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "CELERY_QUEUE": queue,
+        },
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        case = make_case(author=author, published=False)
+        study = Study.objects.create(case=case, modality="XR")
+        figure = Figure.objects.create(study=study, label="Fig 1")
+        services.attach_figure_image(figure, upload=upload(jpeg_with_exif()), by=author)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            figure.refresh_from_db()
+            if figure.status in ("ready", "failed"):
+                break
+            assert worker.poll() is None, log.read_text()
+            time.sleep(0.5)
+        assert figure.status == "ready", log.read_text()
+        assert Path(figure.thumbnail.path).exists()
+        assert "make_figure_derivatives" in log.read_text()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
