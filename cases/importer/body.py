@@ -1,0 +1,226 @@
+"""The authors' text of a report: history, findings, sections, teaching points and the rest.
+
+The body is cut into segments at its headings. Text before the first heading is sorted the way a
+reader of a Eurorad-style report would: the opening paragraph is the clinical history, findings
+paragraphs become studies, later case narrative is the outcome, and general statements about the
+disease (no patient in them) are the discussion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .headings import heading_text, is_known, looks_like_heading, role_of, split_inline_heading
+from .imaging import StudyBuilder, figure_refs, is_imaging_paragraph, is_imaging_sentence
+from .text import Para, render_markdown, split_sentences
+
+# Words that tie a paragraph to this patient rather than to the disease in general.
+_CASE_SPECIFIC = re.compile(
+    r"\b(?:he|she|his|her|him|patient's|the patient|our patient|this patient|was|were|had"
+    r"|underwent|presented|admitted|complained|subsequent|subsequently|thereafter|afterwards)\b",
+    re.IGNORECASE,
+)
+_DOI = re.compile(r"\b(10\.\d{4,9}/\S+?)(?=[.,;]?(?:\s|$))")
+_PMID = re.compile(r"\bPMID:?\s*(\d{4,9})\b", re.IGNORECASE)
+_URL = re.compile(r"https?://\S+?(?=[.,;)]?(?:\s|$))")
+_REFERENCE_NUMBER = re.compile(r"^\[(\d{1,3})\]\s*")
+
+
+@dataclass
+class Segment:
+    heading: Para | None
+    paras: list[Para] = field(default_factory=list)
+
+    @property
+    def role(self) -> str:
+        return role_of(self.heading.text) if self.heading else "unheaded"
+
+
+@dataclass
+class Body:
+    """What the body contributes to the document."""
+
+    clinical_history: list[Para] = field(default_factory=list)
+    studies: StudyBuilder = field(default_factory=StudyBuilder)
+    sections: list[dict] = field(default_factory=list)
+    teaching_points: list[str] = field(default_factory=list)
+    differential_diagnoses: list[dict] = field(default_factory=list)
+    references: list[dict] = field(default_factory=list)
+    final_diagnosis: str = ""
+
+
+def segments_of(paras: list[Para]) -> list[Segment]:
+    segments = [Segment(None)]
+    level = 0
+    for para in paras:
+        if inline := split_inline_heading(para):
+            heading, text = inline
+            segments.append(Segment(Para(heading, heading=True), [text]))
+            level = 0
+        elif looks_like_heading(para):
+            if para.level and level and para.level > level:
+                # "### Detail" under "## Section" stays inside that section.
+                segments[-1].paras.append(Para(heading_text(para.text), heading=True))
+            else:
+                segments.append(Segment(Para(heading_text(para.text), heading=True)))
+                level = para.level
+        else:
+            segments[-1].paras.append(para)
+    return _absorb_subheadings(segments)
+
+
+def _absorb_subheadings(segments: list[Segment]) -> list[Segment]:
+    """A heading with nothing under it, followed by headings we do not know, is their parent.
+
+    "Treatment Algorithm", "First-Line Treatment", "Conservative Management", … keep their
+    order inside one section instead of becoming sections with nothing in them.
+    """
+    merged: list[Segment] = []
+    parent: Segment | None = None
+    for segment in segments:
+        if parent is not None and segment.heading and not is_known(segment.heading.text):
+            parent.paras.append(segment.heading)
+            parent.paras.extend(segment.paras)
+            if segment.paras:
+                parent = None
+            continue
+        merged.append(segment)
+        parent = (
+            segment
+            if segment.heading and not segment.paras and segment.role.startswith("section:")
+            else None
+        )
+    return merged
+
+
+def is_general(para: Para) -> bool:
+    return not _CASE_SPECIFIC.search(para.text)
+
+
+def split_history(para: Para) -> tuple[Para | None, list[str]]:
+    """A history paragraph without the sentences that report a figure of a study."""
+    if para.is_item or not figure_refs(para.text):
+        return para, []
+    kept, imaging = [], []
+    for sentence in split_sentences(para.text):
+        (imaging if figure_refs(sentence) and is_imaging_sentence(sentence) else kept).append(
+            sentence
+        )
+    return (Para(" ".join(kept)) if kept else None), imaging
+
+
+def _add_history(para: Para, body: Body) -> bool:
+    """Add a history paragraph; True if findings sentences were taken out of it."""
+    kept, imaging = split_history(para)
+    if kept is not None:
+        body.clinical_history.append(kept)
+    for sentence in imaging:
+        body.studies.add_sentence(sentence, paragraph_break=True)
+    return bool(imaging)
+
+
+def read_unheaded(paras: list[Para], body: Body) -> None:
+    """Sort the text before the first heading of a clinical case."""
+    outcome: list[Para] = []
+    discussion: list[Para] = []
+    state = "history"
+    for index, para in enumerate(paras):
+        if para.is_item and not is_imaging_paragraph(para):
+            # A list belongs with the paragraph that introduces it.
+            if state == "history":
+                body.clinical_history.append(para)
+            elif state == "imaging":
+                body.studies.add_paragraph(para)
+            else:
+                (outcome if state == "outcome" else discussion).append(para)
+        elif state != "discussion" and (index > 0 or para.is_item) and is_imaging_paragraph(para):
+            body.studies.add_paragraph(para)
+            state = "imaging"
+        elif index == 0 or (state == "history" and not is_general(para)):
+            if _add_history(para, body):
+                state = "imaging"
+        elif state == "discussion" or is_general(para):
+            discussion.append(para)
+            state = "discussion"
+        else:
+            outcome.append(para)
+            state = "outcome"
+    if outcome:
+        body.sections.append(section("outcome", "Outcome", outcome))
+    if discussion:
+        body.sections.append(section("discussion", "Discussion", discussion))
+
+
+def section(kind: str, heading: str, paras: list[Para]) -> dict:
+    return {"kind": kind, "heading": heading[:200], "body": render_markdown(paras)}
+
+
+def _points(paras: list[Para]) -> list[str]:
+    points: list[str] = []
+    for para in paras:
+        points.extend([para.text] if para.is_item or para.heading else split_sentences(para.text))
+    return [point.strip() for point in points if point.strip()]
+
+
+def _differentials(segment: Segment, body: Body, heading: str) -> None:
+    for para in segment.paras:
+        if para.is_item or len(para.text) <= 120:
+            parts = [para.text] if para.is_item else re.split(r"\s*[,;]\s*", para.text)
+            for part in parts:
+                diagnosis, *note = re.split(r"\s*(?::|–|—| - )\s*", part, maxsplit=1)
+                diagnosis = diagnosis.strip().rstrip(".")
+                if diagnosis:
+                    body.differential_diagnoses.append(
+                        {"diagnosis": diagnosis[:300], "note": "".join(note).strip()}
+                    )
+        else:
+            body.sections.append(section("discussion", heading, [para]))
+
+
+def _references(segment: Segment, body: Body) -> None:
+    for para in segment.paras:
+        citation = para.text
+        number = para.number
+        if match := _REFERENCE_NUMBER.match(citation):
+            number, citation = int(match[1]), citation[match.end() :]
+        doi, pmid, url = _DOI.search(citation), _PMID.search(citation), _URL.search(citation)
+        body.references.append(
+            {
+                "number": number or len(body.references) + 1,
+                "citation": citation.strip(),
+                "doi": doi[1] if doi else "",
+                "pmid": pmid[1] if pmid else "",
+                "url": url[0] if url else "",
+            }
+        )
+
+
+def read_segment(segment: Segment, body: Body, warnings: list[str]) -> None:
+    heading = segment.heading.text if segment.heading else ""
+    role = segment.role
+    if not segment.paras:
+        warnings.append(f"The heading “{heading}” has no text under it; it was left out.")
+        return
+    for index, para in enumerate(segment.paras):
+        following = segment.paras[index + 1] if index + 1 < len(segment.paras) else None
+        if para.heading and (following is None or following.heading):
+            warnings.append(f"The heading “{para.text}” (under “{heading}”) has no text under it.")
+    if role == "history":
+        for para in segment.paras:
+            _add_history(para, body)
+    elif role == "imaging":
+        for para in segment.paras:
+            body.studies.add_paragraph(para)
+    elif role == "teaching_points":
+        body.teaching_points.extend(_points(segment.paras))
+    elif role == "final_diagnosis":
+        body.final_diagnosis = segment.paras[0].text.strip().rstrip(".")[:300]
+        if segment.paras[1:]:
+            body.sections.append(section("discussion", heading, segment.paras[1:]))
+    elif role == "differential":
+        _differentials(segment, body, heading)
+    elif role == "references":
+        _references(segment, body)
+    else:
+        body.sections.append(section(role.removeprefix("section:"), heading, segment.paras))

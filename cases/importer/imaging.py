@@ -1,0 +1,245 @@
+"""Imaging studies, their figures and captions, read from the findings of a case report.
+
+Findings come as numbered items ("2) CT Pelvis: Demonstrates … [Fig. B]") or as narrative
+("Plain radiographs … show … (Fig 1). … CT showed … (Fig 2)."). A sentence whose subject names a
+modality starts a study; the sentences after it describe that study until another modality
+becomes the subject.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .text import Para, caption_match, split_sentences
+
+# Acronyms are matched case-sensitively ("US" is ultrasound, "us" is a pronoun).
+_MODALITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (code, re.compile(pattern))
+    for code, pattern in (
+        ("PT", r"\bPET\b|(?i:positron[- ]emission|fludeoxyglucose|fluorodeoxyglucose)|\bFDG\b"),
+        (
+            "NM",
+            r"(?i:nuclear medicine|scintigra\w*|bone scan|radionuclide|radiotracer|sestamibi"
+            r"|isotope scan)|\bSPECT\b|\bMIBG\b|\bDMSA\b",
+        ),
+        ("MR", r"\bMRI?\b|\bMRA\b|(?i:magnetic resonance|\bT[12][- ]weighted)|\bSTIR\b"),
+        ("US", r"(?i:ultraso\w*|sonograph\w*|doppler)|\bUSS?\b"),
+        ("MG", r"(?i:mammogra\w*|tomosynthesis)"),
+        ("XA", r"(?i:angiogra\w*)|\bDSA\b"),
+        ("RF", r"(?i:fluorosco\w*|barium|contrast swallow)"),
+        ("CT", r"\bCT\b|\bCECT\b|\bHRCT\b|(?i:computed tomograph\w*)"),
+        ("XR", r"(?i:radiograph\w*|\bx-?rays?\b|plain films?)|\bXR\b|\bCXR\b"),
+    )
+)
+DEFAULT_LABELS = {
+    "XR": "Radiograph",
+    "CT": "CT",
+    "MR": "MRI",
+    "US": "Ultrasound",
+    "NM": "Nuclear medicine",
+    "PT": "PET/CT",
+    "MG": "Mammography",
+    "XA": "Angiography",
+    "RF": "Fluoroscopy",
+    "OT": "Imaging",
+}
+
+_FIGURE_ID = r"(?:\d{1,3}[a-z]?|[A-Z])\b"
+FIGURE_REF = re.compile(
+    rf"(?P<prefix>\b(?i:fig(?:ure)?s?)\.?)\s*(?P<ids>{_FIGURE_ID}"
+    rf"(?:\s*(?:,|and|&|-|–)\s*{_FIGURE_ID})*)"
+)
+# The verb that ends the subject of a findings sentence ("An MRI of the pelvis | was performed").
+_VERB = re.compile(
+    r"\b(?:show\w*|demonstrat\w*|reveal\w*|confirm\w*|was|were|is|are|has|have|had|performed"
+    r"|obtained|depict\w*|identif\w*|display\w*|exhibit\w*|found|noted|could|can|may|might|did"
+    r"|does|disclosed|illustrat\w*)\b",
+    re.IGNORECASE,
+)
+_LEADING_PREPOSITION = re.compile(r"^(?:On|At|In)\s+(?:the\s+)?(?P<subject>[^,]{1,60}),")
+_ARTICLE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
+MAX_LABEL = 80
+
+
+def modality_of(text: str) -> str | None:
+    """The modality mentioned first in the text."""
+    found = [
+        (match.start(), order, code)
+        for order, (code, pattern) in enumerate(_MODALITIES)
+        if (match := pattern.search(text))
+    ]
+    return min(found)[2] if found else None
+
+
+def figure_refs(text: str) -> list[tuple[str, str]]:
+    """(label, key) of every figure a text refers to: "(Figs. 1-2)" → Fig. 1, Fig. 2."""
+    refs: list[tuple[str, str]] = []
+    for match in FIGURE_REF.finditer(text):
+        prefix = re.sub(r"s(\.?)$", r"\1", match["prefix"], flags=re.IGNORECASE)
+        for key in _expand(match["ids"]):
+            refs.append((f"{prefix} {key}", key.lower()))
+    return refs
+
+
+def _expand(ids: str) -> list[str]:
+    keys: list[str] = []
+    for part in re.split(r"\s*(?:,|and|&)\s*", ids):
+        bounds = re.split(r"\s*[-–]\s*", part)
+        if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit():
+            keys += [str(n) for n in range(int(bounds[0]), int(bounds[1]) + 1)][:20]
+        else:
+            keys += [bound for bound in bounds if bound]
+    return keys
+
+
+def subject_of(sentence: str) -> str:
+    """The words before the sentence's verb: where a findings sentence names its study."""
+    if match := _LEADING_PREPOSITION.match(sentence):
+        return match["subject"]
+    verb = _VERB.search(sentence)
+    return sentence[: verb.start()] if verb else sentence
+
+
+def clean_label(subject: str, modality: str) -> str:
+    label = FIGURE_REF.sub("", subject)
+    label = re.sub(r"[(\[]\s*[)\]]", "", label)
+    label = _ARTICLE.sub("", re.sub(r"\s+", " ", label).strip(" ,;:.-"))
+    if not label or len(label) > MAX_LABEL or modality_of(label) is None:
+        return DEFAULT_LABELS[modality]
+    return label[0].upper() + label[1:]
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@dataclass
+class StudyDraft:
+    modality: str
+    label: str
+    findings: list[str] = field(default_factory=list)
+    figures: list[dict] = field(default_factory=list)
+
+    def add_figures(self, text: str, seen: set[str]) -> None:
+        for label, key in figure_refs(text):
+            if key not in seen:
+                seen.add(key)
+                self.figures.append(new_figure(label[:40], key))
+
+    def as_document(self) -> dict:
+        figures = [{k: v for k, v in figure.items() if k != "key"} for figure in self.figures]
+        return {
+            "modality": self.modality,
+            "label": self.label[:200],
+            "timing": "",
+            "findings": "\n\n".join(self.findings),
+            "figures": figures,
+        }
+
+
+def new_figure(label: str, key: str, caption: str = "") -> dict:
+    return {
+        "label": label,
+        "caption": caption,
+        "alt_text": "",
+        "status": "pending",
+        "annotations": [],
+        "key": key,
+    }
+
+
+class StudyBuilder:
+    """Collects studies in reading order; text it cannot tie to a study stays in `unassigned`."""
+
+    def __init__(self) -> None:
+        self.studies: list[StudyDraft] = []
+        self.unassigned: list[str] = []
+        self.seen_figures: set[str] = set()
+
+    @property
+    def current(self) -> StudyDraft | None:
+        return self.studies[-1] if self.studies else None
+
+    def start(self, modality: str, label: str) -> StudyDraft:
+        study = StudyDraft(modality, label)
+        self.studies.append(study)
+        return study
+
+    def add_item(self, text: str) -> bool:
+        """A "Modality region: findings" item; False if it names no modality."""
+        label, _, findings = text.partition(":")
+        modality = modality_of(label) if findings and len(label.split()) <= 8 else None
+        if modality is None:
+            return False
+        study = self.start(modality, clean_label(label, modality))
+        study.findings.append(_capitalised(findings.strip()))
+        study.add_figures(findings, self.seen_figures)
+        return True
+
+    def add_heading(self, text: str) -> None:
+        modality = modality_of(text)
+        if modality:
+            self.start(modality, clean_label(text, modality))
+
+    def add_sentence(self, sentence: str, *, paragraph_break: bool = False) -> None:
+        modality = modality_of(subject_of(sentence))
+        study = self.current
+        if modality and (study is None or modality != study.modality):
+            study = self.start(modality, clean_label(subject_of(sentence), modality))
+            paragraph_break = False
+        if study is None and figure_refs(sentence):
+            study = self.start("OT", DEFAULT_LABELS["OT"])
+        if study is None:
+            self.unassigned.append(sentence)
+            return
+        if study.findings and not paragraph_break:
+            study.findings[-1] = f"{study.findings[-1]} {sentence}"
+        else:
+            study.findings.append(sentence)
+        study.add_figures(sentence, self.seen_figures)
+
+    def add_paragraph(self, para: Para) -> None:
+        if para.heading:
+            self.add_heading(para.text)
+            return
+        if para.is_item and self.add_item(para.text):
+            return
+        for position, sentence in enumerate(split_sentences(para.text)):
+            self.add_sentence(sentence, paragraph_break=position == 0)
+
+    def add_caption(self, text: str) -> None:
+        match = caption_match(text)
+        if match is None:
+            return
+        key, caption = match["id"].lower(), match["text"].strip()
+        for study in self.studies:
+            for figure in study.figures:
+                if figure["key"] == key:
+                    figure["caption"] = caption
+                    return
+        # A caption of a figure no findings sentence mentions: a study of its own.
+        modality = modality_of(subject_of(caption)) or modality_of(caption) or "OT"
+        label = f"{match['prefix']} {match['id']}".replace("..", ".")
+        study = StudyDraft(modality, clean_label(subject_of(caption), modality))
+        study.figures.append(new_figure(label[:40], key, caption))
+        self.studies.append(study)
+        self.seen_figures.add(key)
+
+    def documents(self) -> list[dict]:
+        return [study.as_document() for study in self.studies]
+
+
+def is_imaging_sentence(sentence: str) -> bool:
+    """A sentence that reports a study of this patient: its subject names a modality."""
+    return modality_of(subject_of(sentence)) is not None and bool(
+        figure_refs(sentence) or _VERB.search(sentence)
+    )
+
+
+def is_imaging_paragraph(para: Para) -> bool:
+    if para.is_item:
+        label, _, findings = para.text.partition(":")
+        return bool(findings) and len(label.split()) <= 8 and modality_of(label) is not None
+    sentences = split_sentences(para.text)
+    return bool(figure_refs(para.text)) or bool(sentences and is_imaging_sentence(sentences[0]))

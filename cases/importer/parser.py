@@ -1,0 +1,267 @@
+"""Case report text → the canonical case document (cases/document.py).
+
+The report is read in layers, each taking away what it recognises: the title line (repeated
+as the final diagnosis in Eurorad-style reports), the machine-generated analysis, the licence
+and consent lines, and then the authors' body. Whatever is left cannot be placed: it goes to an
+"Unplaced text" section and into the warnings, so that nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import rights as rights_lines
+from .body import Body, read_segment, read_unheaded, section, segments_of
+from .headings import heading_text, is_known, looks_like_heading
+from .imaging import modality_of
+from .machine import build_commentary, find_commentary, rehabilitation_from
+from .patient import find_age, find_patient, redact_great_ages
+from .text import Para, caption_match, paragraphs, render_markdown
+
+UNPLACED_HEADING = "Unplaced text"
+MAX_TITLE_WORDS = 20
+
+
+class EmptyReportError(ValueError):
+    """The report has no text to import."""
+
+
+@dataclass
+class ParsedCase:
+    document: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_case_report(text: str, *, source_name: str = "") -> ParsedCase:
+    """Read a case report (plain text or Markdown) into a canonical case document."""
+    paras = paragraphs(text)
+    if not paras:
+        raise EmptyReportError("The report has no text.")
+    return _ReportReader(paras, source_name=source_name).read()
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().strip("#").strip().casefold()
+
+
+def _title_like(para: Para) -> bool:
+    """A short line with no sentence punctuation: a title, or the final diagnosis."""
+    text = para.text
+    return (
+        not para.is_item
+        and 0 < len(text) <= 200
+        and len(text.split()) <= MAX_TITLE_WORDS
+        and not re.search(r"[.!?:;,]$", text)
+        and not is_known(text)
+        and not rights_lines.is_licence_line(text)
+        and find_age(text) is None
+    )
+
+
+class _ReportReader:
+    def __init__(self, paras: list[Para], *, source_name: str) -> None:
+        # Imported here, not at module level: cases.document loads the Django models, and the
+        # parsing itself must stay importable (and testable) without a configured Django.
+        from cases.document import empty_document
+
+        self.paras = paras
+        self.source_name = source_name
+        self.document = empty_document()
+        self.warnings: list[str] = []
+        self.title = ""
+        self.title_is_diagnosis = False
+        self.unplaced: list[Para] = []
+
+    # --- the layers --------------------------------------------------------------------------
+
+    def read(self) -> ParsedCase:
+        title_lines = self.find_title()
+        order = [index for index in range(len(self.paras)) if index not in title_lines]
+        span = find_commentary([self.paras[index] for index in order])
+        commentary_lines: list[int] = []
+        after: list[int] = []
+        main = order
+        if span is not None:
+            first, last = order[span[0]], order[span[1]]
+            main = [index for index in order if index < first]
+            commentary_lines = [index for index in order if first <= index <= last]
+            after = [index for index in order if index > last]
+
+        main = self.without_rights_lines(main)
+        self.unplaced.extend(self.paras[index] for index in self.without_rights_lines(after))
+
+        # After the title line that follows the body (Eurorad puts it before the licence),
+        # only rights lines belong; anything else there is unplaced.
+        tail_start = min((index for index in title_lines if index > 0), default=None)
+        if tail_start is not None:
+            self.unplaced[:0] = [self.paras[i] for i in main if i > tail_start]
+            main = [index for index in main if index < tail_start]
+
+        self.read_body([self.paras[index] for index in main])
+        if commentary_lines:
+            commentary_paras = [self.paras[index] for index in commentary_lines]
+            self.document["commentaries"].append(build_commentary(commentary_paras, self.warnings))
+        self.add_unplaced()
+        self.redact_great_ages()
+        return ParsedCase(self.document, self.warnings)
+
+    def redact_great_ages(self) -> None:
+        """No text of the document keeps an age of 90 or over: it reads "90+" instead."""
+        redacted = 0
+
+        def walk(value: Any) -> Any:
+            nonlocal redacted
+            if isinstance(value, str):
+                value, count = redact_great_ages(value)
+                redacted += count
+                return value
+            if isinstance(value, list):
+                return [walk(item) for item in value]
+            if isinstance(value, dict):
+                return {key: walk(item) for key, item in value.items()}
+            return value
+
+        for key, value in self.document.items():
+            if key != "patient":  # the patient fields apply the same rule themselves
+                self.document[key] = walk(value)
+        if redacted:
+            self.warnings.append(
+                f"{redacted} mention(s) of an age of 90 or over were rewritten as 90+."
+            )
+
+    def find_title(self) -> set[int]:
+        """The title line(s): a short line the report repeats, else a title-like first line."""
+        occurrences: dict[str, list[int]] = defaultdict(list)
+        for index, para in enumerate(self.paras):
+            if (_title_like(para) and not para.heading) or para.level == 1:
+                occurrences[_key(para.text)].append(index)
+        repeated = [indexes for indexes in occurrences.values() if len(indexes) >= 2]
+        if repeated:
+            # Prefer the line that closes the report and the one that sits by the licence line.
+            def score(indexes: list[int]) -> tuple[int, int]:
+                last = len(self.paras) - 1
+                beside_licence = any(
+                    0 <= i + step <= last
+                    and rights_lines.is_licence_line(self.paras[i + step].text)
+                    for i in indexes
+                    for step in (-1, 1)
+                )
+                return len(indexes) + 2 * (last in indexes) + 2 * beside_licence, indexes[-1]
+
+            indexes = max(repeated, key=score)
+            self.title = heading_text(self.paras[indexes[0]].text)
+            self.title_is_diagnosis = 0 not in indexes
+            # A repeat right under a heading ("Final diagnosis") is that heading's text.
+            return {
+                index
+                for index in indexes
+                if index == 0 or not looks_like_heading(self.paras[index - 1])
+            }
+        first = self.paras[0]
+        if len(self.paras) > 1 and (first.level == 1 or (_title_like(first) and not first.level)):
+            self.title = heading_text(first.text)
+            return {0}
+        return set()
+
+    def without_rights_lines(self, lines: list[int]) -> list[int]:
+        kept: list[int] = []
+        follows_rights_line = False
+        for index in lines:
+            para = self.paras[index]
+            if (
+                para.is_item
+                or para.heading
+                or not rights_lines.apply_rights_line(
+                    para.text, self.document["rights"], self.warnings
+                )
+            ):
+                if follows_rights_line and not self.title and _title_like(para):
+                    # The short line right after the consent or licence line names the case.
+                    self.title, self.title_is_diagnosis = para.text, True
+                else:
+                    kept.append(index)
+                follows_rights_line = False
+                continue
+            if not self.title and kept and _title_like(self.paras[kept[-1]]):
+                # … and so does the short line just before it.
+                self.title, self.title_is_diagnosis = self.paras[kept.pop()].text, True
+            follows_rights_line = True
+        return kept
+
+    def read_body(self, paras: list[Para]) -> None:
+        captions = [para for para in paras if not para.is_item and caption_match(para.text)]
+        paras = [para for para in paras if not any(para is caption for caption in captions)]
+        segments = segments_of(paras)
+        body = Body()
+        unheaded = segments[0].paras
+        history_segments = [s for s in segments[1:] if s.role == "history"]
+        opening = next((para.text for para in unheaded if not para.is_item), "")
+        if not opening and history_segments and history_segments[0].paras:
+            opening = history_segments[0].paras[0].text
+        patient = find_patient(opening) if opening else None
+        clinical = patient is not None or bool(history_segments)
+
+        if unheaded:
+            if clinical:
+                read_unheaded(unheaded, body)
+            else:
+                body.sections.append(section("background", "", unheaded))
+        for segment in segments[1:]:
+            read_segment(segment, body, self.warnings)
+        for caption in captions:
+            body.studies.add_caption(caption.text)
+        self.fill_document(body, clinical=clinical, patient=patient)
+        rehabilitation = rehabilitation_from(paras)
+        if rehabilitation and sum(1 for value in rehabilitation.values() if value) >= 3:
+            self.document["rehabilitation"] = rehabilitation
+
+    def fill_document(self, body: Body, *, clinical: bool, patient: Any) -> None:
+        from cases.document import patient_document
+
+        document = self.document
+        document["case_type"] = "clinical_case" if clinical else "topic_review"
+        if clinical:
+            document["patient"] = patient_document(
+                patient.age if patient else None,
+                patient.age_unit if patient else None,
+                patient.sex if patient else "unknown",
+            )
+            if patient is None or patient.age is None:
+                self.warnings.append("No patient age was found in the clinical history.")
+        document["clinical_history"] = render_markdown(body.clinical_history)
+        document["imaging_findings"] = " ".join(body.studies.unassigned)
+        document["studies"] = body.studies.documents()
+        document["sections"] = body.sections
+        document["teaching_points"] = body.teaching_points
+        document["differential_diagnoses"] = body.differential_diagnoses
+        document["references"] = body.references
+
+        final_diagnosis = body.final_diagnosis
+        if not final_diagnosis and clinical and self.title_is_diagnosis:
+            final_diagnosis = self.title
+        document["final_diagnosis"] = final_diagnosis[:300]
+        title = self.title or final_diagnosis
+        if not title:
+            title = f"Untitled case ({self.source_name})" if self.source_name else "Untitled case"
+            self.warnings.append(f"No title line was found; the case is called “{title}”.")
+        document["title"] = title[:300]
+        for study in document["studies"]:
+            if study["modality"] == "OT" and not modality_of(study["findings"]):
+                self.warnings.append(
+                    f"The modality of study “{study['label']}” could not be told; set to OT."
+                )
+
+    def add_unplaced(self) -> None:
+        paras = self.unplaced
+        if not paras:
+            return
+        self.document["sections"].append(section("other", UNPLACED_HEADING, paras))
+        for para in paras:
+            snippet = para.text if len(para.text) <= 80 else para.text[:77] + "…"
+            self.warnings.append(
+                f"Could not place this text; it is kept in the “{UNPLACED_HEADING}” section: "
+                f"“{snippet}”"
+            )

@@ -1,0 +1,282 @@
+"""Clean-up of case-report text: line unwrapping, de-hyphenation, lists and citation markers.
+
+Case reports reach us as plain text pasted from web pages (one paragraph per line) or extracted
+from PDFs (hard-wrapped lines, words split by hyphens, page breaks in mid-sentence). Everything
+downstream works on `Para`s: one logical paragraph, heading or list item each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Characters PDF extraction and word processors leave behind that mean nothing to a reader.
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\t"), " ")
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+_CIRCLED = {chr(0x2460 + n): n + 1 for n in range(20)}  # ① … ⑳
+_CIRCLED.update({chr(0x2776 + n): n + 1 for n in range(10)})  # ❶ … ❿
+_CIRCLED.update({chr(0x2780 + n): n + 1 for n in range(10)})  # ➀ … ➉
+
+_MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+_NUMBERED = re.compile(r"^\(?(\d{1,2})[.)]\s+(.*)$")
+_BULLET = re.compile(r"^(?:[•●◦▪■‣○·∙\-–*+]|[a-z]\))\s+(.*)$")
+_CAPTION = re.compile(
+    r"^(?P<prefix>(?i:fig(?:ure)?\.?))\s*(?P<id>\d{1,3}[a-z]?|[A-Z])\s*[.:|–—-]\s+(?P<text>\S.*)$"
+)
+_TERMINAL = re.compile(r"[.!?:;][)\]”\"’']*$")
+
+# Left halves of a line-break hyphen that usually make a real compound ("well-known").
+_COMPOUND_PREFIXES = frozenset(
+    {"self", "well", "non", "ill", "low", "high", "long", "short", "x", "t1", "t2", "post", "pre"}
+)
+
+
+@dataclass
+class Para:
+    """One logical paragraph, heading or list item of the report."""
+
+    text: str
+    marker: str | None = None  # "bullet" or "number" for list items
+    number: int | None = None
+    heading: bool = False
+    level: int = 0  # Markdown heading level ("##" → 2); 0 for headings found by their look
+
+    @property
+    def is_item(self) -> bool:
+        return self.marker is not None
+
+
+def clean_text(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_INVISIBLE).translate(_SPACES)
+    for ligature, letters in _LIGATURES.items():
+        text = text.replace(ligature, letters)
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+def starts_block(line: str) -> bool:
+    """Whether a physical line must begin a new paragraph, even inside wrapped text."""
+    return bool(
+        _MARKDOWN_HEADING.match(line)
+        or _NUMBERED.match(line)
+        or _BULLET.match(line)
+        or _CAPTION.match(line)
+        or line[:1] in _CIRCLED
+    )
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """Text wrapped at a fixed width: many lines break mid-sentence before a lowercase word."""
+    filled = [line for line in lines if line]
+    breaks = sum(
+        1
+        for line, following in zip(lines, lines[1:], strict=False)
+        if len(line) >= 25
+        and following[:1].islower()
+        and not _TERMINAL.search(line)
+        and not starts_block(following)
+    )
+    return breaks >= 2 and breaks >= 0.2 * len(filled)
+
+
+def _join_hyphenated(left: str, right: str, corpus: str) -> str:
+    """Join "treat-" and "ment …" as "treatment …", keeping real compounds hyphenated."""
+    head = re.search(r"([A-Za-z0-9]+)-$", left)
+    tail = re.match(r"[A-Za-z]+", right)
+    first, second = (head[1] if head else ""), (tail[0] if tail else "")
+    hyphenated, joined = f"{first}-{second}".lower(), f"{first}{second}".lower()
+    # The same word written elsewhere in the report is the best evidence of its spelling.
+    if re.search(rf"\b{re.escape(hyphenated)}\b", corpus):
+        return left + right
+    if re.search(rf"\b{re.escape(joined)}\b", corpus):
+        return left[:-1] + right
+    if first.lower() in _COMPOUND_PREFIXES:
+        return left + right
+    return left[:-1] + right
+
+
+def _ends_with_word_hyphen(line: str) -> bool:
+    return bool(re.search(r"[a-z]-$", line))
+
+
+def _unwrap(lines: list[str], corpus: str) -> list[str]:
+    lengths = sorted(len(line) for line in lines if line)
+    width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+    paragraphs: list[str] = []
+    current, previous, blank_before = "", "", False
+    for line in lines:
+        if not line:
+            blank_before = True
+            continue
+        if current and _continues(previous, line, blank_before=blank_before, width=width):
+            if _ends_with_word_hyphen(current) and line[:1].islower():
+                current = _join_hyphenated(current, line, corpus)
+            else:
+                current = f"{current} {line}"
+        else:
+            if current:
+                paragraphs.append(current)
+            current = line
+        previous, blank_before = line, False
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def _continues(previous: str, line: str, *, blank_before: bool, width: int) -> bool:
+    """Whether `line` carries on the paragraph whose last physical line is `previous`."""
+    if starts_block(line) or _MARKDOWN_HEADING.match(previous):
+        return False
+    if _ends_with_word_hyphen(previous) and line[:1].islower():
+        return True
+    if blank_before:
+        # A blank line before a lowercase word is a page or column break, not a paragraph end.
+        return line[:1].islower()
+    short = len(previous) < 0.85 * width
+    if _TERMINAL.search(previous) and short:
+        return False
+    # A short unpunctuated line before a capital is a title or a heading.
+    return not (len(previous) < 0.7 * width and line[:1].isupper() and previous[-1:] != ",")
+
+
+def logical_lines(text: str) -> list[str]:
+    """The report's paragraphs, headings and list items, one string each."""
+    lines = clean_text(text).split("\n")
+    corpus = " ".join(lines).lower()
+    if _is_hard_wrapped(lines):
+        return _unwrap(lines, corpus)
+    # One paragraph per line; still mend the odd word split across two lines.
+    result: list[str] = []
+    for line in lines:
+        if not line:
+            continue
+        if result and _ends_with_word_hyphen(result[-1]) and line[:1].islower():
+            result[-1] = _join_hyphenated(result[-1], line, corpus)
+        else:
+            result.append(line)
+    return result
+
+
+def parse_para(line: str) -> Para:
+    if match := _MARKDOWN_HEADING.match(line):
+        return Para(match[2].strip(), heading=True, level=len(match[1]))
+    if line[:1] in _CIRCLED:
+        return Para(line[1:].strip(), marker="number", number=_CIRCLED[line[0]])
+    if match := _NUMBERED.match(line):
+        return Para(match[2].strip(), marker="number", number=int(match[1]))
+    if match := _BULLET.match(line):
+        return Para(match[1].strip(), marker="bullet")
+    return Para(line)
+
+
+def caption_match(text: str) -> re.Match[str] | None:
+    return _CAPTION.match(text)
+
+
+# --- citation markers -------------------------------------------------------------------------
+
+_NUMBER_LIST = r"\d{1,3}(?:\s*[-–,]\s*\d{1,3})*"
+_BRACKET_MARKER = re.compile(rf"\[({_NUMBER_LIST})\]")
+# "(1-3)" after a word, not "88(8):988" (a journal issue) after a digit.
+_ROUND_MARKER = re.compile(rf"(?<=[A-Za-z.,;)\]”\"’])\s*\(({_NUMBER_LIST})\)(?=[.,;:)]|\s*$)")
+_SUPERSCRIPT_MARKER = re.compile(r"(?<=[A-Za-z.,;)])([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,⁻–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)")
+# "mortality1." in PDF text: a superscript that lost its formatting. Only all-lowercase words
+# of three letters or more, so "T2", "CO2", "cm2" and "18F" are left alone.
+_GLUED_MARKER = re.compile(r"(?<![A-Za-z0-9])([a-z]{3,})(\d{1,2}(?:[,–-]\d{1,2})*)(?=[.,;:]|$)")
+# "… tuberosity 1" or "… 2, 3" at the end of a bullet, in reviews that cite that way.
+_TRAILING_NUMBERS = re.compile(r"(?<=[A-Za-z)”\"’'])\s+(\d{1,3}(?:\s*,\s*\d{1,3})*)\s*$")
+# Words after which a closing number is a quantity or a name, not a citation.
+_COUNTING_WORDS = frozenset(
+    """a an and or of to at by in on is was were are be than from vs x about approximately grade
+    stage type level phase day days week weeks month months year years score class size
+    version number no figure fig table step lesion segment""".split()  # noqa: SIM905
+)
+
+
+def _marker(body: str) -> str:
+    body = body.replace("–", "-").replace("⁻", "-")
+    items = [item.strip() for item in body.split(",") if item.strip()]
+    items = [re.sub(r"\s*-\s*", "-", item) for item in items]
+    return "[" + ", ".join(items) + "]"
+
+
+def _has_trailing_number(para: Para) -> bool:
+    match = _TRAILING_NUMBERS.search(para.text)
+    if not match or para.heading:
+        return False
+    words = para.text[: match.start()].split()
+    return len(words) >= 6 and words[-1].lower().strip(".,;:") not in _COUNTING_WORDS
+
+
+def normalise_citations(paras: list[Para]) -> list[Para]:
+    """Write every in-text citation as a bracket marker: "[1]", "[1, 2]", "[1-3]"."""
+    # Bare trailing numbers are markers only where the document uses them as its convention.
+    trailing = sum(1 for para in paras if _has_trailing_number(para)) >= 2
+    for para in paras:
+        text = para.text
+        text = _SUPERSCRIPT_MARKER.sub(lambda m: " " + _marker(m[1].translate(_SUPERSCRIPTS)), text)
+        text = _GLUED_MARKER.sub(lambda m: f"{m[1]} {_marker(m[2])}", text)
+        text = _ROUND_MARKER.sub(lambda m: " " + _marker(m[1]), text)
+        text = _BRACKET_MARKER.sub(lambda m: _marker(m[1]), text)
+        if trailing and _has_trailing_number(Para(text)):
+            text = _TRAILING_NUMBERS.sub(lambda m: " " + _marker(m[1]), text)
+        para.text = text
+    return paras
+
+
+def paragraphs(text: str) -> list[Para]:
+    return normalise_citations([parse_para(line) for line in logical_lines(text)])
+
+
+# --- sentences --------------------------------------------------------------------------------
+
+_ABBREVIATIONS = frozenset(
+    "fig figs e.g i.e dr vs approx etc al no nos st mr mrs ms cf ca resp ref refs".split()  # noqa: SIM905
+)
+_SENTENCE_END = re.compile(r"[.!?](?:[)\]”\"’']*)(?:\s*\[[\d,\s\-]+\])?(?=\s+[A-Z0-9“\"(\[])")
+
+
+def split_sentences(text: str) -> list[str]:
+    sentences, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start : match.start() + 1]
+        word = re.search(r"(\S+)\.$", before)
+        if word and (word[1].lower().lstrip("([") in _ABBREVIATIONS or len(word[1]) == 1):
+            continue
+        sentences.append(text[start : match.end()].strip())
+        start = match.end()
+    if text[start:].strip():
+        sentences.append(text[start:].strip())
+    return sentences
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+
+def render_markdown(paras: list[Para], *, heading_prefix: str = "### ") -> str:
+    """Paragraphs, headings and lists as Markdown; bullets under "1. Label:" items nest."""
+    chunks: list[str] = []
+    items: list[str] = []
+    nested = False
+
+    def flush() -> None:
+        nonlocal nested
+        if items:
+            chunks.append("\n".join(items))
+            items.clear()
+        nested = False
+
+    for para in paras:
+        if para.marker == "number":
+            items.append(f"{para.number}. {para.text}")
+            nested = para.text.endswith(":")
+        elif para.marker == "bullet":
+            items.append(f"{'   ' if nested else ''}- {para.text}")
+        else:
+            flush()
+            chunks.append(f"{heading_prefix}{para.text}" if para.heading else para.text)
+    flush()
+    return "\n\n".join(chunks)
