@@ -1,0 +1,177 @@
+"""`python manage.py demo`: demo users for every role and the demo cases, idempotently.
+
+Cases come from the seed documents (`settings.SEED_CASES_DIR`) when that folder exists, and
+from the project's own cases in `cases/demo_data/` otherwise. A case is published only when its
+source states a licence; the demo never invents a licence, a consent or an image, so the others
+stay drafts of the demo author, who sees what blocks their publication.
+
+The files in `cases/demo_data/` were written for this project in the layouts of the seeds, so the
+importer reads them the same way. Their patients are fictional; their consent and licence
+sentences are part of the demo content; the review's references are real publications. Three
+state a licence (01, 02, 05) and are published; 03 (a case) and 04 (a topic review) state none
+and stay drafts. 02 has a patient of 93, shown as "90+".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.text import slugify
+
+from accounts.models import Institution, Role, User
+from cases.importer import EmptyReportError, parse_case_report
+from cases.models import Case
+from cases.services import create_case_from_document, publish_imported_case
+
+# A development password, documented in the README and printed by the command. Set only when
+# a demo user is created, so running the demo never resets a password someone changed.
+DEMO_PASSWORD = "teachingfile-demo"
+DEMO_INSTITUTION = "Teaching File Demo Hospital"
+DEMO_AUTHOR = "author"
+DEMO_DATA_DIR = Path(__file__).resolve().parents[2] / "demo_data"
+FEATURED_CASES = 2
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    display_name: str
+    roles: tuple[str, ...]
+    training_level: str = ""
+    in_demo_institution: bool = True
+    is_superuser: bool = False
+
+
+Level = User.TrainingLevel
+DEMO_USERS = (
+    DemoUser("author", "Dr Alex Author", (Role.AUTHOR,), Level.CONSULTANT),
+    DemoUser("coauthor", "Dr Casey Coauthor", (Role.AUTHOR,), Level.FELLOW),
+    DemoUser("reviewer", "Dr Robin Reviewer", (Role.REVIEWER, Role.AUTHOR), Level.CONSULTANT),
+    DemoUser("editor", "Dr Eden Editor", (Role.EDITOR, Role.AUTHOR), Level.CONSULTANT),
+    DemoUser("moderator", "Morgan Moderator", (Role.MODERATOR,), Level.CONSULTANT),
+    DemoUser("trainee", "Dr Taylor Trainee", (Role.TRAINEE,), Level.RESIDENT),
+    DemoUser("admin", "Ari Admin", (Role.ADMIN,), in_demo_institution=False, is_superuser=True),
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Create demo users for every role and load the demo cases (the seed documents when "
+        "SEED_CASES_DIR exists, else cases/demo_data/). Running it again changes nothing."
+    )
+
+    def handle(self, *args, **options) -> None:
+        users = self.create_users()
+        author = users[DEMO_AUTHOR]
+        if not author.has_role(Role.AUTHOR):
+            raise CommandError(
+                f"The existing user {DEMO_AUTHOR!r} does not hold the author role, so it cannot "
+                "own the demo cases. Give it the role or remove the user, then run demo again."
+            )
+        self.load_cases(author=author, folder=self.case_folder(), verbosity=options["verbosity"])
+        self.print_users(users)
+
+    def create_users(self) -> dict[str, User]:
+        institution, _ = Institution.objects.get_or_create(
+            name=DEMO_INSTITUTION, defaults={"slug": slugify(DEMO_INSTITUTION)}
+        )
+        users = {}
+        for spec in DEMO_USERS:
+            user = User.objects.filter(username=spec.username).first()
+            if user is None:
+                user = self.create_user(spec, institution=institution)
+            users[spec.username] = user
+        return users
+
+    @transaction.atomic
+    def create_user(self, spec: DemoUser, *, institution: Institution) -> User:
+        user = User.objects.create_user(
+            username=spec.username,
+            email=f"{spec.username}@example.org",
+            password=DEMO_PASSWORD,
+            display_name=spec.display_name,
+            training_level=spec.training_level,
+            institution=institution if spec.in_demo_institution else None,
+            is_staff=spec.is_superuser,
+            is_superuser=spec.is_superuser,
+        )
+        # The role groups come from a data migration; get_or_create keeps a database that
+        # lost one usable.
+        user.groups.add(*(Group.objects.get_or_create(name=role)[0] for role in spec.roles))
+        return user
+
+    def case_folder(self) -> Path:
+        seeds = Path(settings.SEED_CASES_DIR)
+        return seeds if seeds.is_dir() else DEMO_DATA_DIR
+
+    def load_cases(self, *, author: User, folder: Path, verbosity: int = 1) -> None:
+        paths = sorted(folder.glob("*.txt"))
+        self.stdout.write(f"Demo cases from {folder} ({len(paths)} files):")
+        featured = 0
+        for path in paths:
+            try:
+                parsed = parse_case_report(path.read_text(encoding="utf-8"), source_name=path.name)
+            except EmptyReportError as error:
+                self.stderr.write(f"  {path.name}: not loaded: {error}")
+                continue
+            document = parsed.document
+            if verbosity >= 2:
+                for warning in parsed.warnings:
+                    self.stdout.write(f"  {path.name}: {warning}")
+            title = (document.get("title") or "").strip()[:300]
+            existing = Case.objects.filter(created_by=author, title=title).first()
+            if existing is not None:
+                self.stdout.write(f"  {title} — {existing.status}, already loaded")
+                continue
+            try:
+                case, feature = self.save_case(
+                    document, author=author, source=path.name, feature=featured < FEATURED_CASES
+                )
+            except (ValidationError, PermissionDenied) as error:
+                self.stderr.write(f"  {path.name}: not loaded: {error}")
+                continue
+            featured += feature
+            self.stdout.write(f"  {case.title} — {self.describe(case, featured=feature)}")
+
+    @transaction.atomic
+    def save_case(
+        self, document: dict, *, author: User, source: str, feature: bool
+    ) -> tuple[Case, bool]:
+        case = create_case_from_document(document, author=author, source=source)
+        if not case.licence:
+            return case, False
+        case = publish_imported_case(case)
+        if feature:
+            Case.objects.filter(pk=case.pk).update(featured=True)
+        return case, feature
+
+    @staticmethod
+    def describe(case: Case, *, featured: bool) -> str:
+        if case.is_published:
+            return "published, featured" if featured else "published"
+        return f"{case.status}, not published: no licence stated"
+
+    def print_users(self, users: dict[str, User]) -> None:
+        rows = [
+            (user.username, ", ".join(sorted(user.role_names())) or "-", str(user))
+            for user in users.values()
+        ]
+        width = max(len(username) for username, _, _ in rows)
+        role_width = max(len(roles) for _, roles, _ in rows)
+        self.stdout.write("")
+        self.stdout.write("Demo users:")
+        self.stdout.write(f"  {'username':<{width}}  {'roles':<{role_width}}  name")
+        for username, roles, name in rows:
+            self.stdout.write(f"  {username:<{width}}  {roles:<{role_width}}  {name}")
+        self.stdout.write("")
+        self.stdout.write(
+            f"Password of every demo user: {DEMO_PASSWORD} (set when the user is created; "
+            "for development only)"
+        )
+        self.stdout.write(self.style.SUCCESS(f"Teaching File: {settings.SITE_URL}/"))

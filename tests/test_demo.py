@@ -1,0 +1,254 @@
+"""`python manage.py demo`: demo users for every role and the demo cases, idempotently."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from accounts.models import Institution, Role, User
+from cases.document import DOCUMENT_PREFETCH, case_to_document
+from cases.importer import parse_case_report
+from cases.management.commands.demo import DEMO_DATA_DIR, DEMO_PASSWORD
+from cases.models import Case, Figure, Tag
+
+EXPECTED_ROLES = {
+    "author": {"author"},
+    "coauthor": {"author"},
+    "reviewer": {"reviewer", "author"},
+    "editor": {"editor", "author"},
+    "moderator": {"moderator"},
+    "trainee": {"trainee"},
+    "admin": {"admin"},
+}
+# The seed documents that state a licence; the others stay drafts.
+LICENSED_SEEDS = {"001", "004"}
+# The project's own demo files that state a licence.
+LICENSED_DEMO_FILES = {"01", "02", "05"}
+
+
+def run_demo() -> str:
+    out = StringIO()
+    call_command("demo", stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (User, Group, Institution, Case, Figure, Tag)
+    }
+
+
+def titles_by_prefix(folder: Path) -> dict[str, str]:
+    """The title the importer gives each file, keyed by the file's number prefix."""
+    return {
+        path.name.split("_")[0]: parse_case_report(
+            path.read_text(encoding="utf-8"), source_name=path.name
+        ).document["title"]
+        for path in sorted(folder.glob("*.txt"))
+    }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The demo hashes seven passwords per run; the default hasher is slow by design.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def seeds(settings) -> Path:
+    folder = Path(settings.SEED_CASES_DIR)
+    if not folder.is_dir():
+        pytest.skip(f"the seed documents are not on this machine ({folder} is missing)")
+    return folder
+
+
+@pytest.fixture
+def without_seeds(settings, tmp_path) -> Path:
+    settings.SEED_CASES_DIR = tmp_path / "no-seeds-here"
+    return DEMO_DATA_DIR
+
+
+@pytest.mark.django_db
+def test_demo_creates_a_user_for_every_role_with_its_groups(without_seeds):
+    run_demo()
+
+    for username, roles in EXPECTED_ROLES.items():
+        user = User.objects.get(username=username)
+        assert set(user.groups.values_list("name", flat=True)) == roles, username
+        assert user.email == f"{username}@example.org"
+        assert user.display_name
+        assert user.check_password(DEMO_PASSWORD)
+    assert set().union(*EXPECTED_ROLES.values()) == set(Role.values)
+
+
+@pytest.mark.django_db
+def test_only_the_admin_is_superuser_and_staff(without_seeds):
+    run_demo()
+
+    assert set(User.objects.filter(is_superuser=True).values_list("username", flat=True)) == {
+        "admin"
+    }
+    assert set(User.objects.filter(is_staff=True).values_list("username", flat=True)) == {"admin"}
+
+
+@pytest.mark.django_db
+def test_demo_users_belong_to_the_demo_hospital_with_a_training_level(without_seeds):
+    run_demo()
+
+    hospital = Institution.objects.get(name="Teaching File Demo Hospital")
+    assert User.objects.get(username="author").institution == hospital
+    assert User.objects.get(username="trainee").institution == hospital
+    assert User.objects.get(username="trainee").training_level == User.TrainingLevel.RESIDENT
+    assert User.objects.get(username="author").training_level == User.TrainingLevel.CONSULTANT
+
+
+@pytest.mark.django_db
+def test_running_demo_twice_creates_no_duplicates(without_seeds):
+    run_demo()
+    counts = row_counts()
+    statuses = dict(Case.objects.values_list("title", "status"))
+
+    output = run_demo()
+
+    assert row_counts() == counts
+    assert dict(Case.objects.values_list("title", "status")) == statuses
+    assert output.count("already loaded") == Case.objects.count()
+
+
+@pytest.mark.django_db
+def test_demo_leaves_an_existing_users_password_and_roles_alone(without_seeds):
+    User.objects.create_user(username="trainee", password="my-own-password")
+
+    run_demo()
+
+    trainee = User.objects.get(username="trainee")
+    assert trainee.check_password("my-own-password")
+    assert not trainee.groups.exists()
+
+
+@pytest.mark.django_db
+def test_licensed_seeds_are_published_and_the_others_stay_drafts_of_the_demo_author(seeds):
+    titles = titles_by_prefix(seeds)
+
+    run_demo()
+
+    author = User.objects.get(username="author")
+    cases = {case.title: case for case in Case.objects.all()}
+    assert len(cases) == len(titles)
+    for prefix, title in titles.items():
+        case = cases[title]
+        assert case.created_by == author
+        assert case.authors.filter(user=author).exists()
+        if prefix in LICENSED_SEEDS:
+            assert case.status == Case.Status.PUBLISHED, title
+            assert case.licence
+        else:
+            assert case.status == Case.Status.DRAFT, title
+            assert case.licence is None
+
+
+@pytest.mark.django_db
+def test_without_the_seed_folder_the_projects_demo_files_are_loaded(without_seeds):
+    titles = titles_by_prefix(without_seeds)
+
+    output = run_demo()
+
+    author = User.objects.get(username="author")
+    cases = {case.title: case for case in Case.objects.all()}
+    assert len(cases) == len(titles) >= 4
+    for prefix, title in titles.items():
+        case = cases[title]
+        assert case.created_by == author
+        expected = Case.Status.PUBLISHED if prefix in LICENSED_DEMO_FILES else Case.Status.DRAFT
+        assert case.status == expected, title
+        assert title in output
+    assert output.count("no licence stated") == len(titles) - len(LICENSED_DEMO_FILES)
+
+
+@pytest.mark.django_db
+def test_one_or_two_published_demo_cases_are_featured(without_seeds):
+    run_demo()
+
+    featured = Case.objects.filter(featured=True)
+    assert 1 <= featured.count() <= 2
+    assert all(case.is_published for case in featured)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("source", ["seeds", "without_seeds"])
+def test_no_demo_case_has_a_figure_image(source, request):
+    request.getfixturevalue(source)
+
+    run_demo()
+
+    assert Case.objects.exists()
+    assert not Figure.objects.exclude(original="").exists()
+    assert not Figure.objects.exclude(thumbnail="").exists()
+
+
+@pytest.mark.django_db
+def test_the_93_year_old_patient_is_shown_only_as_90_plus(without_seeds):
+    run_demo()
+
+    case = Case.objects.prefetch_related(*DOCUMENT_PREFETCH).get(
+        title__icontains="sacral insufficiency fracture"
+    )
+    patient = case_to_document(case)["patient"]
+
+    assert patient["age"] == 90
+    assert patient["age_display"] == "90+"
+    assert case.age_display == "90+ years"
+
+
+@pytest.mark.django_db
+def test_demo_prints_the_users_their_roles_the_password_and_the_site_address(without_seeds):
+    output = run_demo()
+
+    for username in EXPECTED_ROLES:
+        assert username in output
+    assert "reviewer, author" in output or "author, reviewer" in output
+    assert DEMO_PASSWORD in output
+    assert "http://127.0.0.1:8000/" in output
+
+
+@pytest.mark.parametrize("path", sorted(DEMO_DATA_DIR.glob("*.txt")), ids=lambda path: path.name)
+def test_every_demo_file_is_read_without_warnings_or_unplaced_sections(path):
+    parsed = parse_case_report(path.read_text(encoding="utf-8"), source_name=path.name)
+
+    # The one notice allowed: the 93-year-old's age rewritten as 90+ in the narrative.
+    assert [warning for warning in parsed.warnings if "90+" not in warning] == []
+    assert parsed.document["title"]
+    assert parsed.document["final_diagnosis"] or parsed.document["case_type"] == "topic_review"
+    assert [s for s in parsed.document["sections"] if s["kind"] == "other"] == []
+
+
+@pytest.mark.django_db
+def test_demo_refuses_to_give_cases_to_an_existing_author_without_the_author_role(
+    without_seeds,
+):
+    User.objects.create_user(username="author", password="my-own-password")
+
+    with pytest.raises(CommandError, match="author role"):
+        run_demo()
+
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_empty_seed_file_is_reported_and_the_others_still_load(settings, tmp_path):
+    (tmp_path / "000_empty.txt").write_text("\n", encoding="utf-8")
+    (tmp_path / "001_case.txt").write_text(
+        (DEMO_DATA_DIR / "03_pigmented_villonodular_synovitis_knee.txt").read_text(), "utf-8"
+    )
+    settings.SEED_CASES_DIR = tmp_path
+    errors = StringIO()
+
+    call_command("demo", stdout=StringIO(), stderr=errors)
+
+    assert "000_empty.txt: not loaded" in errors.getvalue()
+    assert Case.objects.get().title == "Pigmented villonodular synovitis of the knee"
