@@ -1,15 +1,83 @@
+"""Reader-facing pages. Every read starts from `Case.objects.visible_to(request.user)`."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .models import Case, Figure
+from . import permissions
+from .document import DOCUMENT_PREFETCH
+from .filters import CaseFilter
+from .models import Case, Figure, Modality, Tag
+
+FEATURED_ON_HOME = 6
+RECENT_ON_HOME = 12
+CASES_PER_PAGE = 20
+
+# The case page shows every part of the document except the quiz, which belongs to unknown mode.
+CASE_PAGE_PREFETCH = [lookup for lookup in DOCUMENT_PREFETCH if lookup != "questions"]
 
 
 def home(request):
-    return render(request, "cases/home.html", {})
+    listed = Case.objects.visible_to(request.user).listed().with_card_data()
+    return render(
+        request,
+        "cases/home.html",
+        {
+            "featured_cases": list(listed.filter(featured=True)[:FEATURED_ON_HOME]),
+            "recent_cases": list(listed[:RECENT_ON_HOME]),
+            "modality_choices": [(code, name) for code, name in Modality.choices if code != "OT"],
+        },
+    )
 
 
 def browse(request):
-    return render(request, "cases/browse.html", {})
+    case_filter = CaseFilter(
+        request.GET,
+        queryset=Case.objects.visible_to(request.user).listed().with_card_data(),
+    )
+    # Invalid filters are shown as form errors and otherwise ignored; a page number that is not
+    # a number or out of range shows the first or last page.
+    paginator = Paginator(case_filter.qs, CASES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/browse.html",
+        {
+            "form": case_filter.form,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "active_filters": _active_filters(request, case_filter),
+        },
+    )
+
+
+def _active_filters(request, case_filter: CaseFilter) -> list[dict[str, str]]:
+    """The valid filters in use, each with the URL that removes it (the removable chips)."""
+    form = case_filter.form
+    form.is_valid()  # cleaned_data then holds the valid fields only
+    chips = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if not value:
+            continue
+        shown = value
+        if name == "tag":
+            shown = Tag.objects.filter(slug=value).values_list("name", flat=True).first() or value
+        elif name != "q":
+            shown = dict(field.choices).get(value, value)
+        remaining = request.GET.copy()
+        remaining.pop(name, None)
+        remaining.pop("page", None)
+        chips.append(
+            {
+                "label": str(field.label),
+                "value": str(shown),
+                "remove_url": f"?{remaining.urlencode()}" if remaining else request.path,
+            }
+        )
+    return chips
 
 
 def case_permalink(request, pk: int):
@@ -18,8 +86,20 @@ def case_permalink(request, pk: int):
 
 
 def case_detail(request, pk: int, slug: str):
-    case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
-    return render(request, "cases/case_detail.html", {"case": case})
+    case = get_object_or_404(
+        Case.objects.visible_to(request.user)
+        .select_related("created_by", "rehabilitation")
+        .prefetch_related(*CASE_PAGE_PREFETCH),
+        pk=pk,
+    )
+    if slug != (case.slug or "case"):
+        return redirect(case, permanent=True)
+    show_workflow = not case.is_published and permissions.can_see_drafts_of(request.user, case)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {"case": case, "show_workflow": show_workflow},
+    )
 
 
 def figure_thumbnail(request, pk: int):

@@ -1,4 +1,4 @@
-"""The canonical case document survives a save and a read unchanged, in a fixed number of queries."""
+"""The canonical case document reads back unchanged, in a fixed number of queries."""
 
 import copy
 

@@ -131,7 +131,7 @@ class Command(BaseCommand):
                 continue
             try:
                 case, feature = self.save_case(
-                    document, author=author, source=path.name, feature=featured < FEATURED_CASES
+                    document, author=author, feature=featured < FEATURED_CASES
                 )
             except (ValidationError, PermissionDenied) as error:
                 self.stderr.write(f"  {path.name}: not loaded: {error}")
@@ -140,10 +140,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {case.title} — {self.describe(case, featured=feature)}")
 
     @transaction.atomic
-    def save_case(
-        self, document: dict, *, author: User, source: str, feature: bool
-    ) -> tuple[Case, bool]:
-        case = create_case_from_document(document, author=author, source=source)
+    def save_case(self, document: dict, *, author: User, feature: bool) -> tuple[Case, bool]:
+        # The source is only what the report itself states: a file name is not a publication.
+        case = create_case_from_document(document, author=author)
         if not case.licence:
             return case, False
         case = publish_imported_case(case)

@@ -1,0 +1,56 @@
+"""The one case filter, shared by the browse page and the API's case list."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from .models import Case, Modality, System
+
+SEARCHED_FIELDS = ("title", "final_diagnosis", "clinical_history", "imaging_findings")
+# Each word must appear somewhere; more words than this are ignored, not an error.
+MAX_SEARCH_WORDS = 8
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search", label="Search", max_length=200, widget=forms.SearchInput
+    )
+    modality = django_filters.ChoiceFilter(
+        field_name="studies__modality",
+        choices=Modality.choices,
+        distinct=True,
+        label="Modality",
+        empty_label="Any",
+    )
+    system = django_filters.ChoiceFilter(
+        field_name="systems__code",
+        choices=[],  # read from the database once per request, in __init__
+        distinct=True,
+        label="System",
+        empty_label="Any",
+    )
+    tag = django_filters.CharFilter(
+        field_name="tags__slug", distinct=True, label="Tag", max_length=140
+    )
+    case_type = django_filters.ChoiceFilter(
+        choices=Case.CaseType.choices, label="Case type", empty_label="Any"
+    )
+
+    class Meta:
+        model = Case
+        fields = ["q", "modality", "system", "tag", "case_type"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # One query, shared by validation, the form's options and the active-filter chips.
+        self.filters["system"].extra["choices"] = list(System.objects.values_list("code", "name"))
+
+    def search(self, queryset, name: str, value: str):
+        for word in value.split()[:MAX_SEARCH_WORDS]:
+            matches_word = Q()
+            for field in SEARCHED_FIELDS:
+                matches_word |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(matches_word)
+        return queryset
