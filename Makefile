@@ -31,13 +31,13 @@ setup: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 
 demo: setup
-	$(BIN)/python manage.py demo
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py demo
 
 run: demo
 	@echo ""
 	@echo "  Teaching File is starting on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

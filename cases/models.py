@@ -277,6 +277,41 @@ class Case(models.Model):
     def permanent_url(self) -> str:
         return f"{settings.SITE_URL}{reverse('case-permalink', kwargs={'pk': self.pk})}"
 
+    def publication_checklist(self) -> list[tuple[str, bool]]:
+        """What publication requires (PRODUCT.md section 4), each with whether it is met.
+
+        Reads the case's parts through `.all()`, so a prefetched case costs no further queries.
+        A topic review has no patient, so a final diagnosis and its certainty do not apply.
+        """
+        figures = [figure for study in self.studies.all() for figure in study.figures.all()]
+        commentaries = list(self.commentaries.all())
+        checklist = [
+            ("A licence is chosen", bool(self.licence)),
+            ("Patient consent is recorded", self.consent != self.Consent.UNKNOWN),
+        ]
+        if self.case_type == self.CaseType.CLINICAL_CASE:
+            checklist += [
+                ("A final diagnosis is given", bool(self.final_diagnosis)),
+                ("The diagnostic certainty is given", bool(self.diagnostic_certainty)),
+            ]
+        checklist += [
+            ("At least one teaching point", bool(list(self.teaching_points.all()))),
+            ("At least one processed figure", any(figure.is_ready for figure in figures)),
+            ("Every figure has alt text", all(figure.alt_text.strip() for figure in figures)),
+            (
+                "No image is in quarantine",
+                not any(figure.status == Figure.ProcessingStatus.QUARANTINED for figure in figures),
+            ),
+            (
+                "Every machine-generated commentary is verified or removed",
+                all(c.verified_at for c in commentaries if c.is_machine_generated),
+            ),
+        ]
+        return checklist
+
+    def publication_blockers(self) -> list[str]:
+        return [label for label, met in self.publication_checklist() if not met]
+
     def citation(self) -> str:
         """A stable citation: authors, title, site, case number, year, permanent URL."""
         names = ", ".join(author.display_name for author in self.authors.all())

@@ -437,3 +437,44 @@ def test_keyboard_user_can_skip_to_the_content(live_server, published_cases, bro
     page.keyboard.press("Enter")
     assert page.url.endswith("#main")
     page.close()
+
+
+@pytest.fixture
+def author_with_a_draft(published_cases):
+    """The demo-like author and one of their drafts, made before the browser starts."""
+    from .conftest import make_case, make_user
+
+    author = make_user("drafting-author", Role.AUTHOR, display_name="Dr Drafting Author")
+    draft = make_case(
+        author=author, published=False, title="Pigmented villonodular synovitis", licence=None
+    )
+    return draft
+
+
+def test_author_finds_a_draft_and_sees_what_blocks_its_publication(
+    live_server, author_with_a_draft, browser
+):
+    page = browser.new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Login").fill("drafting-author")
+    page.locator("#id_password").fill("correct-horse-battery")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(live_server.url + "/")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My cases").click()
+    page.wait_for_url("**/cases/mine/")
+    row = page.get_by_role("row", name="Pigmented villonodular synovitis")
+    assert row.get_by_text("Draft").is_visible()
+    assert row.get_by_text("A licence is chosen").is_visible()
+
+    row.get_by_role("link", name="Pigmented villonodular synovitis").click()
+    page.wait_for_url(f"**{author_with_a_draft.get_absolute_url()}")
+    checklist = page.get_by_role("region", name="Before publication")
+    assert checklist.get_by_text("still block publication").is_visible()
+    assert checklist.locator("li.missing", has_text="A licence is chosen").is_visible()
+    assert checklist.locator("li.met", has_text="A final diagnosis is given").is_visible()
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server.url + "/cases/mine/")
+    assert has_no_horizontal_scroll(page)
+    page.close()
