@@ -130,4 +130,8 @@ def figure_thumbnail(request, pk: int):
     )
     if not figure.is_ready:
         raise Http404("This image is not ready.")
-    return FileResponse(figure.thumbnail.open("rb"), content_type="image/jpeg")
+    try:
+        thumbnail = figure.thumbnail.open("rb")
+    except OSError as error:  # the row says ready but storage lost the file
+        raise Http404("This image is not available.") from error
+    return FileResponse(thumbnail, content_type="image/jpeg")

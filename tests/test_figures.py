@@ -200,3 +200,12 @@ def test_a_real_celery_worker_makes_the_thumbnail_through_the_broker(settings, a
         worker.terminate()
         worker.wait(timeout=30)
         celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+
+
+def test_a_thumbnail_lost_from_storage_is_a_404_not_an_error(client, author):
+    case = make_case(author=author)
+    study = Study.objects.create(case=case, modality="CT")
+    figure = Figure.objects.create(
+        study=study, status="ready", thumbnail="derivatives/case-1/gone-thumb.jpg"
+    )
+    assert client.get(f"/figures/{figure.pk}/thumbnail.jpg").status_code == 404
