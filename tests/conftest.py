@@ -28,6 +28,12 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashers are slow by design; tests need passwords that work, not ones that resist.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def institution(db) -> Institution:
     return Institution.objects.create(name="St Elsewhere Hospital", slug="st-elsewhere")

@@ -53,12 +53,6 @@ def titles_by_prefix(folder: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The demo hashes seven passwords per run; the default hasher is slow by design.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def seeds(settings) -> Path:
     folder = Path(settings.SEED_CASES_DIR)

@@ -1,0 +1,42 @@
+"""Every model has an admin, and its pages render for a superuser."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from cases import services
+from cases.models import Case
+
+from .test_document import full_document
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser("root", "root@example.org", "pw-xyz-123")
+
+
+def test_every_project_model_is_registered():
+    from django.apps import apps
+
+    for app_label in ("accounts", "cases"):
+        for model in apps.get_app_config(app_label).get_models():
+            assert model in admin.site._registry, model.__name__
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m.__name__)
+def test_admin_lists_and_add_forms_render(client, superuser, author, model):
+    services.create_case_from_document(full_document(), author=author)
+    client.force_login(superuser)
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert client.get(changelist).status_code == 200
+    add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+    assert client.get(add).status_code in (200, 403)
+
+
+def test_the_case_change_page_renders_with_every_inline(client, superuser, author):
+    case = services.create_case_from_document(full_document(), author=author)
+    client.force_login(superuser)
+    response = client.get(reverse("admin:cases_case_change", args=[case.pk]))
+    assert response.status_code == 200
+    assert Case.objects.get(pk=case.pk).title.encode() in response.content
