@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from .validators import validate_orcid
+
 
 class Role(models.TextChoices):
     """The role groups of the platform. One person may hold several."""
@@ -37,7 +39,11 @@ class User(AbstractUser):
         Institution, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
     orcid = models.CharField(
-        "ORCID iD", max_length=19, blank=True, help_text="Format 0000-0000-0000-0000"
+        "ORCID iD",
+        max_length=19,
+        blank=True,
+        validators=[validate_orcid],
+        help_text="Like 0000-0002-1825-0097",
     )
     training_level = models.CharField(max_length=20, choices=TrainingLevel, blank=True)
 
@@ -55,6 +61,10 @@ class User(AbstractUser):
         if not hasattr(self, "_role_names"):
             self._role_names = frozenset(self.groups.values_list("name", flat=True))
         return self._role_names
+
+    @property
+    def is_author(self) -> bool:
+        return self.has_role(Role.AUTHOR)
 
     def has_role(self, role: str) -> bool:
         if self.is_superuser:

@@ -12,6 +12,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 
+from accounts.validators import validate_orcid
+
 from .querysets import CaseQuerySet
 
 MAX_DISPLAYED_AGE_YEARS = 90
@@ -334,7 +336,7 @@ class CaseAuthor(models.Model):
     )
     name = models.CharField(max_length=200, blank=True)
     affiliation = models.CharField(max_length=300, blank=True)
-    orcid = models.CharField("ORCID iD", max_length=19, blank=True)
+    orcid = models.CharField("ORCID iD", max_length=19, blank=True, validators=[validate_orcid])
 
     class Meta:
         ordering = ["position", "pk"]

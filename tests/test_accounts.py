@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from accounts.models import Role, User
+from accounts.validators import validate_orcid
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,3 +102,67 @@ def test_production_settings_start_with_a_secret_key():
         {"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "teaching.example.org"}
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "orcid", ["0000-0002-1825-0097", "0000-0001-5109-3700", "0000-0002-1694-233X"]
+)
+def test_valid_orcid_ids_are_accepted(orcid):
+    validate_orcid(orcid)
+
+
+@pytest.mark.parametrize(
+    ("orcid", "message"),
+    [
+        ("0000-0002-1825-0098", "typing error"),
+        ("0000-0002-1825", "four groups of four"),
+        ("https://example.org/x", "four groups of four"),
+    ],
+)
+def test_invalid_orcid_ids_are_refused_with_a_reason(orcid, message):
+    with pytest.raises(ValidationError, match=message):
+        validate_orcid(orcid)
+
+
+def test_the_profile_asks_anonymous_visitors_to_log_in(client, db):
+    response = client.get("/accounts/profile/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_a_trainee_edits_their_profile(client, trainee, other_institution):
+    client.force_login(trainee)
+    response = client.post(
+        "/accounts/profile/",
+        {
+            "display_name": "Dr Tess Trainee",
+            "first_name": "Tess",
+            "last_name": "Trainee",
+            "institution": other_institution.pk,
+            "orcid": "https://orcid.org/0000-0002-1825-0097",
+            "training_level": "fellow",
+        },
+        follow=True,
+    )
+    assert b"Your profile is saved." in response.content
+    trainee.refresh_from_db()
+    assert trainee.display_name == "Dr Tess Trainee"
+    assert trainee.institution == other_institution
+    assert trainee.orcid == "0000-0002-1825-0097"
+    assert trainee.training_level == "fellow"
+
+
+def test_a_mistyped_orcid_is_refused_and_everything_typed_is_kept(client, trainee):
+    client.force_login(trainee)
+    response = client.post(
+        "/accounts/profile/",
+        {"display_name": "Kept Name", "orcid": "0000-0002-1825-0098", "training_level": ""},
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "typing error" in content
+    assert 'value="Kept Name"' in content
+    assert 'value="0000-0002-1825-0098"' in content
+    trainee.refresh_from_db()
+    assert trainee.display_name == "Tess Trainee"
+    assert trainee.orcid == ""

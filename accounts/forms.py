@@ -1,0 +1,35 @@
+from django import forms
+
+from .models import User
+
+
+class ProfileForm(forms.ModelForm):
+    # Longer than an iD so that a pasted https://orcid.org/… link reaches clean_orcid().
+    orcid = forms.CharField(
+        label="ORCID iD",
+        required=False,
+        max_length=60,
+        help_text="Like 0000-0002-1825-0097; a pasted orcid.org link works too.",
+        widget=forms.TextInput(attrs={"placeholder": "0000-0000-0000-0000"}),
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "display_name",
+            "first_name",
+            "last_name",
+            "institution",
+            "orcid",
+            "training_level",
+        ]
+        labels = {"display_name": "Name shown on your cases and comments"}
+        help_texts = {
+            "display_name": "For example “Dr Ada Lovelace”. Left empty, your username is shown.",
+            "institution": "Cases shared with your institution become visible to you.",
+        }
+
+    def clean_orcid(self) -> str:
+        # People paste the full link; keep only the iD.
+        value = self.cleaned_data["orcid"].strip().upper()
+        return value.removeprefix("HTTPS://ORCID.ORG/").removeprefix("HTTP://ORCID.ORG/")
