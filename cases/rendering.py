@@ -1,8 +1,9 @@
 """Markdown for case text: CommonMark with raw HTML off, then sanitised with nh3.
 
 In-text citation markers such as `[3]`, `[1, 2]`, `[1-3]` or `(1-3)` become links to the
-case's reference list (`#ref-3`), but only for numbers the list really has. The markers are
-found in text tokens, so code spans, code blocks and link texts are never touched.
+case's reference list (`#ref-3`), but only for numbers the list really has; figure mentions such
+as "Fig. A", "Fig 2" or "Figure 1" link to the case's figure of that label. Both are found in text
+tokens, so code spans, code blocks and link texts are never touched.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ _NUMBER_LIST = rf"{_NUMBER_OR_RANGE}(?:\s*,\s*{_NUMBER_OR_RANGE})*"
 # "(1)" right after a word is a call or a label ("f(1)", "A(2)"), not a citation.
 CITATION_MARKER = re.compile(
     rf"\[(?P<square>{_NUMBER_LIST})\]|(?<!\w)\((?P<round>{_NUMBER_LIST})\)"
+)
+# "Fig 1", "Fig. A", "Figure 2b" (not "Figs 1 and 2", which names no single figure).
+FIGURE_MENTION = re.compile(r"\b(?:Fig\.?|Figure)\s*(?P<key>\d{1,2}[a-z]?|[A-Z])\b")
+_FIGURE_LABEL = re.compile(
+    r"^\s*(?:Fig\.?|Figure)?\s*(?P<key>\d{1,2}[a-z]?|[A-Za-z])\s*\.?\s*$", re.I
 )
 _ITEM = re.compile(r"(?P<first>\d{1,3})(?:(?P<dash>\s*[-–]\s*)(?P<last>\d{1,3}))?")
 
@@ -83,12 +89,35 @@ def _linked_marker(marker: re.Match[str], reference_numbers: set[int]) -> str | 
     return f'<span class="cite-group">{opening}{_ITEM.sub(link, body)}{closing}</span>'
 
 
-def _split_text_token(token: Token, reference_numbers: set[int]) -> list[Token]:
+def figure_key(label: str) -> str | None:
+    """The key a figure label is mentioned by: "Fig. A" -> "a", "Figure 2b" -> "2b"."""
+    match = _FIGURE_LABEL.match(label or "")
+    return match["key"].lower() if match else None
+
+
+def _linked_figure(mention: re.Match[str], figure_anchors: dict[str, str]) -> str | None:
+    anchor = figure_anchors.get(mention["key"].lower())
+    if anchor is None:
+        return None
+    return f'<a href="#{anchor}" class="figure-ref">{escape(mention.group(0))}</a>'
+
+
+def _split_text_token(
+    token: Token, reference_numbers: set[int], figure_anchors: dict[str, str]
+) -> list[Token]:
+    marks = [
+        (marker, _linked_marker(marker, reference_numbers))
+        for marker in CITATION_MARKER.finditer(token.content)
+    ]
+    if figure_anchors:
+        marks += [
+            (mention, _linked_figure(mention, figure_anchors))
+            for mention in FIGURE_MENTION.finditer(token.content)
+        ]
     pieces: list[Token] = []
     position = 0
-    for marker in CITATION_MARKER.finditer(token.content):
-        html = _linked_marker(marker, reference_numbers)
-        if html is None:
+    for marker, html in sorted(marks, key=lambda mark: mark[0].start()):
+        if html is None or marker.start() < position:
             continue
         if marker.start() > position:
             text = Token("text", "", 0)
@@ -111,6 +140,7 @@ def _split_text_token(token: Token, reference_numbers: set[int]) -> list[Token]:
 def _case_text_rule(state: StateCore) -> None:
     """Shift headings, turn alignment styles into classes, link citation markers."""
     reference_numbers: set[int] = state.env.get("reference_numbers") or set()
+    figure_anchors: dict[str, str] = state.env.get("figure_anchors") or {}
     for token in state.tokens:
         if token.type in ("heading_open", "heading_close"):
             level = min(6, int(token.tag[1]) + HEADING_SHIFT)
@@ -128,7 +158,7 @@ def _case_text_rule(state: StateCore) -> None:
                 elif child.type == "link_close":
                     link_depth -= 1
                 if child.type == "text" and not link_depth:
-                    children.extend(_split_text_token(child, reference_numbers))
+                    children.extend(_split_text_token(child, reference_numbers, figure_anchors))
                 else:
                     children.append(child)
             token.children = children
@@ -174,17 +204,30 @@ def _sanitise(html: str) -> SafeString:
     return mark_safe(cleaned)  # noqa: S308 - nh3 has just sanitised it
 
 
-def render_markdown(text: str, *, reference_numbers: set[int] | None = None) -> SafeString:
-    """Case Markdown as safe HTML: blocks, headings from h3, citation markers linked."""
+def render_markdown(
+    text: str,
+    *,
+    reference_numbers: set[int] | None = None,
+    figure_anchors: dict[str, str] | None = None,
+) -> SafeString:
+    """Case Markdown as safe HTML: blocks, headings from h3, citations and figures linked.
+
+    `figure_anchors` maps a figure key (see `figure_key`) to the id of its element on the page.
+    """
     if not text:
         return mark_safe("")
-    env = {"reference_numbers": set(reference_numbers or ())}
+    env = {"reference_numbers": set(reference_numbers or ()), "figure_anchors": figure_anchors}
     return _sanitise(_parser.render(text, env))
 
 
-def render_markdown_inline(text: str, *, reference_numbers: set[int] | None = None) -> SafeString:
+def render_markdown_inline(
+    text: str,
+    *,
+    reference_numbers: set[int] | None = None,
+    figure_anchors: dict[str, str] | None = None,
+) -> SafeString:
     """One line of case Markdown (a teaching point, a caption) without a wrapping paragraph."""
     if not text:
         return mark_safe("")
-    env = {"reference_numbers": set(reference_numbers or ())}
+    env = {"reference_numbers": set(reference_numbers or ()), "figure_anchors": figure_anchors}
     return _sanitise(_parser.renderInline(text, env))

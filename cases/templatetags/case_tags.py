@@ -6,7 +6,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from ..models import Case, Figure
-from ..rendering import render_markdown, render_markdown_inline
+from ..rendering import figure_key, render_markdown, render_markdown_inline
 
 register = template.Library()
 
@@ -22,15 +22,45 @@ def reference_numbers_of(case: Case | None) -> set[int]:
     return numbers
 
 
+def figure_anchors_of(case: Case | None) -> dict[str, str]:
+    """Figure key -> element id, from the prefetched studies and figures, read once and kept.
+
+    A key two figures share ("Fig 1" in two studies) is left out: a link must not guess.
+    """
+    if case is None:
+        return {}
+    anchors = getattr(case, "_figure_anchors", None)
+    if anchors is None:
+        anchors, shared = {}, set()
+        for study in case.studies.all():
+            for figure in study.figures.all():
+                key = figure_key(figure.label)
+                if key in anchors:
+                    shared.add(key)
+                elif key:
+                    anchors[key] = f"figure-{figure.pk}"
+        anchors = {key: anchor for key, anchor in anchors.items() if key not in shared}
+        case._figure_anchors = anchors
+    return anchors
+
+
 @register.filter
 def markdown(text: str, case: Case | None = None) -> SafeString:
-    """`{{ case.clinical_history|markdown:case }}`: citation markers link to the case's list."""
-    return render_markdown(text or "", reference_numbers=reference_numbers_of(case))
+    """`{{ case.clinical_history|markdown:case }}`: citations and figure mentions linked."""
+    return render_markdown(
+        text or "",
+        reference_numbers=reference_numbers_of(case),
+        figure_anchors=figure_anchors_of(case),
+    )
 
 
 @register.filter
 def markdown_inline(text: str, case: Case | None = None) -> SafeString:
-    return render_markdown_inline(text or "", reference_numbers=reference_numbers_of(case))
+    return render_markdown_inline(
+        text or "",
+        reference_numbers=reference_numbers_of(case),
+        figure_anchors=figure_anchors_of(case),
+    )
 
 
 @register.filter
