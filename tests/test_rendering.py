@@ -1,4 +1,4 @@
-"""Figure mentions in case text link to the figure they name."""
+"""Case text rendering: figure mentions linked, and what the page says to search engines."""
 
 from cases import services
 from cases.document import empty_document
@@ -52,3 +52,13 @@ def test_a_label_two_figures_share_links_to_neither(client, author):
         case.studies.create(modality=modality).figures.create(label="Fig 1")
     content = client.get(case.get_absolute_url()).content.decode()
     assert 'class="figure-ref"' not in content
+
+
+def test_unlisted_cases_ask_search_engines_not_to_index_them(client, author):
+    unlisted = make_case(author=author, visibility="unlisted")
+    public = make_case(author=author, visibility="public")
+    assert (
+        'name="robots" content="noindex"'
+        in client.get(unlisted.get_absolute_url()).content.decode()
+    )
+    assert 'content="noindex"' not in client.get(public.get_absolute_url()).content.decode()
