@@ -783,3 +783,13 @@ def test_ages_of_ninety_and_over_are_rewritten_as_ninety_plus_in_every_text():
     assert "aged 90+" in document["clinical_history"]
     assert "9-month-old" in text and "45-year-old" in text
     assert any("90+" in warning for warning in parsed.warnings)
+
+
+@pytest.mark.parametrize("number", ["000", "001"])
+def test_prescription_lines_are_kept_once_in_the_rehabilitation_not_again_in_the_body(number):
+    commentary = seed(number)["commentaries"][0]
+    rehabilitation = commentary["rehabilitation"]
+    for name in ("frequency", "intensity", "time", "type", "volume", "progression"):
+        assert rehabilitation[name]
+        assert rehabilitation[name] not in commentary["body"], name
+    assert "FITT-VP" in commentary["body"]  # the sentence that introduces the prescription

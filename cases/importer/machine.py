@@ -93,7 +93,14 @@ def _field_of(label: str, filled: dict[str, str]) -> str | None:
 
 def rehabilitation_from(paras: list[Para]) -> dict[str, str] | None:
     """The FITT-VP prescription in labelled lines, or None if fewer than two fields are given."""
+    found = _prescription_lines(paras)
+    return found[0] if found else None
+
+
+def _prescription_lines(paras: list[Para]) -> tuple[dict[str, str], set[int]] | None:
+    """The FITT-VP fields and the indexes of the paragraphs they were read from."""
     fields = dict.fromkeys(FITT_FIELDS, "")
+    used: set[int] = set()
     last_field_index = None
     for index, para in enumerate(paras):
         match = _LABELLED.match(para.text)
@@ -102,6 +109,7 @@ def rehabilitation_from(paras: list[Para]) -> dict[str, str] | None:
         name = _field_of(match["label"], fields)
         if name and not fields[name]:
             fields[name] = match["value"].strip()
+            used.add(index)
             last_field_index = index
     if sum(1 for value in fields.values() if value) < 2 or last_field_index is None:
         return None
@@ -115,7 +123,8 @@ def rehabilitation_from(paras: list[Para]) -> dict[str, str] | None:
     ):
         # The paragraph closing the prescription is its safety advice in these reports.
         fields["precautions"] = following.text
-    return fields
+        used.add(last_field_index + 1)
+    return fields, used
 
 
 def build_commentary(paras: list[Para], warnings: list[str]) -> dict:
@@ -129,20 +138,24 @@ def build_commentary(paras: list[Para], warnings: list[str]) -> dict:
         paras = paras[:-1]
     else:
         warnings.append("The machine-generated analysis has no disclaimer.")
-    body_paras = [
+    prescription = _prescription_lines(paras)
+    rehabilitation, prescription_lines = prescription or (None, set())
+    all_paras = [
         Para(heading_text(para.text), heading=True)
         if looks_like_heading(para) and not para.heading
         else para
         for para in paras
     ]
-    for index, para in enumerate(body_paras):
-        following = body_paras[index + 1] if index + 1 < len(body_paras) else None
+    for index, para in enumerate(all_paras):
+        following = all_paras[index + 1] if index + 1 < len(all_paras) else None
         if para.heading and (following is None or following.heading):
             warnings.append(
                 f"The machine-generated analysis has a heading with no text under it: "
                 f"“{para.text}”."
             )
-    rehabilitation = rehabilitation_from(paras)
+    # The prescription's lines live on in `rehabilitation`, shown as a table under the body;
+    # keeping them in the body too would print every line twice.
+    body_paras = [para for index, para in enumerate(all_paras) if index not in prescription_lines]
     if rehabilitation is None:
         warnings.append("The machine-generated analysis gives no FITT-VP prescription fields.")
     return {
