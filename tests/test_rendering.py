@@ -1,4 +1,4 @@
-"""Case text rendering: figure mentions linked, and what the page says to search engines."""
+"""Case text rendering, and what pages tell browsers and search engines."""
 
 from cases import services
 from cases.document import empty_document
@@ -62,3 +62,11 @@ def test_unlisted_cases_ask_search_engines_not_to_index_them(client, author):
         in client.get(unlisted.get_absolute_url()).content.decode()
     )
     assert 'content="noindex"' not in client.get(public.get_absolute_url()).content.decode()
+
+
+def test_pages_send_a_content_security_policy_that_allows_only_this_site(client, db):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "object-src 'none'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "http" not in policy  # no other origin: no CDN, no external font or script
