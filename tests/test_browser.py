@@ -478,3 +478,26 @@ def test_author_finds_a_draft_and_sees_what_blocks_its_publication(
     page.goto(live_server.url + "/cases/mine/")
     assert has_no_horizontal_scroll(page)
     page.close()
+
+
+def test_reader_searches_for_a_seed_case_and_reads_it(live_server, seed_case, browser):
+    if seed_case is None:
+        pytest.skip("the seed case reports (settings.SEED_CASES_DIR) are not beside the checkout")
+    title, diagnosis = seed_case.title, seed_case.final_diagnosis
+    page = browser.new_page()
+    page.goto(live_server.url)
+    header_search = page.get_by_role("banner").get_by_role("search")
+    header_search.get_by_label("Search cases").fill(title.split()[0])
+    header_search.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/cases/?q=*")
+    page.locator(".results").get_by_role("link", name=title).click()
+    page.wait_for_url(f"**{seed_case.get_absolute_url()}")
+
+    assert page.get_by_role("heading", name=title, level=1).is_visible()
+    assert page.locator(".final-diagnosis").inner_text() == diagnosis
+    assert page.get_by_text(
+        "Machine-generated analysis — not verified by a radiologist"
+    ).is_visible()
+    assert page.get_by_role("table", name="FITT-VP exercise prescription").first.is_visible()
+    assert page.get_by_text(seed_case.licence, exact=True).is_visible()
+    page.close()
