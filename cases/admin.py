@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import (
     Case,
     CaseAuthor,
@@ -95,6 +96,13 @@ class StudyAdmin(admin.ModelAdmin):
     raw_id_fields = ("case",)
     inlines = (FigureInline,)
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # An image uploaded here gets its derivatives like one uploaded in the editor.
+        for figure_form in formset.forms:
+            if "original" in figure_form.changed_data and figure_form.instance.pk:
+                services.process_figure_again(figure_form.instance, by=request.user)
+
 
 @admin.register(Figure)
 class FigureAdmin(admin.ModelAdmin):
@@ -102,7 +110,12 @@ class FigureAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     list_select_related = ("study",)
     raw_id_fields = ("study",)
-    readonly_fields = ("processing_error",)
+    readonly_fields = ("status", "processing_error", "thumbnail")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "original" in form.changed_data:
+            services.process_figure_again(obj, by=request.user)
 
 
 @admin.register(Tag)

@@ -216,3 +216,19 @@ def attach_figure_image(figure: Figure, *, upload: UploadedFile, by: User) -> Fi
         figure.save(update_fields=["original", "status", "processing_error"])
         tasks.make_figure_derivatives.delay_on_commit(figure.pk)
     return figure
+
+
+def process_figure_again(figure: Figure, *, by: User) -> Figure:
+    """Forget a figure's derivatives and queue them anew, e.g. after its original was replaced."""
+    if not (by.is_staff or permissions.can_edit(by, figure.study.case)):
+        raise PermissionDenied("You cannot change the figures of this case.")
+    with transaction.atomic():
+        figure = Figure.objects.select_for_update().get(pk=figure.pk)
+        if figure.thumbnail:
+            figure.thumbnail.delete(save=False)
+        figure.status = Figure.ProcessingStatus.PENDING
+        figure.processing_error = ""
+        figure.save(update_fields=["thumbnail", "status", "processing_error"])
+        if figure.original:
+            tasks.make_figure_derivatives.delay_on_commit(figure.pk)
+    return figure

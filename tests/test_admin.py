@@ -40,3 +40,34 @@ def test_the_case_change_page_renders_with_every_inline(client, superuser, autho
     response = client.get(reverse("admin:cases_case_change", args=[case.pk]))
     assert response.status_code == 200
     assert Case.objects.get(pk=case.pk).title.encode() in response.content
+
+
+def test_an_image_uploaded_in_the_admin_gets_its_thumbnail(
+    client, superuser, author, django_capture_on_commit_callbacks
+):
+    from cases.models import Figure, Study
+
+    from .test_figures import jpeg_with_exif, upload
+
+    case = services.create_case_from_document(full_document(), author=author)
+    study = Study.objects.filter(case=case).first()
+    figure = study.figures.first()
+    client.force_login(superuser)
+    url = reverse("admin:cases_figure_change", args=[figure.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "study": study.pk,
+                "position": 0,
+                "label": "Fig 1",
+                "caption": "",
+                "alt_text": "Lateral radiograph",
+                "original": upload(jpeg_with_exif()),
+                "annotations": "[]",
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    figure = Figure.objects.get(pk=figure.pk)
+    assert figure.status == "ready"
+    assert figure.thumbnail

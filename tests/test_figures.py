@@ -209,3 +209,20 @@ def test_a_thumbnail_lost_from_storage_is_a_404_not_an_error(client, author):
         study=study, status="ready", thumbnail="derivatives/case-1/gone-thumb.jpg"
     )
     assert client.get(f"/figures/{figure.pk}/thumbnail.jpg").status_code == 404
+
+
+def test_processing_again_replaces_the_thumbnail_and_only_editors_of_the_case_may_ask(
+    draft_figure, author, trainee, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=author)
+    draft_figure.refresh_from_db()
+    old_thumbnail = Path(draft_figure.thumbnail.path)
+    with pytest.raises(PermissionDenied):
+        services.process_figure_again(draft_figure, by=trainee)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.process_figure_again(draft_figure, by=author)
+    draft_figure.refresh_from_db()
+    assert draft_figure.status == "ready"
+    assert Path(draft_figure.thumbnail.path).exists()
+    assert old_thumbnail == Path(draft_figure.thumbnail.path) or not old_thumbnail.exists()
