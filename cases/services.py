@@ -199,6 +199,19 @@ def publish_imported_case(case: Case) -> Case:
     return case
 
 
+def feature_case(case: Case, *, by: User, featured: bool = True) -> Case:
+    """Show a published case among the featured ones on the home page, or stop showing it."""
+    if not permissions.can_publish(by, case):
+        raise PermissionDenied("Only editors choose the featured cases.")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if featured and not case.is_published:
+            raise ValidationError("Only a published case can be featured.")
+        case.featured = featured
+        case.save(update_fields=["featured", "updated_at"])
+    return case
+
+
 def attach_figure_image(figure: Figure, *, upload: UploadedFile, by: User) -> Figure:
     """Store an uploaded original on a figure and queue its derivatives after commit."""
     if not permissions.can_edit(by, figure.study.case):

@@ -201,3 +201,14 @@ def test_licence_links_point_at_creative_commons(author):
     assert case.licence_url == "https://creativecommons.org/licenses/by-nc-sa/4.0/"
     case.licence = "CC0-1.0"
     assert case.licence_url == "https://creativecommons.org/publicdomain/zero/1.0/"
+
+
+def test_only_editors_feature_cases_and_only_published_ones(author, editor):
+    case = services.create_case_from_document(full_document(), author=author)
+    with pytest.raises(PermissionDenied):
+        services.feature_case(case, by=author)
+    with pytest.raises(ValidationError):
+        services.feature_case(case, by=editor)
+    services.publish_imported_case(case)
+    assert services.feature_case(case, by=editor).featured
+    assert not services.feature_case(case, by=editor, featured=False).featured

@@ -44,23 +44,22 @@ def figure_anchors_of(case: Case | None) -> dict[str, str]:
     return anchors
 
 
+def _links_of(case: Case | None) -> dict:
+    return {
+        "reference_numbers": reference_numbers_of(case),
+        "figure_anchors": figure_anchors_of(case),
+    }
+
+
 @register.filter
 def markdown(text: str, case: Case | None = None) -> SafeString:
     """`{{ case.clinical_history|markdown:case }}`: citations and figure mentions linked."""
-    return render_markdown(
-        text or "",
-        reference_numbers=reference_numbers_of(case),
-        figure_anchors=figure_anchors_of(case),
-    )
+    return render_markdown(text or "", **_links_of(case))
 
 
 @register.filter
 def markdown_inline(text: str, case: Case | None = None) -> SafeString:
-    return render_markdown_inline(
-        text or "",
-        reference_numbers=reference_numbers_of(case),
-        figure_anchors=figure_anchors_of(case),
-    )
+    return render_markdown_inline(text or "", **_links_of(case))
 
 
 @register.filter

@@ -27,13 +27,14 @@ from django.utils.text import slugify
 from accounts.models import Institution, Role, User
 from cases.importer import EmptyReportError, parse_case_report
 from cases.models import Case
-from cases.services import create_case_from_document, publish_imported_case
+from cases.services import create_case_from_document, feature_case, publish_imported_case
 
 # A development password, documented in the README and printed by the command. Set only when
 # a demo user is created, so running the demo never resets a password someone changed.
 DEMO_PASSWORD = "teachingfile-demo"
 DEMO_INSTITUTION = "Teaching File Demo Hospital"
 DEMO_AUTHOR = "author"
+DEMO_EDITOR = "editor"
 DEMO_DATA_DIR = Path(__file__).resolve().parents[2] / "demo_data"
 FEATURED_CASES = 2
 
@@ -74,7 +75,12 @@ class Command(BaseCommand):
                 f"The existing user {DEMO_AUTHOR!r} does not hold the author role, so it cannot "
                 "own the demo cases. Give it the role or remove the user, then run demo again."
             )
-        self.load_cases(author=author, folder=self.case_folder(), verbosity=options["verbosity"])
+        self.load_cases(
+            author=author,
+            editor=users[DEMO_EDITOR],
+            folder=self.case_folder(),
+            verbosity=options["verbosity"],
+        )
         self.print_users(users)
 
     def create_users(self) -> dict[str, User]:
@@ -110,7 +116,7 @@ class Command(BaseCommand):
         seeds = Path(settings.SEED_CASES_DIR)
         return seeds if seeds.is_dir() else DEMO_DATA_DIR
 
-    def load_cases(self, *, author: User, folder: Path, verbosity: int = 1) -> None:
+    def load_cases(self, *, author: User, editor: User, folder: Path, verbosity: int = 1) -> None:
         paths = sorted(folder.glob("*.txt"))
         self.stdout.write(f"Demo cases from {folder} ({len(paths)} files):")
         featured = 0
@@ -125,13 +131,15 @@ class Command(BaseCommand):
                 for warning in parsed.warnings:
                     self.stdout.write(f"  {path.name}: {warning}")
             title = (document.get("title") or "").strip()[:300]
-            existing = Case.objects.filter(created_by=author, title=title).first()
+            existing = (
+                Case.objects.visible_to(author).filter(created_by=author, title=title).first()
+            )
             if existing is not None:
                 self.stdout.write(f"  {title} — {existing.status}, already loaded")
                 continue
             try:
                 case, feature = self.save_case(
-                    document, author=author, feature=featured < FEATURED_CASES
+                    document, author=author, editor=editor, feature=featured < FEATURED_CASES
                 )
             except (ValidationError, PermissionDenied) as error:
                 self.stderr.write(f"  {path.name}: not loaded: {error}")
@@ -140,14 +148,16 @@ class Command(BaseCommand):
             self.stdout.write(f"  {case.title} — {self.describe(case, featured=feature)}")
 
     @transaction.atomic
-    def save_case(self, document: dict, *, author: User, feature: bool) -> tuple[Case, bool]:
+    def save_case(
+        self, document: dict, *, author: User, editor: User, feature: bool
+    ) -> tuple[Case, bool]:
         # The source is only what the report itself states: a file name is not a publication.
         case = create_case_from_document(document, author=author)
         if not case.licence:
             return case, False
         case = publish_imported_case(case)
         if feature:
-            Case.objects.filter(pk=case.pk).update(featured=True)
+            case = feature_case(case, by=editor)
         return case, feature
 
     @staticmethod

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 
 from accounts.models import User
 from cases import permissions
@@ -78,8 +79,8 @@ class Command(BaseCommand):
                 if options["publish"] and not case.is_published:
                     self.stdout.write("    stays a draft: the report states no licence")
             else:
-                saved = Case.objects.prefetch_related(*DOCUMENT_PREFETCH).get(pk=case.pk)
-                documents.append(case_to_document(saved))
+                prefetch_related_objects([case], *DOCUMENT_PREFETCH)
+                documents.append(case_to_document(case))
         if options["format"] == "json":
             single_file = len(options["paths"]) == 1 and Path(options["paths"][0]).is_file()
             output = documents[0] if single_file and len(documents) == 1 else documents
