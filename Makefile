@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 python3 python; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then command -v $$p; break; fi; done)
 
-.PHONY: run test lint setup demo worker clean
+.PHONY: run test lint setup demo worker beat clean
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -51,6 +51,10 @@ test: $(VENV)/.installed-dev
 # A Celery worker for when CELERY_BROKER_URL points at a real broker.
 worker: $(VENV)/.installed
 	$(BIN)/celery -A teachingfile worker --loglevel=info
+
+# Periodic tasks (review reminders) for when CELERY_BROKER_URL points at a real broker.
+beat: $(VENV)/.installed
+	$(BIN)/celery -A teachingfile beat --loglevel=info
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache

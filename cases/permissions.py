@@ -24,7 +24,15 @@ def is_author_of(user: User | AnonymousUser, case: Case) -> bool:
         return False
     if case.created_by_id == user.pk:
         return True
-    return case.authors.filter(user=user).exists()
+    # A page asks this many times of one case; remember the answer on the instance.
+    known = case.__dict__.setdefault("_is_author_of", {})
+    if user.pk not in known:
+        prefetched = getattr(case, "_prefetched_objects_cache", {}).get("authors")
+        if prefetched is not None:
+            known[user.pk] = any(author.user_id == user.pk for author in prefetched)
+        else:
+            known[user.pk] = case.authors.filter(user=user).exists()
+    return known[user.pk]
 
 
 def can_view(user: User | AnonymousUser, case: Case) -> bool:
@@ -59,3 +67,45 @@ def can_publish(user: User | AnonymousUser, case: Case) -> bool:
 
 def can_moderate(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and user.has_role(Role.MODERATOR)
+
+
+def can_take_action(user: User | AnonymousUser, case: Case, action: str) -> bool:
+    """Whether this person is the kind of actor a workflow action needs (whatever the state).
+
+    Author actions belong to the case's site authors. Editor actions belong to editors who do
+    not (co-)author the case: nobody decides on their own work.
+    """
+    from .workflow import TRANSITIONS, Actor
+
+    if not user.is_authenticated:
+        return False
+    transition = TRANSITIONS[action]
+    if transition.actor == Actor.AUTHOR:
+        return is_author_of(user, case)
+    return user.has_role(Role.EDITOR) and not is_author_of(user, case)
+
+
+def can_manage_reviews(user: User | AnonymousUser, case: Case) -> bool:
+    """Editors assign and cancel reviews of cases they do not (co-)author."""
+    return (
+        user.is_authenticated and user.has_role(Role.EDITOR) and not is_author_of(user, case)
+    )
+
+
+def can_be_reviewer_of(user: User, case: Case) -> bool:
+    """Reviewers review others' cases, never one they (co-)author."""
+    return user.is_active and user.has_role(Role.REVIEWER) and not is_author_of(user, case)
+
+
+def can_verify_commentary(user: User | AnonymousUser, case: Case) -> bool:
+    """Editors, and reviewers with an assigned review of the case, vouch for machine text."""
+    if not user.is_authenticated or is_author_of(user, case):
+        return False
+    if user.has_role(Role.EDITOR):
+        return True
+    return case.reviews.filter(reviewer=user, status__in=["assigned", "completed"]).exists()
+
+
+def can_start_revision(user: User | AnonymousUser, case: Case) -> bool:
+    """Authors open a new draft revision of their published case."""
+    return case.status == "published" and is_author_of(user, case)

@@ -23,6 +23,7 @@ class CaseQuerySet(models.QuerySet):
         - anyone: published cases that are public or unlisted;
         - signed-in members of an institution: + published `institution` cases of theirs;
         - authors and co-authors: + their own cases in any state;
+        - reviewers: + cases they were asked to review and did not decline;
         - editors: + every case that has been submitted (not others' drafts);
         - moderators: + every published case, whatever its visibility;
         - superusers: everything.
@@ -41,6 +42,18 @@ class CaseQuerySet(models.QuerySet):
         rule |= Q(created_by=user) | Q(
             Exists(CaseAuthor.objects.filter(case=OuterRef("pk"), user=user))
         )
+        if user.has_role("reviewer"):
+            from reviews.models import Review
+
+            rule |= Q(
+                Exists(
+                    Review.objects.filter(
+                        case=OuterRef("pk"),
+                        reviewer=user,
+                        status__in=[Review.Status.ASSIGNED, Review.Status.COMPLETED],
+                    )
+                )
+            )
         if user.has_role("editor"):
             rule |= ~Q(status__in=["draft", "withdrawn"])
         if user.has_role("moderator"):

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "accounts",
     "cases",
+    "reviews",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -178,6 +181,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Run with `celery -A teachingfile beat` (or `make beat`); without a broker, call
+# `manage.py send_review_reminders` from cron instead.
+CELERY_BEAT_SCHEDULE = {
+    "remind-reviewers-of-due-reviews": {
+        "task": "reviews.tasks.remind_reviewers_of_due_reviews",
+        "schedule": 60 * 60 * 6,
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
