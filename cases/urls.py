@@ -5,7 +5,6 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("cases/", views.browse, name="browse"),
-    path("cases/mine/", views.my_cases, name="my-cases"),
     path("cases/<int:pk>/", views.case_permalink, name="case-permalink"),
     path("cases/<int:pk>/<slug:slug>/", views.case_detail, name="case-detail"),
     path("figures/<int:pk>/thumbnail.jpg", views.figure_thumbnail, name="figure-thumbnail"),

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -96,7 +94,10 @@ def case_detail(request, pk: int, slug: str):
     )
     if slug != (case.slug or "case"):
         return redirect(case, permanent=True)
-    show_workflow = not case.is_published and permissions.can_see_drafts_of(request.user, case)
+    # Whoever may read an unpublished case (its authors, editors, reviewers) is part of its
+    # workflow; on a published case, authors and editors get a way to the editorial page.
+    show_workflow = not case.is_published
+    show_editorial_link = case.is_published and permissions.can_see_drafts_of(request.user, case)
     checklist = case.publication_checklist() if show_workflow else []
     return render(
         request,
@@ -104,24 +105,12 @@ def case_detail(request, pk: int, slug: str):
         {
             "case": case,
             "show_workflow": show_workflow,
+            "show_editorial_link": show_editorial_link,
+            "is_author": show_editorial_link and permissions.is_author_of(request.user, case),
             "checklist": checklist,
             "blocker_count": sum(1 for _, met in checklist if not met),
         },
     )
-
-
-@login_required
-def my_cases(request):
-    """The cases the signed-in person (co-)authors, in every state, with what blocks each."""
-    cases = list(
-        Case.objects.visible_to(request.user)
-        .filter(Q(created_by=request.user) | Q(authors__user=request.user))
-        .distinct()
-        .order_by("-updated_at")
-        .prefetch_related("studies__figures", "teaching_points", "commentaries")
-    )
-    rows = [(case, case.publication_blockers()) for case in cases]
-    return render(request, "cases/my_cases.html", {"rows": rows})
 
 
 def figure_thumbnail(request, pk: int):

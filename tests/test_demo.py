@@ -142,8 +142,9 @@ def test_licensed_seeds_are_published_and_the_others_stay_drafts_of_the_demo_aut
             assert case.status == Case.Status.PUBLISHED, title
             assert case.licence
         else:
-            assert case.status == Case.Status.DRAFT, title
+            assert case.status in (Case.Status.DRAFT, Case.Status.IN_REVIEW), title
             assert case.licence is None
+    assert Case.objects.filter(status=Case.Status.IN_REVIEW).count() == 1
 
 
 @pytest.mark.django_db
@@ -158,8 +159,10 @@ def test_without_the_seed_folder_the_projects_demo_files_are_loaded(without_seed
     for prefix, title in titles.items():
         case = cases[title]
         assert case.created_by == author
-        expected = Case.Status.PUBLISHED if prefix in LICENSED_DEMO_FILES else Case.Status.DRAFT
-        assert case.status == expected, title
+        if prefix in LICENSED_DEMO_FILES:
+            assert case.status == Case.Status.PUBLISHED, title
+        else:
+            assert case.status in (Case.Status.DRAFT, Case.Status.IN_REVIEW), title
         assert title in output
     assert output.count("no licence stated") == len(titles) - len(LICENSED_DEMO_FILES)
 
@@ -246,3 +249,17 @@ def test_an_empty_seed_file_is_reported_and_the_others_still_load(settings, tmp_
 
     assert "000_empty.txt: not loaded" in errors.getvalue()
     assert Case.objects.get().title == "Pigmented villonodular synovitis of the knee"
+
+
+@pytest.mark.django_db
+def test_the_demo_sends_one_draft_through_submission_to_the_demo_reviewer(without_seeds):
+    from reviews.models import Review
+
+    run_demo()
+    run_demo()
+
+    review = Review.objects.get()
+    assert review.reviewer.username == "reviewer"
+    assert review.assigned_by.username == "editor"
+    assert review.case.status == Case.Status.IN_REVIEW
+    assert [e.to_status for e in review.case.events.all()] == ["submitted", "in_review"]

@@ -676,7 +676,8 @@ def test_case_page_query_count_for_a_signed_in_author(
 ):
     case = make_listed_cases(**rows)[-1]
     client.force_login(author)
-    # session, user, the user's roles (visibility rule), then the 11 queries of the page
-    with django_assert_num_queries(14):
+    # session, user, the user's roles (visibility rule), the 11 queries of the page (whether the
+    # reader co-authors it is read from the prefetched authors), the unread notification count
+    with django_assert_num_queries(15):
         response = client.get(case.get_absolute_url())
     assert response.status_code == 200

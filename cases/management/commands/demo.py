@@ -9,11 +9,15 @@ The files in `cases/demo_data/` were written for this project in the layouts of 
 importer reads them the same way. Their patients are fictional; their consent and licence
 sentences are part of the demo content; the review's references are real publications. Three
 state a licence (01, 02, 05) and are published; 03 (a case) and 04 (a topic review) state none
-and stay drafts. 02 has a patient of 93, shown as "90+".
+and stay unpublished. 02 has a patient of 93, shown as "90+".
+
+So that the author, reviewer and editor dashboards show work, the first unpublished case is
+submitted by the demo author and sent to the demo reviewer by the demo editor.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,12 +26,19 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Institution, Role, User
 from cases.importer import EmptyReportError, parse_case_report
-from cases.models import Case
-from cases.services import create_case_from_document, feature_case, publish_imported_case
+from cases.models import Case, CaseEvent
+from cases.services import (
+    create_case_from_document,
+    feature_case,
+    publish_imported_case,
+    submit_case,
+)
+from reviews.services import assign_reviewer
 
 # A development password, documented in the README and printed by the command. Set only when
 # a demo user is created, so running the demo never resets a password someone changed.
@@ -35,6 +46,8 @@ DEMO_PASSWORD = "teachingfile-demo"
 DEMO_INSTITUTION = "Teaching File Demo Hospital"
 DEMO_AUTHOR = "author"
 DEMO_EDITOR = "editor"
+DEMO_REVIEWER = "reviewer"
+REVIEW_DAYS = 7
 DEMO_DATA_DIR = Path(__file__).resolve().parents[2] / "demo_data"
 FEATURED_CASES = 2
 
@@ -80,6 +93,9 @@ class Command(BaseCommand):
             editor=users[DEMO_EDITOR],
             folder=self.case_folder(),
             verbosity=options["verbosity"],
+        )
+        self.start_review_round(
+            author=author, editor=users[DEMO_EDITOR], reviewer=users[DEMO_REVIEWER]
         )
         self.print_users(users)
 
@@ -159,6 +175,32 @@ class Command(BaseCommand):
         if feature:
             case = feature_case(case, by=editor)
         return case, feature
+
+    @transaction.atomic
+    def start_review_round(self, *, author: User, editor: User, reviewer: User) -> None:
+        """Send the demo author's first draft to peer review, so every dashboard has work.
+
+        Done through the workflow services, like on the site; once any demo case has been
+        through the workflow, running the demo again leaves them alone.
+        """
+        mine = Case.objects.visible_to(author).filter(created_by=author)
+        if CaseEvent.objects.filter(case__in=mine).exists():
+            return
+        draft = mine.filter(status=Case.Status.DRAFT).order_by("pk").first()
+        if draft is None or not reviewer.has_role(Role.REVIEWER):
+            return
+        try:
+            submit_case(draft, by=author, note="Ready for review: images to follow.")
+            assign_reviewer(
+                draft,
+                by=editor,
+                reviewer=reviewer,
+                due_date=timezone.localdate() + datetime.timedelta(days=REVIEW_DAYS),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            self.stderr.write(f"  The demo review round was not started: {error}")
+            return
+        self.stdout.write(f"  {draft.title} — submitted and in review by {reviewer}")
 
     @staticmethod
     def describe(case: Case, *, featured: bool) -> str:
