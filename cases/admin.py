@@ -4,12 +4,14 @@ from . import services
 from .models import (
     Case,
     CaseAuthor,
+    CaseEvent,
     Commentary,
     DifferentialDiagnosis,
     ExercisePrescription,
     Figure,
     QuizQuestion,
     Reference,
+    Revision,
     Section,
     Study,
     System,
@@ -69,7 +71,16 @@ class CaseAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     filter_horizontal = ("tags", "systems")
     raw_id_fields = ("created_by", "rehabilitation")
-    readonly_fields = ("created_at", "updated_at", "version")
+    # The workflow state changes only through the workflow services (the editorial page), which
+    # keep the audit trail and tell the people concerned.
+    readonly_fields = (
+        "status",
+        "published_at",
+        "revision_of",
+        "created_at",
+        "updated_at",
+        "version",
+    )
     inlines = (
         CaseAuthorInline,
         StudyInline,
@@ -146,3 +157,32 @@ for model in (
     QuizQuestion,
 ):
     admin.site.register(model, list_display=("__str__", "case"), raw_id_fields=("case",))
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The audit trail and the snapshots are records: readable in the admin, never edited."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "case", "actor", "action", "from_status", "to_status")
+    list_filter = ("action", "to_status")
+    search_fields = ("case__title", "note")
+    raw_id_fields = ("case", "actor")
+
+
+@admin.register(Revision)
+class RevisionAdmin(ReadOnlyAdmin):
+    list_display = ("case", "number", "kind", "case_version", "created_by", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("case__title", "summary")
+    raw_id_fields = ("case", "created_by")

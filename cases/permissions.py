@@ -61,6 +61,14 @@ def can_see_drafts_of(user: User | AnonymousUser, case: Case) -> bool:
     return user.has_role(Role.EDITOR) or is_author_of(user, case)
 
 
+def can_follow_workflow(user: User | AnonymousUser, case: Case) -> bool:
+    """Who sees a case's editorial page, revision history and diffs: its authors, editors,
+    and reviewers asked to review it (while the request stands or once they have reviewed)."""
+    if can_see_drafts_of(user, case):
+        return True
+    return case.reviews.filter(reviewer=user, status__in=["assigned", "completed"]).exists()
+
+
 def can_publish(user: User | AnonymousUser, case: Case) -> bool:
     return user.is_authenticated and user.has_role(Role.EDITOR)
 

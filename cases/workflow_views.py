@@ -33,15 +33,9 @@ def _editorial_case(request, pk: int) -> Case:
         ),
         pk=pk,
     )
-    if not _may_see_editorial(request.user, case):
+    if not permissions.can_follow_workflow(request.user, case):
         raise Http404("No case found.")
     return case
-
-
-def _may_see_editorial(user, case: Case) -> bool:
-    if permissions.can_see_drafts_of(user, case):
-        return True
-    return case.reviews.filter(reviewer=user, status__in=["assigned", "completed"]).exists()
 
 
 def _error_text(error: ValidationError) -> str:
