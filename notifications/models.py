@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_recipient(self, user) -> "NotificationQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One message to one person about something that happened, shown on the site and e-mailed."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Case submitted"
+        REVIEW_ASSIGNED = "review_assigned", "Review assigned"
+        REVIEW_REMINDER = "review_reminder", "Review due soon"
+        REVIEW_DECLINED = "review_declined", "Review declined"
+        REVIEW_COMPLETED = "review_completed", "Review completed"
+        DECISION = "decision", "Editorial decision"
+        PUBLISHED = "published", "Case published"
+        RETRACTED = "retracted", "Case retracted"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=30, choices=Kind)
+    case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    # Also the e-mail subject, so one line.
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, help_text="Plain text.")
+    url = models.CharField(
+        max_length=500, blank=True, help_text="The site path the notification opens."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.TextField(blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The unread count in the header of every page.
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            # The list page, newest first.
+            models.Index(fields=["recipient", "-created_at"], name="notification_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
