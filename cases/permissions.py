@@ -117,3 +117,11 @@ def can_verify_commentary(user: User | AnonymousUser, case: Case) -> bool:
 def can_start_revision(user: User | AnonymousUser, case: Case) -> bool:
     """Authors open a new draft revision of their published case."""
     return case.status == "published" and is_author_of(user, case)
+
+
+def can_use_reviewer_dashboard(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and user.has_role(Role.REVIEWER)
+
+
+def can_use_editor_dashboard(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and user.has_role(Role.EDITOR)

@@ -1,10 +1,11 @@
-"""What blocks publication, on the model, on the case page and on "My cases"."""
+"""What blocks publication, on the model and on the case page (for "My cases", see
+test_dashboards.py)."""
 
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from cases.models import Case, CaseAuthor, Commentary, Figure, Study, TeachingPoint
+from cases.models import Case, Commentary, Figure, Study, TeachingPoint
 
 from .conftest import make_case
 
@@ -92,43 +93,3 @@ def test_readers_of_a_published_case_see_no_checklist(client, author, trainee):
     case = make_case(author=author)
     client.force_login(trainee)
     assert "Before publication" not in client.get(case.get_absolute_url()).content.decode()
-
-
-def test_my_cases_asks_anonymous_visitors_to_log_in(client, db):
-    response = client.get("/cases/mine/")
-    assert response.status_code == 302
-    assert "/accounts/login/" in response["Location"]
-
-
-def test_my_cases_lists_own_and_coauthored_cases_with_their_blockers(
-    client, author, coauthor, trainee
-):
-    own = make_case(author=author, published=False, title="Own draft", licence=None)
-    shared = make_case(author=coauthor, published=False, title="Shared draft")
-    CaseAuthor.objects.create(case=shared, user=author, position=1)
-    make_case(author=trainee, published=False, title="Someone else's draft")
-    client.force_login(author)
-    content = client.get("/cases/mine/").content.decode()
-    assert "Own draft" in content and "Shared draft" in content
-    assert "Someone else" not in content
-    assert "A licence is chosen" in content
-    assert own.get_absolute_url() in content
-
-
-def test_my_cases_has_an_empty_state(client, trainee):
-    client.force_login(trainee)
-    assert "No cases yet" in client.get("/cases/mine/").content.decode()
-
-
-def test_my_cases_takes_the_same_queries_however_many_cases(
-    client, author, django_assert_num_queries
-):
-    client.force_login(author)
-    complete_case(author)
-    # Session, user, roles, the cases, then studies, figures, teaching points, commentaries.
-    with django_assert_num_queries(8):
-        assert client.get("/cases/mine/").status_code == 200
-    for _ in range(6):
-        complete_case(author)
-    with django_assert_num_queries(8):
-        assert client.get("/cases/mine/").status_code == 200
