@@ -5,5 +5,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("cases.workflow_urls")),
+    path("", include("reviews.urls")),
+    path("", include("cases.dashboard_urls")),
+    path("notifications/", include("notifications.urls")),
+    path("", include("cases.history_urls")),
+    path("", include("cases.editor_urls")),
     path("", include("cases.urls")),
 ]

@@ -1,0 +1,391 @@
+"""The case editor's parts: one page of the editor each, validated together, saved together.
+
+A part binds its forms and formsets (`cases/forms.py`) to the case loaded for the page and, once
+they are valid, `apply(locked)` writes them onto the case that `edit_case` locked.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.db import transaction
+from django.db.models import F, Q
+from django.forms.formsets import DELETION_FIELD_NAME
+
+from .forms import (
+    AuthorRows,
+    CaseFieldsForm,
+    CommentaryFormSet,
+    DiagnosisForm,
+    DifferentialFormSet,
+    FigureRows,
+    OrderedFormSet,
+    OverviewForm,
+    QuestionFormSet,
+    QuizForm,
+    ReferenceFormSet,
+    RehabilitationForm,
+    RightsForm,
+    SectionFormSet,
+    StudyFormSet,
+    TeachingPointFormSet,
+)
+from .models import Case, CaseAuthor, Figure, Reference
+
+if TYPE_CHECKING:
+    from django.http import QueryDict
+
+
+class Part:
+    """The forms of one page of the editor, validated together and saved together."""
+
+    slug = ""
+    title = ""
+    intro = ""
+
+    def __init__(self, case: Case, data: QueryDict | None = None) -> None:
+        self.case = case
+        self.data = data
+        self.build(case, data)
+
+    def build(self, case: Case, data: QueryDict | None) -> None:
+        raise NotImplementedError
+
+    def forms(self) -> list[forms.Form | forms.BaseFormSet]:
+        raise NotImplementedError
+
+    def is_valid(self) -> bool:
+        return all([form.is_valid() for form in self.forms()])
+
+    def apply(self, locked: Case) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def fill(case: Case) -> int | bool:
+        """How much of this part the case has: a count of rows, or whether it is filled."""
+        raise NotImplementedError
+
+    def case_form(self, form_class: type[CaseFieldsForm], data: QueryDict | None):
+        # A copy, so that validation does not change the case the page shows beside the form.
+        return form_class(data, instance=copy.copy(self.case))
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(where, message, anchor) for every error on the page, in the page's order."""
+        errors = []
+        for form in self.forms():
+            if isinstance(form, forms.BaseFormSet):
+                errors += formset_errors(form)
+            else:
+                errors += form_errors(form, "")
+        return errors
+
+
+def form_errors(form: forms.Form, where: str) -> list[tuple[str, str, str]]:
+    errors = []
+    for message in form.non_field_errors():
+        anchor = next((f"#{field.auto_id}" for field in form.visible_fields()), "#editor-form")
+        errors.append((where, message, anchor))
+    for field in form:
+        for message in field.errors:
+            label = f"{where}, {field.label.lower()}" if where else str(field.label)
+            errors.append((label, message, f"#{field.auto_id}"))
+    return errors
+
+
+def formset_errors(formset: OrderedFormSet) -> list[tuple[str, str, str]]:
+    errors = [
+        (formset.plural.capitalize(), message, f"#formset-{formset.prefix}")
+        for message in formset.non_form_errors()
+    ]
+    for number, form in formset.live_forms():
+        errors += form_errors(form, f"{formset.noun.capitalize()} {number}")
+    return errors
+
+
+class OverviewPart(Part):
+    slug = "overview"
+    title = "Overview"
+    intro = "The title, the patient, the history and the imaging findings."
+
+    def build(self, case, data):
+        self.form = self.case_form(OverviewForm, data)
+
+    def forms(self):
+        return [self.form]
+
+    def apply(self, locked):
+        self.form.copy_to(locked)
+
+    @staticmethod
+    def fill(case):
+        return bool(case.clinical_history or case.imaging_findings or case.has_patient)
+
+
+class StudiesPart(Part):
+    slug = "studies"
+    title = "Studies and images"
+    intro = "The imaging studies in order, each with its findings and figures."
+
+    def build(self, case, data):
+        self.studies = StudyFormSet(data, prefix="studies", queryset=case.studies.all())
+        self.figure_formsets = []
+        for form in self.studies.forms:
+            study = form.instance
+            form.figures = None
+            if study.pk:
+                form.figures = FigureRows(
+                    data, prefix=f"figures-{study.pk}", queryset=study.figures.all()
+                )
+                self.figure_formsets.append((form, form.figures))
+
+    def forms(self):
+        # A study being removed takes its figures with it: their rows need no checking.
+        kept = [
+            figures
+            for study_form, figures in self.figure_formsets
+            if not (study_form.is_bound and study_form[DELETION_FIELD_NAME].data)
+        ]
+        return [self.studies, *kept]
+
+    def error_summary(self):
+        errors = formset_errors(self.studies)
+        for number, study_form in self.studies.live_forms():
+            if study_form.figures is not None:
+                for where, message, anchor in formset_errors(study_form.figures):
+                    errors.append((f"Study {number}, {where.lower()}", message, anchor))
+        return errors
+
+    def apply(self, locked):
+        kept, deleted = self.studies.rows_to_save()
+        deleted_pks = {study.pk for study in deleted}
+        for study in deleted:
+            forget_files_of(list(study.figures.all()))
+            study.delete()
+        for position, study in enumerate(kept):
+            study.case = locked
+            study.position = position
+            study.save()
+        for study_form, figures in self.figure_formsets:
+            if study_form.instance.pk is None or study_form.instance.pk in deleted_pks:
+                continue
+            removed = figures.rows_to_save()[1]
+            forget_files_of(removed)
+            figures.save_rows(study=study_form.instance)
+
+    @staticmethod
+    def fill(case):
+        return len(case.studies.all())
+
+
+def forget_files_of(figures: list[Figure]) -> None:
+    """Delete the stored images of removed figures once the removal is committed.
+
+    A new revision of a published case shares its image files with it, so a file still named
+    by another figure is kept.
+    """
+    files = [
+        (field.storage, field.name)
+        for figure in figures
+        for field in (figure.original, figure.thumbnail)
+        if field
+    ]
+    if not files:
+        return
+
+    def delete_unused() -> None:
+        for storage, name in files:
+            if not Figure.objects.filter(Q(original=name) | Q(thumbnail=name)).exists():
+                storage.delete(name)
+
+    transaction.on_commit(delete_unused)
+
+
+class DiscussionPart(Part):
+    slug = "discussion"
+    title = "Discussion"
+    intro = "Background, clinical and imaging perspectives, outcome: in the order readers see them."
+
+    def build(self, case, data):
+        self.sections = SectionFormSet(data, prefix="sections", queryset=case.sections.all())
+
+    def forms(self):
+        return [self.sections]
+
+    def apply(self, locked):
+        self.sections.save_rows(case=locked)
+
+    @staticmethod
+    def fill(case):
+        return len(case.sections.all())
+
+
+class DiagnosisPart(Part):
+    slug = "diagnosis"
+    title = "Diagnosis"
+    intro = "The differential diagnosis, the final diagnosis and the teaching points."
+
+    def build(self, case, data):
+        self.form = self.case_form(DiagnosisForm, data)
+        self.differentials = DifferentialFormSet(
+            data, prefix="differentials", queryset=case.differential_diagnoses.all()
+        )
+        self.teaching_points = TeachingPointFormSet(
+            data, prefix="teaching_points", queryset=case.teaching_points.all()
+        )
+
+    def forms(self):
+        return [self.differentials, self.form, self.teaching_points]
+
+    def apply(self, locked):
+        self.form.copy_to(locked)
+        self.differentials.save_rows(case=locked)
+        self.teaching_points.save_rows(case=locked)
+
+    @staticmethod
+    def fill(case):
+        return bool(case.final_diagnosis or case.teaching_points.all())
+
+
+class ReferencesPart(Part):
+    slug = "references"
+    title = "References"
+    intro = "Numbered in this order: [1] in a text links to the first reference."
+
+    def build(self, case, data):
+        self.references = ReferenceFormSet(
+            data, prefix="references", queryset=case.references.all()
+        )
+
+    def forms(self):
+        return [self.references]
+
+    def apply(self, locked):
+        kept, deleted = self.references.rows_to_save()
+        for reference in deleted:
+            reference.delete()
+        # Numbers are unique per case: move the stored ones out of the way before renumbering.
+        Reference.objects.filter(case=locked).update(number=F("number") + 10_000)
+        for number, reference in enumerate(kept, start=1):
+            reference.case = locked
+            reference.number = number
+            reference.save()
+
+    @staticmethod
+    def fill(case):
+        return len(case.references.all())
+
+
+class CommentariesPart(Part):
+    slug = "commentaries"
+    title = "Commentaries"
+    intro = "Further analyses, by the authors or machine-generated, and the rehabilitation plan."
+
+    def build(self, case, data):
+        self.commentaries = CommentaryFormSet(
+            data, prefix="commentaries", queryset=case.commentaries.all()
+        )
+        self.rehabilitation = RehabilitationForm(
+            data, instance=copy.copy(case.rehabilitation), prefix="rehabilitation"
+        )
+
+    def forms(self):
+        return [self.commentaries, self.rehabilitation]
+
+    def error_summary(self):
+        rehabilitation = form_errors(self.rehabilitation, "Rehabilitation")
+        return formset_errors(self.commentaries) + rehabilitation
+
+    def apply(self, locked):
+        self.commentaries.save_rows(case=locked)
+        self.rehabilitation.apply_to(locked)
+
+    @staticmethod
+    def fill(case):
+        return len(case.commentaries.all()) + (1 if case.rehabilitation_id else 0)
+
+
+class RightsPart(Part):
+    slug = "rights"
+    title = "Licence and consent"
+    intro = "Under which licence the case is shared, who holds the copyright, and consent."
+
+    def build(self, case, data):
+        self.form = self.case_form(RightsForm, data)
+
+    def forms(self):
+        return [self.form]
+
+    def apply(self, locked):
+        self.form.copy_to(locked)
+
+    @staticmethod
+    def fill(case):
+        return bool(case.licence) and case.consent != Case.Consent.UNKNOWN
+
+
+class AuthorsPart(Part):
+    slug = "authors"
+    title = "Authors"
+    intro = "Everyone credited, in the order of the byline. Site users may also edit the case."
+
+    def build(self, case, data):
+        self.authors = AuthorRows(
+            data, prefix="authors", queryset=case.authors.all(), form_kwargs={"case": case}
+        )
+
+    def forms(self):
+        return [self.authors]
+
+    def apply(self, locked):
+        kept, deleted = self.authors.rows_to_save()
+        for author in deleted:
+            author.delete()
+        # One authorship per user: clear the moved users first so that a swap is not a clash.
+        CaseAuthor.objects.filter(pk__in=[a.pk for a in kept if a.pk]).update(user=None)
+        for position, author in enumerate(kept):
+            author.case = locked
+            author.position = position
+            author.save()
+
+    @staticmethod
+    def fill(case):
+        return len(case.authors.all())
+
+
+class QuizPart(Part):
+    slug = "quiz"
+    title = "Quiz"
+    intro = "Offer the case as an unknown and ask multiple-choice questions about it."
+
+    def build(self, case, data):
+        self.form = self.case_form(QuizForm, data)
+        self.questions = QuestionFormSet(data, prefix="questions", queryset=case.questions.all())
+
+    def forms(self):
+        return [self.form, self.questions]
+
+    def apply(self, locked):
+        self.form.copy_to(locked)
+        self.questions.save_rows(case=locked)
+
+    @staticmethod
+    def fill(case):
+        return len(case.questions.all()) or case.in_unknown_mode
+
+
+PARTS: dict[str, type[Part]] = {
+    part.slug: part
+    for part in (
+        OverviewPart,
+        StudiesPart,
+        DiscussionPart,
+        DiagnosisPart,
+        ReferencesPart,
+        CommentariesPart,
+        RightsPart,
+        AuthorsPart,
+        QuizPart,
+    )
+}
