@@ -25,7 +25,7 @@ class AssignReviewerForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of the reviewers listed."},
     )
     due_date = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="The reviewer is reminded two days before.",
     )
 

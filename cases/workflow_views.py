@@ -126,7 +126,7 @@ def case_action(request, pk: int, action: str) -> HttpResponse:
             form.add_error(None, message)
         messages.error(request, _error_text(error))
         return _render(request, case, status=400, **{f"form_{action}": form})
-    messages.success(request, f"Done: {TRANSITIONS[action].action.label.lower()}.")
+    messages.success(request, f"The case is {services.ACTION_PARTICIPLES[action]}.")
     return redirect("case-editorial", pk=case.pk)
 
 

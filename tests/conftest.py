@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 from django.utils import timezone
 
 from accounts.models import Institution, User
 from cases.models import Case, CaseAuthor
 from teachingfile.celery import app as celery_app
+
+PASSWORD = "correct-horse-battery"  # every persona's, from make_user
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +53,7 @@ def other_institution(db) -> Institution:
 def make_user(username: str, *roles: str, **fields) -> User:
     user = User.objects.create_user(
         username=username,
-        password="correct-horse-battery",
+        password=PASSWORD,
         email=f"{username}@example.org",
         **fields,
     )
@@ -115,3 +121,64 @@ def make_case(*, author: User | None = None, published: bool = True, **fields) -
 @pytest.fixture
 def case_factory(db):
     return make_case
+
+
+@pytest.fixture
+def radiograph(tmp_path) -> Path:
+    """A small synthetic radiograph (a bright bar on dark), as a JPEG file to upload."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (320, 320), 20)
+    ImageDraw.Draw(image).rounded_rectangle((120, 20, 200, 300), radius=30, fill=210)
+    path = tmp_path / "hip-radiograph.jpg"
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+# --- Browser tests (Playwright with the system Chromium) ---------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+class SingleThreadedLiveServerThread(LiveServerThread):
+    """Serves one request at a time.
+
+    With SQLite in memory the live server shares the test's database connection, and a page
+    that loads several figure thumbnails at once would use it from several threads at once.
+    """
+
+    def _create_server(self, connections_override=None):
+        return WSGIServer(
+            (self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False
+        )
+
+
+@pytest.fixture
+def live_server(transactional_db):
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost", start=False)
+    server.thread = SingleThreadedLiveServerThread(
+        "localhost",
+        server.thread.static_handler,
+        connections_override=server.thread.connections_override,
+    )
+    server.thread.daemon = True
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

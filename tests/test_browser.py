@@ -15,21 +15,17 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.core.servers.basehttp import WSGIServer
-from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 from PIL import Image, ImageDraw, ImageFilter
-from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import Role
 from cases.models import Case, Figure, System
 from cases.services import create_case_from_document, publish_imported_case
+from tests.conftest import CHROMIUM
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
 # itself (not by the live server) are still plain synchronous calls.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 pytestmark = [
     pytest.mark.browser,
@@ -307,43 +303,6 @@ def seed_case(published_cases) -> Case | None:
     sync API is running happen in another greenlet and leave a database connection open.
     """
     return Case.objects.exclude(source="").exclude(commentaries=None).order_by("pk").first()
-
-
-class SingleThreadedLiveServerThread(LiveServerThread):
-    """Serves one request at a time.
-
-    With SQLite in memory the live server shares the test's database connection, and a page
-    that loads several figure thumbnails at once would use it from several threads at once.
-    """
-
-    def _create_server(self, connections_override=None):
-        return WSGIServer(
-            (self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False
-        )
-
-
-@pytest.fixture
-def live_server(transactional_db):
-    server = LiveServer("localhost", start=False)
-    server.thread = SingleThreadedLiveServerThread(
-        "localhost",
-        server.thread.static_handler,
-        connections_override=server.thread.connections_override,
-    )
-    server.thread.daemon = True
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def has_no_horizontal_scroll(page) -> bool:

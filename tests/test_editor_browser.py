@@ -2,69 +2,26 @@
 
 from __future__ import annotations
 
-import io
 import os
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.servers.basehttp import WSGIServer
-from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
-from PIL import Image, ImageDraw
-from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import Role
 from cases.models import Case, System
 
-from .conftest import make_user
+from .conftest import CHROMIUM, PASSWORD, make_user
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
 # itself (not by the live server) are still plain synchronous calls.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-PASSWORD = "correct-horse-battery"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
 ]
-
-
-class SingleThreadedLiveServerThread(LiveServerThread):
-    """Serves one request at a time: with SQLite in memory the server shares the test's
-    database connection, which must not be used from several threads at once."""
-
-    def _create_server(self, connections_override=None):
-        return WSGIServer(
-            (self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False
-        )
-
-
-@pytest.fixture
-def live_server(transactional_db):
-    server = LiveServer("localhost", start=False)
-    server.thread = SingleThreadedLiveServerThread(
-        "localhost",
-        server.thread.static_handler,
-        connections_override=server.thread.connections_override,
-    )
-    server.thread.daemon = True
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -76,17 +33,6 @@ def writer(transactional_db):
     for code, name in [("musculoskeletal", "Musculoskeletal"), ("paediatric", "Paediatric")]:
         System.objects.get_or_create(code=code, defaults={"name": name})
     return make_user("writer", Role.AUTHOR, display_name="Dr Wren Writer")
-
-
-@pytest.fixture
-def radiograph(tmp_path) -> Path:
-    image = Image.new("L", (320, 320), 20)
-    ImageDraw.Draw(image).rounded_rectangle((120, 20, 200, 300), radius=30, fill=210)
-    path = tmp_path / "hip-radiograph.jpg"
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG")
-    path.write_bytes(buffer.getvalue())
-    return path
 
 
 def teaching_points(page) -> list[str]:

@@ -166,6 +166,9 @@ def test_an_editor_assigns_a_reviewer_from_the_page(client, author, coauthor, ed
     page = client.get(reverse("case-editorial", args=[case.pk])).text
     assert "Dr Rita Reviewer" in page
     assert "Dr Co Author" not in page.split("Ask a reviewer")[1]  # authors never offered
+    # The due date is filled in, two weeks ahead, in the format a date input understands.
+    two_weeks = (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
+    assert f'value="{two_weeks}"' in page
     due = (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
     response = client.post(
         reverse("case-assign-reviewer", args=[case.pk]), {"reviewer": reviewer.pk, "due_date": due}
