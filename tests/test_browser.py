@@ -422,11 +422,13 @@ def test_author_finds_a_draft_and_sees_what_blocks_its_publication(
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My cases").click()
     page.wait_for_url("**/cases/mine/")
-    row = page.get_by_role("row", name="Pigmented villonodular synovitis")
-    assert row.get_by_text("Draft").is_visible()
-    assert row.get_by_text("A licence is chosen").is_visible()
+    drafts = page.get_by_role("region", name="Drafts")
+    card = drafts.locator(".dash-card", has_text="Pigmented villonodular synovitis")
+    assert card.get_by_text("Draft", exact=True).is_visible()
+    card.get_by_text("still block publication").click()  # the list of what blocks it opens
+    assert card.get_by_text("A licence is chosen").is_visible()
 
-    row.get_by_role("link", name="Pigmented villonodular synovitis").click()
+    card.get_by_role("link", name="Pigmented villonodular synovitis", exact=True).click()
     page.wait_for_url(f"**{author_with_a_draft.get_absolute_url()}")
     checklist = page.get_by_role("region", name="Before publication")
     assert checklist.get_by_text("still block publication").is_visible()
