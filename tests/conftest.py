@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.servers.basehttp import WSGIServer
+from django.db import connections
 from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 from django.utils import timezone
 
@@ -58,7 +59,8 @@ def make_user(username: str, *roles: str, **fields) -> User:
         **fields,
     )
     if roles:
-        user.groups.add(*Group.objects.filter(name__in=roles))
+        # get_or_create: transactional tests flush the database, data-migration groups included.
+        user.groups.add(*(Group.objects.get_or_create(name=role)[0] for role in roles))
     return user
 
 
@@ -181,4 +183,8 @@ def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
+        # While Playwright's loop runs, the test's own ORM calls get connections of their own
+        # (Django keys connections by context there); close them, or PostgreSQL cannot drop
+        # the test database at the end.
+        connections.close_all()
         chromium.close()

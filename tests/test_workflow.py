@@ -577,6 +577,8 @@ def test_two_editors_deciding_at_the_same_moment_cannot_both_win(author, coautho
             outcomes.append("done")
         except InvalidTransition:
             outcomes.append("refused")
+        except Exception as error:  # reported in the assertion below, not lost in the thread
+            outcomes.append(repr(error))
         finally:
             connection.close()
 
