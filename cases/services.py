@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -767,7 +768,11 @@ def _publish_revision(draft: Case, *, by: User, note: str) -> Case:
     draft.reviews.update(case=published)
     from notifications.models import Notification
 
-    Notification.objects.filter(case=draft).update(case=published)
+    # Links to the revision's pages now lead to the published case's.
+    Notification.objects.filter(case=draft).update(
+        case=published,
+        url=Replace(F("url"), Value(f"/cases/{draft.pk}/"), Value(f"/cases/{published.pk}/")),
+    )
     draft.delete()
 
     record_revision(

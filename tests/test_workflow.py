@@ -536,6 +536,10 @@ def test_a_new_revision_of_a_published_case_replaces_it_only_when_published(
         "published",
     ]
     assert {e.action for e in published.events.all()} >= {"start_revision", "submit", "publish"}
+    # The editors were told of the revision's submission; the link now leads to the case.
+    submitted = Notification.objects.get(kind="submitted")
+    assert submitted.case == published
+    assert submitted.url == f"/cases/{published.pk}/editorial/"
 
 
 def test_only_authors_open_a_new_revision_of_a_published_case(author, coauthor, editor):
