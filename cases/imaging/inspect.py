@@ -1,0 +1,597 @@
+"""What an upload is, decided from its bytes, and whether it is safe to keep.
+
+`inspect_upload` never trusts a file's name or declared type, never writes anything, and refuses
+with a reason a person can act on: disguised files (SVG, HTML, PDF, programs), polyglots that are
+an image and something else at once, truncated or damaged files, decompression and zip bombs, and
+zips that reach outside their folder.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import BinaryIO, Literal
+
+import pydicom
+from PIL import Image
+from pydicom.dataset import Dataset
+from pydicom.pixels import get_decoder, pixel_array
+
+from .dicom_render import order_stack
+from .structure import EDGE, Damaged, gif_end, has_zip_directory, jpeg_end, png_end, webp_end
+
+MB = 1024 * 1024
+GB = 1024 * MB
+
+ACCEPTED = (
+    "only JPEG, PNG, WebP, GIF, TIFF and DICOM files (or a zip of one DICOM series) are accepted"
+)
+TRUNCATED = "The file is cut short (truncated): it could not be read to the end."
+
+# Trailing bytes tolerated after an image's end marker: a few encoders pad their output.
+TRAILING_TOLERANCE = 32
+# Entries smaller than this cannot do harm whatever they expand by, and an all-black DICOM slice
+# legitimately deflates far beyond any ratio worth setting.
+ZIP_RATIO_FLOOR = 1 * MB
+
+DICOMDIR_SOP_CLASS = "1.2.840.10008.1.3.10"
+MARKUP = (b"<script", b"<html", b"<!doctype html", b"<iframe", b"<object", b"<embed", b"<svg")
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an upload may weigh. Callers pass values derived from settings.
+
+    - `max_bytes` (50 MB): the file as uploaded; also the cap on each file inside a zip.
+    - `max_pixels` (60,000,000): one image, or one frame of a DICOM file.
+    - `max_zip_entries` (2,000): files and folders in a zip.
+    - `max_zip_total_bytes` (1.5 GB): everything in a zip once expanded.
+    - `max_zip_ratio` (200): how much one zip entry may expand (a zip bomb expands far more).
+    - `max_frames` (2,000): frames of one file, or slices of a series.
+    - `max_total_pixels` (1,000,000,000): all frames or slices together.
+    """
+
+    max_bytes: int = 50 * MB
+    max_pixels: int = 60_000_000
+    max_zip_entries: int = 2000
+    max_zip_total_bytes: int = 3 * GB // 2
+    max_zip_ratio: int = 200
+    max_frames: int = 2000
+    max_total_pixels: int = 1_000_000_000
+
+
+class RefusedUpload(ValueError):
+    """The upload is not kept; `reason` says why in words for the person who uploaded it."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Inspected:
+    kind: Literal["image", "dicom", "dicom_series"]
+    format: Literal["JPEG", "PNG", "WEBP", "GIF", "TIFF", "DICOM", "ZIP"]
+    extension: str
+    width: int
+    height: int
+    frames: int
+    modality: str
+    size: int
+    # For a zip: the entries holding the slices, in stack order. Other entries (folders,
+    # __MACOSX, dotfiles, DICOMDIR) are to be ignored by whatever processes the zip next.
+    members: tuple[str, ...] = ()
+
+
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif", "TIFF": "tif"}
+FORMAT_NAMES = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF", "TIFF": "TIFF"}
+
+
+def inspect_upload(source: BinaryIO, *, limits: Limits = Limits()) -> Inspected:
+    """What `source` is, or `RefusedUpload`. The stream is left at its start."""
+    try:
+        source.seek(0, io.SEEK_END)
+        size = source.tell()
+        if size > limits.max_bytes:
+            raise RefusedUpload(
+                f"The file is too large: {_size_text(size)}, "
+                f"the limit is {_size_text(limits.max_bytes)}."
+            )
+        if size == 0:
+            raise RefusedUpload("The file is empty.")
+        source.seek(0)
+        head = source.read(EDGE)
+        detected = sniff(head)
+        if detected == "ZIP":
+            return _inspect_zip(source, size, limits)
+        source.seek(0)
+        data = source.read()
+        _refuse_hidden_content(data, detected)
+        if detected == "DICOM":
+            return _inspect_dicom_file(data, limits)
+        return _inspect_image(data, detected, limits)
+    finally:
+        source.seek(0)
+
+
+def sniff(head: bytes) -> str:
+    """The format named by the first bytes, or `RefusedUpload` saying what the file looks like."""
+    # First, because a DICOM preamble may legitimately hold a TIFF header (dual-format files).
+    if head[128:132] == b"DICM":
+        return "DICOM"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "GIF"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "TIFF"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "ZIP"
+    raise RefusedUpload(_describe_refused(head))
+
+
+def _describe_refused(head: bytes) -> str:
+    text = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in text):
+        what = "an SVG drawing"
+    elif text.startswith((b"<!doctype html", b"<html")) or (
+        text.startswith(b"<") and b"<html" in text
+    ):
+        what = "a web page (HTML)"
+    elif text.startswith(b"<?xml"):
+        what = "an XML document"
+    elif text.startswith(b"%pdf"):
+        what = "a PDF document"
+    elif head.startswith((b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe")):
+        what = "a program"
+    elif head.startswith(b"BM"):
+        return "This is a BMP bitmap, which is not accepted: save it as PNG and upload that."
+    elif head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftyphevc"):
+        return "This is a HEIC photo, which is not accepted: export it as JPEG and upload that."
+    elif head[4:8] == b"ftyp":
+        what = "a video"
+    elif head.startswith((b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf\x27\x1c")):
+        return "This is a compressed archive other than zip: only zip archives are accepted."
+    elif head[:2] in (b"\x02\x00", b"\x08\x00") and head[3:4] == b"\x00":
+        # A bare DICOM data set starts with a little-endian group 0002 or 0008 tag.
+        return (
+            "This looks like a DICOM file without its standard header: export it again as a "
+            "DICOM file (Part 10) and upload that."
+        )
+    elif _looks_like_text(head):
+        what = "a text file"
+    else:
+        return f"This is not a recognised image: {ACCEPTED}."
+    return f"This is {what}, not an image: {ACCEPTED}."
+
+
+def _looks_like_text(head: bytes) -> bool:
+    sample = head[:4096]
+    try:
+        decoded = sample.decode("utf-8")
+    except UnicodeDecodeError:
+        # A multi-byte character cut by the sample's end is still text.
+        try:
+            decoded = sample[:-3].decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return all(char.isprintable() or char in "\t\r\n\f" for char in decoded)
+
+
+# --- Content hidden in an image or a DICOM file ------------------------------------------------
+
+
+def _refuse_hidden_content(data: bytes, detected: str) -> None:
+    name = FORMAT_NAMES.get(detected, detected)
+    if has_zip_directory(data):
+        raise RefusedUpload(
+            f"The file is both a {name} file and a zip archive (a disguised file), "
+            "so it is refused."
+        )
+    edges = (data[:EDGE] + b"\n" + data[-EDGE:]).lower()
+    for marker in MARKUP:
+        if marker in edges:
+            raise RefusedUpload(
+                f"The {name} file contains web page code ({marker.decode()}), so it is refused: "
+                "export or save the image again and upload that."
+            )
+
+
+# --- Images -------------------------------------------------------------------------------------
+
+
+@contextmanager
+def pillow_pixel_limit(max_pixels: int | None) -> Iterator[None]:
+    """Pillow's decompression bomb limit, set for the block and restored after it.
+
+    Pillow keeps the limit in a module global, so concurrent threads share it; workers here are
+    processes, and every caller passes the same settings-derived value anyway.
+    """
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+def _inspect_image(data: bytes, detected: str, limits: Limits) -> Inspected:
+    name = FORMAT_NAMES[detected]
+    structure_frames = _check_structure(data, detected)
+    try:
+        # Headers only: the declared size is checked below, before a single pixel is decoded.
+        with pillow_pixel_limit(None):
+            image = Image.open(io.BytesIO(data), formats=[detected])
+        with image:
+            width, height = image.size
+            _refuse_too_many_pixels(width * height, limits)
+            frames = structure_frames or getattr(image, "n_frames", 1)
+            _refuse_too_many_frames(frames, limits)
+            with pillow_pixel_limit(limits.max_pixels):
+                image.seek(0)
+                image.load()
+    except RefusedUpload:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise RefusedUpload(
+            f"The image is too large: more than {limits.max_pixels:,} pixels."
+        ) from error
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError) as error:
+        if "truncated" in str(error).lower() or isinstance(error, EOFError):
+            raise RefusedUpload(TRUNCATED) from error
+        raise RefusedUpload(f"The {name} image is damaged and could not be decoded.") from error
+    return Inspected(
+        kind="image",
+        format=detected,  # type: ignore[arg-type]
+        extension=IMAGE_FORMATS[detected],
+        width=width,
+        height=height,
+        frames=frames,
+        modality="",
+        size=len(data),
+    )
+
+
+def _refuse_too_many_pixels(pixels: int, limits: Limits) -> None:
+    if pixels > limits.max_pixels:
+        raise RefusedUpload(
+            f"The image is too large: {pixels:,} pixels, the limit is {limits.max_pixels:,}."
+        )
+
+
+def _refuse_too_many_frames(frames: int, limits: Limits) -> None:
+    if frames > limits.max_frames:
+        raise RefusedUpload(
+            f"The file has too many frames: {frames:,}, the limit is {limits.max_frames:,}."
+        )
+
+
+def _check_structure(data: bytes, detected: str) -> int:
+    """Walk the format's own structure to its end: a missing end means truncation, bytes after it
+    mean a second file riding along. Returns the frame count when the walk yields one, else 0."""
+    name = FORMAT_NAMES[detected]
+    frames = 0
+    try:
+        if detected == "JPEG":
+            end = jpeg_end(data)
+        elif detected == "PNG":
+            end = png_end(data)
+        elif detected == "GIF":
+            walked = gif_end(data)
+            end, frames = walked if walked else (None, 0)
+        elif detected == "WEBP":
+            end = webp_end(data)
+        else:
+            # TIFF has no end marker: its parts are found by offsets, in any order.
+            return 0
+    except Damaged as error:
+        raise RefusedUpload(f"The {name} image is damaged and could not be decoded.") from error
+    if end is None:
+        raise RefusedUpload(TRUNCATED)
+    trailing = data[end:]
+    if len(trailing) > TRAILING_TOLERANCE and trailing.strip(b"\x00"):
+        raise RefusedUpload(
+            f"The file has {len(trailing):,} bytes of extra data after the end of the {name} "
+            "image, where another file can hide: export or save the image again and upload that."
+        )
+    return frames
+
+
+# --- DICOM --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _DicomFacts:
+    width: int
+    height: int
+    frames: int
+    modality: str
+    series: tuple[str, str]
+
+
+def _inspect_dicom_file(data: bytes, limits: Limits) -> Inspected:
+    ds = _read_dicom(data)
+    if _is_dicomdir(ds):
+        raise RefusedUpload(
+            "This is a DICOM directory (DICOMDIR), not an image: upload the image files, "
+            "or a zip of the series."
+        )
+    facts = _check_dicom_image(ds, limits)
+    return Inspected(
+        kind="dicom",
+        format="DICOM",
+        extension="dcm",
+        width=facts.width,
+        height=facts.height,
+        frames=facts.frames,
+        modality=facts.modality,
+        size=len(data),
+    )
+
+
+def _read_dicom(data: bytes) -> Dataset:
+    preamble = data[:128]
+    if preamble.startswith((b"MZ", b"\x7fELF", b"#!")) or any(
+        marker in preamble.lower() for marker in MARKUP
+    ):
+        raise RefusedUpload(
+            "The DICOM file carries a program or web page code in its header (a disguised file), "
+            "so it is refused."
+        )
+    try:
+        with warnings.catch_warnings():
+            # Untidy element values are common in real files and harmless here.
+            warnings.simplefilter("ignore")
+            return pydicom.dcmread(io.BytesIO(data), force=False)
+    except EOFError as error:
+        raise RefusedUpload(TRUNCATED) from error
+    except Exception as error:
+        # pydicom reports malformed input with many exception types; all mean the same here.
+        raise RefusedUpload("The DICOM file is damaged and could not be read.") from error
+
+
+def _is_dicomdir(ds: Dataset) -> bool:
+    meta = getattr(ds, "file_meta", None)
+    sop_class = str(meta.get("MediaStorageSOPClassUID", "")) if meta is not None else ""
+    return DICOMDIR_SOP_CLASS in (sop_class, str(ds.get("SOPClassUID", "")))
+
+
+def _check_dicom_image(ds: Dataset, limits: Limits) -> _DicomFacts:
+    if "PixelData" not in ds:
+        sop_class = ds.get("SOPClassUID")
+        what = f" ({sop_class.name})" if sop_class is not None and sop_class.name else ""
+        raise RefusedUpload(
+            f"This DICOM file holds no image{what}: only DICOM images are accepted."
+        )
+    try:
+        rows, columns = int(ds.Rows), int(ds.Columns)
+        frames = int(ds.get("NumberOfFrames", 1) or 1)
+    except (AttributeError, TypeError, ValueError) as error:
+        raise RefusedUpload(
+            "The DICOM file does not say how large its image is, so it cannot be read."
+        ) from error
+    if rows <= 0 or columns <= 0 or frames <= 0:
+        raise RefusedUpload("The DICOM file describes an empty image, so it cannot be read.")
+    _refuse_too_many_pixels(rows * columns, limits)
+    _refuse_too_many_frames(frames, limits)
+    if rows * columns * frames > limits.max_total_pixels:
+        raise RefusedUpload(
+            f"The DICOM file is too large: {rows * columns * frames:,} pixels in all, "
+            f"the limit is {limits.max_total_pixels:,}."
+        )
+    transfer_syntax = ds.file_meta.get("TransferSyntaxUID")
+    try:
+        decoder = get_decoder(transfer_syntax)
+    except (NotImplementedError, ValueError, TypeError) as error:
+        raise RefusedUpload(
+            "The DICOM image is stored in a way that cannot be read here "
+            f"({getattr(transfer_syntax, 'name', transfer_syntax)})."
+        ) from error
+    if not decoder.is_available:
+        raise RefusedUpload(
+            "The DICOM image is compressed in a format that cannot be read here "
+            f"({transfer_syntax.name})."
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            # The first and the last frame: proof the pixels decode and reach the end.
+            for index in sorted({0, frames - 1}):
+                pixel_array(ds, index=index if frames > 1 else None)
+    except EOFError as error:
+        raise RefusedUpload(TRUNCATED) from error
+    except Exception as error:
+        message = str(error).lower()
+        if "less than expected" in message or "truncat" in message or "insufficient" in message:
+            raise RefusedUpload(TRUNCATED) from error
+        if "plugin" in message and ("missing" in message or "unable to decode" in message):
+            raise RefusedUpload(
+                "The DICOM image is compressed in a format that cannot be read here "
+                f"({transfer_syntax.name})."
+            ) from error
+        raise RefusedUpload("The DICOM image is damaged and could not be decoded.") from error
+    return _DicomFacts(
+        width=columns,
+        height=rows,
+        frames=frames,
+        modality=str(ds.get("Modality", "") or "").strip(),
+        series=(str(ds.get("StudyInstanceUID", "")), str(ds.get("SeriesInstanceUID", ""))),
+    )
+
+
+# --- A DICOM series in a zip --------------------------------------------------------------------
+
+
+def _inspect_zip(source: BinaryIO, size: int, limits: Limits) -> Inspected:
+    source.seek(0)
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+        raise RefusedUpload("The zip is damaged and could not be read.") from error
+    with archive:
+        entries = zip_members(archive, limits)
+        headers: list[Dataset] = []
+        names: dict[int, str] = {}
+        facts: dict[int, _DicomFacts] = {}
+        for entry in entries:
+            data = _read_entry(archive, entry, limits)
+            label = _entry_label(entry.filename)
+            if data.startswith(ZIP_SIGNATURES):
+                raise RefusedUpload(
+                    f"The zip contains another zip ({label}): put all the DICOM files in one zip."
+                )
+            if data[128:132] != b"DICM":
+                raise RefusedUpload(f"The zip contains a file that is not a DICOM image ({label}).")
+            try:
+                _refuse_hidden_content(data, "DICOM")
+                ds = _read_dicom(data)
+                if _is_dicomdir(ds):
+                    continue
+                fact = _check_dicom_image(ds, limits)
+            except RefusedUpload as refused:
+                raise RefusedUpload(f"In the zip, {label}: {refused.reason}") from refused
+            del ds.PixelData  # only the header is needed from here on
+            headers.append(ds)
+            names[id(ds)] = entry.filename
+            facts[id(ds)] = fact
+    if not facts:
+        raise RefusedUpload("The zip holds no DICOM images.")
+    series = {fact.series for fact in facts.values()}
+    if len(series) > 1:
+        raise RefusedUpload(f"The zip mixes {len(series)} series: upload one series per zip.")
+    frames = sum(fact.frames for fact in facts.values())
+    _refuse_too_many_frames(frames, limits)
+    total_pixels = sum(fact.width * fact.height * fact.frames for fact in facts.values())
+    if total_pixels > limits.max_total_pixels:
+        raise RefusedUpload(
+            f"The series is too large: {total_pixels:,} pixels in all, "
+            f"the limit is {limits.max_total_pixels:,}."
+        )
+    ordered = order_stack(headers)
+    first = facts[id(ordered[0])]
+    return Inspected(
+        kind="dicom_series",
+        format="ZIP",
+        extension="zip",
+        width=first.width,
+        height=first.height,
+        frames=frames,
+        modality=first.modality,
+        size=size,
+        members=tuple(names[id(ds)] for ds in ordered),
+    )
+
+
+def zip_members(archive: zipfile.ZipFile, limits: Limits = Limits()) -> list[zipfile.ZipInfo]:
+    """The entries of a series zip that may hold slices, after refusing the whole zip if any
+    entry is unsafe. Folders, `__MACOSX/` and dotfiles are left out. Nothing is extracted."""
+    infos = archive.infolist()
+    if not infos:
+        raise RefusedUpload("The zip is empty: it holds no DICOM files.")
+    if len(infos) > limits.max_zip_entries:
+        raise RefusedUpload(
+            f"The zip has too many files: {len(infos):,}, the limit is {limits.max_zip_entries:,}."
+        )
+    expanded = sum(info.file_size for info in infos)
+    if expanded > limits.max_zip_total_bytes:
+        raise RefusedUpload(
+            f"The zip expands to too much data: {_size_text(expanded)}, "
+            f"the limit is {_size_text(limits.max_zip_total_bytes)}."
+        )
+    members = []
+    for info in infos:
+        _refuse_unsafe_entry(info, limits)
+        if info.is_dir() or _is_clutter(info.filename):
+            continue
+        members.append(info)
+    return members
+
+
+WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _refuse_unsafe_entry(info: zipfile.ZipInfo, limits: Limits) -> None:
+    label = _entry_label(info.filename)
+    for name in {info.filename, info.orig_filename}:
+        parts = name.split("/")
+        if (
+            name.startswith(("/", "\\"))
+            or WINDOWS_DRIVE.match(name)
+            or "\\" in name
+            or "\x00" in name
+            or ".." in parts
+        ):
+            raise RefusedUpload(
+                f"The zip contains a path outside its folder ({_entry_label(name)})."
+            )
+    if (info.external_attr >> 16) & 0o170000 == 0o120000:
+        raise RefusedUpload(
+            f"The zip contains a symbolic link ({label}): only plain files are accepted."
+        )
+    if info.flag_bits & 0x1:
+        raise RefusedUpload(
+            f"The zip is password-protected ({label}): upload a zip without a password."
+        )
+    if info.file_size > limits.max_bytes:
+        raise RefusedUpload(
+            f"The zip contains a file that is too large ({label}): "
+            f"{_size_text(info.file_size)}, the limit is {_size_text(limits.max_bytes)}."
+        )
+    if info.file_size > ZIP_RATIO_FLOOR:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if ratio > limits.max_zip_ratio:
+            raise RefusedUpload(
+                f"The zip contains a file that expands {ratio:,.0f} times ({label}): "
+                "it looks like a zip bomb."
+            )
+
+
+def _is_clutter(name: str) -> bool:
+    parts = [part for part in name.split("/") if part]
+    return not parts or parts[0] == "__MACOSX" or any(part.startswith(".") for part in parts)
+
+
+def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes:
+    label = _entry_label(info.filename)
+    try:
+        with archive.open(info) as entry:
+            # The declared size may lie: never read more than one upload's worth.
+            data = entry.read(limits.max_bytes + 1)
+    except NotImplementedError as error:
+        raise RefusedUpload(
+            f"The zip uses a compression method that cannot be read here ({label})."
+        ) from error
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+        raise RefusedUpload(f"The zip is damaged: {label} could not be read.") from error
+    if len(data) > limits.max_bytes:
+        raise RefusedUpload(
+            f"The zip contains a file that is too large ({label}): "
+            f"the limit is {_size_text(limits.max_bytes)}."
+        )
+    return data
+
+
+def _entry_label(name: str) -> str:
+    printable = "".join(char if char.isprintable() else "?" for char in name)
+    return printable if len(printable) <= 80 else "…" + printable[-79:]
+
+
+def _size_text(size: int) -> str:
+    if size >= GB:
+        value, unit = size / GB, "GB"
+    else:
+        value, unit = size / MB, "MB"
+    text = f"{value:.1f}".removesuffix(".0")
+    return f"{text} {unit}"
