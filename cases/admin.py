@@ -1,6 +1,7 @@
+from django import forms
 from django.contrib import admin
 
-from . import services
+from . import figures
 from .models import (
     Case,
     CaseAuthor,
@@ -9,6 +10,8 @@ from .models import (
     DifferentialDiagnosis,
     ExercisePrescription,
     Figure,
+    FigureFrame,
+    QuarantineDecision,
     QuizQuestion,
     Reference,
     Revision,
@@ -93,10 +96,41 @@ class CaseAdmin(admin.ModelAdmin):
     )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The audit trail and the snapshots are records: readable in the admin, never edited."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+FIGURE_OUTPUTS = (
+    "kind",
+    "original",
+    "content_hash",
+    "thumbnail",
+    "web",
+    "full",
+    "width",
+    "height",
+    "modality",
+    "status",
+    "processing_error",
+    "quarantine_reasons",
+    "queued_at",
+)
+
+
 class FigureInline(admin.StackedInline):
     model = Figure
     extra = 0
-    readonly_fields = ("status", "processing_error", "thumbnail")
+    # Images are added in the case editor, where every upload is inspected first.
+    readonly_fields = FIGURE_OUTPUTS
 
 
 @admin.register(Study)
@@ -107,26 +141,59 @@ class StudyAdmin(admin.ModelAdmin):
     raw_id_fields = ("case",)
     inlines = (FigureInline,)
 
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        # An image uploaded here gets its derivatives like one uploaded in the editor.
-        for figure_form in formset.forms:
-            if "original" in figure_form.changed_data and figure_form.instance.pk:
-                services.process_figure_again(figure_form.instance, by=request.user)
+
+class FigureAdminForm(forms.ModelForm):
+    image = forms.FileField(
+        required=False,
+        label="Replace the image",
+        help_text="Inspected like an upload in the editor, then processed again.",
+    )
+
+    class Meta:
+        model = Figure
+        fields = [
+            "study",
+            "position",
+            "label",
+            "caption",
+            "alt_text",
+            "flagged_burned_in",
+            "annotations",
+        ]
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image:
+            figures.inspect(image)  # a refused file raises the reason as a form error
+        return image
 
 
 @admin.register(Figure)
 class FigureAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "study", "status")
-    list_filter = ("status",)
+    form = FigureAdminForm
+    list_display = ("__str__", "study", "kind", "status")
+    list_filter = ("status", "kind")
     list_select_related = ("study",)
     raw_id_fields = ("study",)
-    readonly_fields = ("status", "processing_error", "thumbnail")
+    readonly_fields = FIGURE_OUTPUTS
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if "original" in form.changed_data:
-            services.process_figure_again(obj, by=request.user)
+        if form.cleaned_data.get("image"):
+            figures.attach_figure_image(obj, upload=form.cleaned_data["image"], by=request.user)
+
+
+@admin.register(FigureFrame)
+class FigureFrameAdmin(ReadOnlyAdmin):
+    list_display = ("figure", "position", "instance_number")
+    raw_id_fields = ("figure",)
+
+
+@admin.register(QuarantineDecision)
+class QuarantineDecisionAdmin(ReadOnlyAdmin):
+    list_display = ("figure", "decision", "decided_by", "decided_at")
+    list_filter = ("decision",)
+    raw_id_fields = ("figure", "decided_by")
 
 
 @admin.register(Tag)
@@ -157,19 +224,6 @@ for model in (
     QuizQuestion,
 ):
     admin.site.register(model, list_display=("__str__", "case"), raw_id_fields=("case",))
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The audit trail and the snapshots are records: readable in the admin, never edited."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(CaseEvent)

@@ -32,7 +32,7 @@ DOCUMENT_PREFETCH = (
     "references",
     "questions",
     Prefetch("authors", queryset=CaseAuthor.objects.select_related("user")),
-    Prefetch("studies", queryset=Study.objects.prefetch_related("figures")),
+    Prefetch("studies", queryset=Study.objects.prefetch_related("figures__frames")),
     Prefetch(
         "commentaries",
         queryset=Commentary.objects.select_related("rehabilitation", "verified_by"),

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from . import permissions, services
 from .document import DOCUMENT_PREFETCH
 from .editor_parts import PARTS, Part
+from .figure_views import figure_status
 from .forms import CaseCreateForm
 from .models import Case, Figure, Study
 from .views import CASE_PAGE_PREFETCH
@@ -322,37 +323,34 @@ def figure_upload(request: HttpRequest, pk: int, study_pk: int) -> HttpResponse:
         uploads = uploads[:1]
 
     study.case = case  # the service checks permissions on it: no need to read it again
-    figures = []
-    try:
-        for upload in uploads:
-            figures.append(services.add_figure(study, upload=upload, by=request.user))
-    except PermissionDenied as error:
-        return upload_refused(request, back_to_editor, str(error), 403, pk)
-    except ValidationError as error:
-        return upload_refused(request, back_to_editor, " ".join(error.messages), 400, pk)
+    flagged = request.POST.get("burned_in") == "1"
+    added, refused = [], []
+    for upload in uploads:
+        try:
+            added.append(
+                services.add_figure(
+                    study, upload=upload, by=request.user, flagged_burned_in=flagged
+                )
+            )
+        except PermissionDenied as error:
+            return upload_refused(request, back_to_editor, str(error), 403, pk)
+        except ValidationError as error:
+            refused.append(f"{upload.name}: {' '.join(error.messages)}")
 
-    figures = list(Figure.objects.filter(pk__in=[figure.pk for figure in figures]))
     if back_to_editor:
-        messages.success(
-            request,
-            f"{len(figures)} image{'s' if len(figures) != 1 else ''} uploaded. "
-            "Give each figure a caption and alt text.",
-        )
+        if added:
+            messages.success(
+                request,
+                f"{len(added)} file{'s' if len(added) != 1 else ''} uploaded. "
+                "Give each figure a caption and alt text.",
+            )
+        for reason in refused:
+            messages.error(request, f"Refused, nothing kept: {reason}")
         return redirect(reverse("case-edit-part", args=[pk, "studies"]) + f"#study-{study.pk}")
-    figure = figures[0]
-    return JsonResponse(
-        {
-            "id": figure.pk,
-            "label": figure.label,
-            "status": figure.status,
-            "status_display": figure.get_status_display(),
-            "thumbnail_url": reverse("figure-thumbnail", args=[figure.pk])
-            if figure.is_ready
-            else "",
-            "processing_error": figure.processing_error,
-        },
-        status=201,
-    )
+    if refused:
+        return upload_refused(request, back_to_editor, refused[0].split(": ", 1)[1], 400, pk)
+    figure = Figure.objects.get(pk=added[0].pk)
+    return JsonResponse(figure_status(figure), status=201)
 
 
 def upload_refused(

@@ -125,3 +125,10 @@ def can_use_reviewer_dashboard(user: User | AnonymousUser) -> bool:
 
 def can_use_editor_dashboard(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and user.has_role(Role.EDITOR)
+
+
+def can_review_quarantine(user: User | AnonymousUser, case: Case) -> bool:
+    """The case's authors, or an editor, decide on images held for possible burned-in text."""
+    if not user.is_authenticated:
+        return False
+    return is_author_of(user, case) or user.has_role(Role.EDITOR)

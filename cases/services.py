@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Replace
@@ -15,8 +13,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import permissions, tasks
+from . import permissions
 from .document import DOCUMENT_PREFETCH, Document, case_to_document
+from .figures import (  # figure writes live in figures.py; the callers know them from here
+    add_figure as add_figure,
+)
+from .figures import (
+    attach_figure_image as attach_figure_image,
+)
+from .figures import (
+    process_figure_again as process_figure_again,
+)
 from .models import (
     Case,
     CaseAuthor,
@@ -306,58 +313,6 @@ def feature_case(case: Case, *, by: User, featured: bool = True) -> Case:
         case.featured = featured
         case.save(update_fields=["featured", "updated_at"])
     return case
-
-
-def attach_figure_image(figure: Figure, *, upload: UploadedFile, by: User) -> Figure:
-    """Store an uploaded original on a figure and queue its derivatives after commit."""
-    if not permissions.can_edit(by, figure.study.case):
-        raise PermissionDenied("You cannot change the figures of this case.")
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    suffix = (upload.name or "").rsplit(".", 1)[-1].lower()[:5] if "." in upload.name else "bin"
-    with transaction.atomic():
-        figure = Figure.objects.select_for_update().get(pk=figure.pk)
-        figure.original.save(f"{digest.hexdigest()[:32]}.{suffix}", upload, save=False)
-        figure.status = Figure.ProcessingStatus.PENDING
-        figure.processing_error = ""
-        figure.save(update_fields=["original", "status", "processing_error"])
-        tasks.make_figure_derivatives.delay_on_commit(figure.pk)
-    return figure
-
-
-def process_figure_again(figure: Figure, *, by: User) -> Figure:
-    """Forget a figure's derivatives and queue them anew, e.g. after its original was replaced."""
-    if not (by.is_staff or permissions.can_edit(by, figure.study.case)):
-        raise PermissionDenied("You cannot change the figures of this case.")
-    with transaction.atomic():
-        figure = Figure.objects.select_for_update().get(pk=figure.pk)
-        if figure.thumbnail:
-            figure.thumbnail.delete(save=False)
-        figure.status = Figure.ProcessingStatus.PENDING
-        figure.processing_error = ""
-        figure.save(update_fields=["thumbnail", "status", "processing_error"])
-        if figure.original:
-            tasks.make_figure_derivatives.delay_on_commit(figure.pk)
-    return figure
-
-
-def add_figure(study: Study, *, upload: UploadedFile, by: User, label: str = "") -> Figure:
-    """Add a figure to a study from an uploaded image, placed after the study's figures.
-
-    Figures are added outside the case's version check: an upload in one tab must not make
-    the text typed in another tab stale. Its caption and alt text are then edited (and
-    versioned) with the rest of the case.
-    """
-    if not permissions.can_edit(by, study.case):
-        raise PermissionDenied("You cannot change the figures of this case.")
-    with transaction.atomic():
-        position = study.figures.count()
-        figure = Figure.objects.create(
-            study=study, position=position, label=label or f"Fig {position + 1}"
-        )
-        return attach_figure_image(figure, upload=upload, by=by)
 
 
 # --- The editorial workflow (PRODUCT.md section 4) -------------------------------------------

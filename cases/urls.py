@@ -7,5 +7,4 @@ urlpatterns = [
     path("cases/", views.browse, name="browse"),
     path("cases/<int:pk>/", views.case_permalink, name="case-permalink"),
     path("cases/<int:pk>/<slug:slug>/", views.case_detail, name="case-detail"),
-    path("figures/<int:pk>/thumbnail.jpg", views.figure_thumbnail, name="figure-thumbnail"),
 ]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from . import permissions
 from .document import DOCUMENT_PREFETCH
 from .filters import CaseFilter
-from .models import Case, Figure, Modality, Tag
+from .models import Case, Modality, Tag
 
 FEATURED_ON_HOME = 6
 RECENT_ON_HOME = 12
@@ -111,16 +110,3 @@ def case_detail(request, pk: int, slug: str):
             "blocker_count": sum(1 for _, met in checklist if not met),
         },
     )
-
-
-def figure_thumbnail(request, pk: int):
-    figure = get_object_or_404(
-        Figure.objects.filter(study__case__in=Case.objects.visible_to(request.user)), pk=pk
-    )
-    if not figure.is_ready:
-        raise Http404("This image is not ready.")
-    try:
-        thumbnail = figure.thumbnail.open("rb")
-    except OSError as error:  # the row says ready but storage lost the file
-        raise Http404("This image is not available.") from error
-    return FileResponse(thumbnail, content_type="image/jpeg")

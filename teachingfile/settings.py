@@ -147,7 +147,18 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # that checks the reader may see its case (cases.views.figure_image).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Originals as uploaded and de-identified DICOM: kept apart from the derivatives readers get.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 STORAGES = {
+    "private": {
+        "BACKEND": os.environ.get(
+            "PRIVATE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(
+            os.environ.get("PRIVATE_STORAGE_OPTIONS", "")
+            or json.dumps({"location": str(PRIVATE_MEDIA_ROOT)})
+        ),
+    },
     "default": {
         "BACKEND": os.environ.get(
             "MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
@@ -162,6 +173,20 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+MB = 1024 * 1024
+# What an uploaded image may be (PRODUCT.md section 5); the README lists the defaults.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "50")) * MB
+UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", "60000000"))
+UPLOAD_MAX_ZIP_BYTES = int(os.environ.get("UPLOAD_MAX_ZIP_MB", "1536")) * MB
+UPLOAD_MAX_ZIP_ENTRIES = int(os.environ.get("UPLOAD_MAX_ZIP_ENTRIES", "2000"))
+# Serving images: "" streams them from Django; "nginx" answers with X-Accel-Redirect to
+# MEDIA_ACCEL_PREFIX + the file's name, "sendfile" with X-Sendfile and the file's path.
+MEDIA_ACCEL = os.environ.get("MEDIA_ACCEL", "")
+MEDIA_ACCEL_PREFIX = os.environ.get("MEDIA_ACCEL_PREFIX", "/protected-media/")
+# Keys the replacement of DICOM UIDs, so one study keeps one new StudyInstanceUID.
+DEIDENTIFICATION_SECRET = os.environ.get("DEIDENTIFICATION_SECRET", SECRET_KEY)
+# Figures still pending this long (say, the broker was down) are queued again by the sweeper.
+FIGURE_REQUEUE_AFTER_MINUTES = int(os.environ.get("FIGURE_REQUEUE_AFTER_MINUTES", "10"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # E-mail: printed to the console unless an SMTP host is configured.
@@ -194,6 +219,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Run with `celery -A teachingfile beat` (or `make beat`); without a broker, call
 # `manage.py send_review_reminders` from cron instead.
 CELERY_BEAT_SCHEDULE = {
+    "requeue-stalled-figures": {
+        "task": "cases.tasks.requeue_stalled_figures",
+        "schedule": 60 * 5,
+    },
     "remind-reviewers-of-due-reviews": {
         "task": "reviews.tasks.remind_reviewers_of_due_reviews",
         "schedule": 60 * 60 * 6,

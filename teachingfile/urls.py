@@ -11,5 +11,6 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("cases.history_urls")),
     path("", include("cases.editor_urls")),
+    path("", include("cases.figure_urls")),
     path("", include("cases.urls")),
 ]

@@ -63,7 +63,7 @@ def test_an_image_uploaded_in_the_admin_gets_its_thumbnail(
                 "label": "Fig 1",
                 "caption": "",
                 "alt_text": "Lateral radiograph",
-                "original": upload(jpeg_with_exif()),
+                "image": upload(jpeg_with_exif()),
                 "annotations": "[]",
             },
         )

@@ -141,11 +141,11 @@ def test_reading_a_document_takes_the_same_queries_however_many_parts(
     big_document["teaching_points"] = big_document["teaching_points"] * 5
     big = services.create_case_from_document(big_document, author=author)
     # The case, its rehabilitation, and one query each for tags, systems, sections, differential
-    # diagnoses, teaching points, references, questions, authors (with users), studies, figures
-    # and commentaries (with their rehabilitation and verifier).
+    # diagnoses, teaching points, references, questions, authors (with users), studies, figures,
+    # the figures' frames and commentaries (with their rehabilitation and verifier).
     counts = []
     for case in (small, big):
-        with django_assert_num_queries(13) as captured:
+        with django_assert_num_queries(14) as captured:
             saved_document(case)
         counts.append(len(captured))
     assert counts[0] == counts[1]

@@ -241,9 +241,9 @@ def test_each_part_takes_the_same_queries_however_many_rows(
     client.get(edit_url(draft, part))  # the session and the sites are read once
     # session, user, groups, the case (visible_to), tags, systems, sections, differentials,
     # teaching points, references, questions, authors (+ users), studies, figures,
-    # commentaries (+ verifier, prescription), unread notifications in the header; and the
-    # system checkboxes on the overview.
-    expected = 17 if part == "overview" else 16
+    # frames of the figures, commentaries (+ verifier, prescription), unread notifications in
+    # the header; and the system checkboxes on the overview.
+    expected = 18 if part == "overview" else 17
     with django_assert_num_queries(expected):
         response = client.get(edit_url(draft, part))
     assert response.status_code == 200
@@ -938,7 +938,7 @@ def test_uploads_without_javascript_go_back_to_the_studies(client, author, draft
     assert response.status_code == 302
     assert response["Location"] == edit_url(draft, "studies") + f"#study-{study.pk}"
     assert study.figures.count() == 2
-    assert messages_of(response) == ["2 images uploaded. Give each figure a caption and alt text."]
+    assert messages_of(response) == ["2 files uploaded. Give each figure a caption and alt text."]
 
 
 # Preview ---------------------------------------------------------------------------------------

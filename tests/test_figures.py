@@ -9,10 +9,12 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from PIL import Image
+from pydicom.data import get_testdata_file
 
 from cases import services, tasks
 from cases.models import Figure, Study
@@ -87,11 +89,22 @@ def test_running_the_task_twice_changes_nothing(
     assert draft_figure.status == "ready"
 
 
-def test_an_unreadable_image_is_marked_failed_with_a_reason(
-    draft_figure, author, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_a_file_that_is_not_an_image_is_refused_before_anything_is_kept(draft_figure, author):
+    with pytest.raises(ValidationError, match="not an image"):
         services.attach_figure_image(draft_figure, upload=upload(b"not an image at all"), by=author)
+    draft_figure.refresh_from_db()
+    assert not draft_figure.original
+    assert draft_figure.status == "pending"
+
+
+def test_an_original_that_cannot_be_decoded_any_more_is_marked_failed_with_a_reason(
+    draft_figure,
+):
+    # Storage damaged after the upload was inspected: the task records why, and stops.
+    draft_figure.original.save("broken.jpg", ContentFile(b"\xff\xd8\xff garbage"), save=False)
+    draft_figure.kind = Figure.Kind.IMAGE
+    draft_figure.save()
+    tasks.make_figure_derivatives(draft_figure.pk)
     draft_figure.refresh_from_db()
     assert draft_figure.status == "failed"
     assert "could not be read" in draft_figure.processing_error
@@ -176,6 +189,7 @@ def test_a_real_celery_worker_makes_the_thumbnail_through_the_broker(settings, a
             **os.environ,
             "DATABASE_URL": _database_url_of_the_test_database(),
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
             "CELERY_QUEUE": queue,
         },
         stdout=log.open("w"),
@@ -184,17 +198,23 @@ def test_a_real_celery_worker_makes_the_thumbnail_through_the_broker(settings, a
     try:
         case = make_case(author=author, published=False)
         study = Study.objects.create(case=case, modality="XR")
-        figure = Figure.objects.create(study=study, label="Fig 1")
-        services.attach_figure_image(figure, upload=upload(jpeg_with_exif()), by=author)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            figure.refresh_from_db()
-            if figure.status in ("ready", "failed"):
-                break
-            assert worker.poll() is None, log.read_text()
-            time.sleep(0.5)
-        assert figure.status == "ready", log.read_text()
-        assert Path(figure.thumbnail.path).exists()
+        photo = services.add_figure(study, upload=upload(jpeg_with_exif()), by=author)
+        ct = Path(get_testdata_file("CT_small.dcm"))
+        dicom = services.add_figure(
+            study, upload=upload(ct.read_bytes(), "slice.dcm"), by=author
+        )
+        deadline = time.monotonic() + 120
+        for figure in (photo, dicom):
+            while time.monotonic() < deadline:
+                figure.refresh_from_db()
+                if figure.status not in ("pending", "processing"):
+                    break
+                assert worker.poll() is None, log.read_text()
+                time.sleep(0.5)
+            assert figure.status == "ready", log.read_text()
+            assert Path(figure.thumbnail.path).exists()
+        assert dicom.frames.count() == 1
+        assert b"CompressedSamples" not in dicom.frames.get().dicom.read()  # de-identified
         assert "make_figure_derivatives" in log.read_text()
     finally:
         worker.terminate()

@@ -403,7 +403,7 @@ def test_case_page_shows_every_part_in_reading_order(client):
     assert "Which is the nidus?" not in content  # quiz questions belong to unknown mode
     assert case.permanent_url in content
     first_figure = Figure.objects.filter(study__case=case).first()
-    assert f'src="/figures/{first_figure.pk}/thumbnail.jpg"' in content
+    assert f'src="/figures/{first_figure.pk}/web.jpg"' in content  # in the image viewer
     assert 'alt="Axial image"' in content
 
 
@@ -414,7 +414,7 @@ def test_figure_that_is_not_ready_shows_a_placeholder(client):
     content = html(client.get(case.get_absolute_url()))
 
     assert "Image processing…" in content
-    assert "thumbnail.jpg" not in content
+    assert "/figures/" not in content
 
 
 def test_markdown_in_case_text_is_sanitised(client):
@@ -663,9 +663,9 @@ def test_filtered_browse_query_count_does_not_grow_with_rows(
 def test_case_page_query_count_does_not_grow_with_rows(client, django_assert_num_queries, rows):
     case = make_listed_cases(**rows)[-1]
     # the case with its rehabilitation and creator; tags, systems, sections, differential
-    # diagnoses, teaching points, references, authors with users, studies, figures,
-    # commentaries with their rehabilitation and verifier
-    with django_assert_num_queries(11):
+    # diagnoses, teaching points, references, authors with users, studies, figures, the
+    # figures' frames (DICOM slices), commentaries with their rehabilitation and verifier
+    with django_assert_num_queries(12):
         response = client.get(case.get_absolute_url())
     assert response.status_code == 200
 
@@ -676,8 +676,8 @@ def test_case_page_query_count_for_a_signed_in_author(
 ):
     case = make_listed_cases(**rows)[-1]
     client.force_login(author)
-    # session, user, the user's roles (visibility rule), the 11 queries of the page (whether the
+    # session, user, the user's roles (visibility rule), the 12 queries of the page (whether the
     # reader co-authors it is read from the prefetched authors), the unread notification count
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.get(case.get_absolute_url())
     assert response.status_code == 200

@@ -88,3 +88,11 @@ def patient_summary(case: Case) -> str:
     if case.patient_sex and case.patient_sex != Case.Sex.UNKNOWN:
         parts.append(case.get_patient_sex_display().lower())
     return ", ".join(part for part in parts if part)
+
+
+@register.filter
+def viewer_data(figure: Figure) -> dict:
+    """What the image viewer needs about a figure (cases/viewer.py)."""
+    from cases.viewer import viewer_data as data
+
+    return data(figure)

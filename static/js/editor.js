@@ -297,6 +297,60 @@
     }, 1200);
   }
 
+  function showStatus(item, status, name, body) {
+    item.classList.remove("is-pending", "is-processing");
+    item.classList.add("is-" + body.status);
+    if (body.status === "ready") {
+      status.textContent = body.label + ": uploaded and processed.";
+    } else if (body.status === "failed") {
+      status.textContent =
+        body.label + ": uploaded, but " + (body.processing_error || "it could not be read") +
+        ". Remove it and try another file.";
+    } else if (body.status === "quarantined") {
+      status.textContent =
+        body.label + ": held for review, as it may show burned-in text. Check it before " +
+        "readers can see it.";
+      if (body.review_url) {
+        var link = element("a", "upload-review", "Check " + body.label);
+        link.href = body.review_url;
+        status.appendChild(document.createTextNode(" "));
+        status.appendChild(link);
+      }
+    } else {
+      status.textContent = body.label + ": uploaded, processing (" + body.status_display + ")…";
+    }
+    if (body.thumbnail_url && !item.querySelector(".upload-thumb")) {
+      var thumbnail = element("img", "upload-thumb");
+      thumbnail.src = body.thumbnail_url;
+      thumbnail.alt = "Thumbnail of " + body.label;
+      item.insertBefore(thumbnail, name);
+    }
+  }
+
+  function poll(item, status, name, url, attempt) {
+    if (!url || attempt > 80) {
+      return;
+    }
+    window.setTimeout(function () {
+      var request = new XMLHttpRequest();
+      request.open("GET", url);
+      request.setRequestHeader("Accept", "application/json");
+      request.addEventListener("load", function () {
+        var body = {};
+        try {
+          body = JSON.parse(request.responseText);
+        } catch (error) {
+          return;
+        }
+        showStatus(item, status, name, body);
+        if (body.status === "pending" || body.status === "processing") {
+          poll(item, status, name, url, attempt + 1);
+        }
+      });
+      request.send();
+    }, Math.min(1000 + attempt * 250, 5000));
+  }
+
   // One upload at a time: each shows its own progress, and the server (SQLite in the
   // embedded setup) is not asked to write several figures at once.
   var queue = [];
@@ -334,6 +388,10 @@
 
     var data = new FormData();
     data.append("image", file);
+    var flag = area.querySelector("[data-upload-flag]");
+    if (flag && flag.checked) {
+      data.append("burned_in", "1");
+    }
     var request = new XMLHttpRequest();
     request.open("POST", area.getAttribute("data-upload-url"));
     request.setRequestHeader("X-CSRFToken", csrfToken());
@@ -355,20 +413,10 @@
         uploaded += 1;
         progress.value = 100;
         item.classList.add("is-done", "is-" + body.status);
-        if (body.status === "ready") {
-          status.textContent = body.label + ": uploaded and processed.";
-        } else if (body.status === "failed") {
-          status.textContent =
-            body.label + ": uploaded, but " + (body.processing_error || "it could not be read") +
-            ". Remove it and try another file.";
-        } else {
-          status.textContent = body.label + ": uploaded, processing (" + body.status_display + ")…";
-        }
-        if (body.thumbnail_url) {
-          var thumbnail = element("img", "upload-thumb");
-          thumbnail.src = body.thumbnail_url;
-          thumbnail.alt = "Thumbnail of " + body.label;
-          item.insertBefore(thumbnail, name);
+        showStatus(item, status, name, body);
+        if (body.status === "pending" || body.status === "processing") {
+          // Processing runs in the background: ask how it went until it is done.
+          poll(item, status, name, body.status_url, 0);
         }
       } else {
         item.classList.add("is-error");
@@ -401,6 +449,21 @@
     if (!input) {
       return;
     }
+    // Files dropped anywhere on the upload area are uploaded like chosen ones.
+    area.addEventListener("dragover", function (event) {
+      event.preventDefault();
+      area.classList.add("is-dragging");
+    });
+    area.addEventListener("dragleave", function () {
+      area.classList.remove("is-dragging");
+    });
+    area.addEventListener("drop", function (event) {
+      event.preventDefault();
+      area.classList.remove("is-dragging");
+      Array.prototype.forEach.call(event.dataTransfer.files, function (file) {
+        upload(area, file);
+      });
+    });
     input.addEventListener("change", function () {
       var files = Array.prototype.slice.call(input.files);
       input.value = "";
