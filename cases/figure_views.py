@@ -134,6 +134,9 @@ def figure_annotate(request, pk: int) -> HttpResponse:
             "case": case,
             "annotate_url": reverse("figure-annotate", args=[figure.pk]),
             "error": error,
+            "annotate_errors": [error] if error else [],
+            # What was drawn comes back after a refused save, so nothing is lost.
+            "annotations_json": request.POST.get("annotations", "") if error else "",
         },
         status=status,
     )

@@ -91,8 +91,11 @@ def patient_summary(case: Case) -> str:
 
 
 @register.filter
-def viewer_data(figure: Figure) -> dict:
-    """What the image viewer needs about a figure (cases/viewer.py)."""
+def viewer_data(figure: Figure, case: Case | None = None) -> dict:
+    """What the image viewer needs about a figure (cases/viewer.py), its caption rendered."""
     from cases.viewer import viewer_data as data
 
-    return data(figure)
+    result = data(figure)
+    if figure.caption:
+        result["caption_html"] = markdown_inline(figure.caption, case)
+    return result
