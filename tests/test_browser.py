@@ -229,9 +229,11 @@ def synthetic_image(modality: str, seed: int) -> bytes:
 def make_figures_ready(case: Case) -> None:
     for figure in Figure.objects.filter(study__case=case).select_related("study"):
         image = synthetic_image(figure.study.modality, figure.pk)
-        figure.thumbnail.save(f"figure-{figure.pk}.jpg", ContentFile(image), save=False)
+        # One picture stands in for every derivative the pages ask for.
+        for field in (figure.thumbnail, figure.web, figure.full):
+            field.save(f"figure-{figure.pk}.jpg", ContentFile(image), save=False)
         figure.status = Figure.ProcessingStatus.READY
-        figure.save(update_fields=["thumbnail", "status"])
+        figure.save(update_fields=["thumbnail", "web", "full", "status"])
 
 
 def seed_documents() -> list[tuple[str, dict]]:
