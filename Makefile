@@ -57,4 +57,4 @@ beat: $(VENV)/.installed
 	$(BIN)/celery -A teachingfile beat --loglevel=info
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media private-media staticfiles .pytest_cache .ruff_cache
