@@ -104,19 +104,26 @@ def formset_errors(formset: OrderedFormSet) -> list[tuple[str, str, str]]:
     return errors
 
 
-class OverviewPart(Part):
-    slug = "overview"
-    title = "Overview"
-    intro = "The title, the patient, the history and the imaging findings."
+class CaseFieldsPart(Part):
+    """A part that is one form of the case's own fields."""
+
+    form_class: type[CaseFieldsForm]
 
     def build(self, case, data):
-        self.form = self.case_form(OverviewForm, data)
+        self.form = self.case_form(self.form_class, data)
 
     def forms(self):
         return [self.form]
 
     def apply(self, locked):
         self.form.copy_to(locked)
+
+
+class OverviewPart(CaseFieldsPart):
+    slug = "overview"
+    title = "Overview"
+    intro = "The title, the patient, the history and the imaging findings."
+    form_class = OverviewForm
 
     @staticmethod
     def fill(case):
@@ -306,19 +313,11 @@ class CommentariesPart(Part):
         return len(case.commentaries.all()) + (1 if case.rehabilitation_id else 0)
 
 
-class RightsPart(Part):
+class RightsPart(CaseFieldsPart):
     slug = "rights"
     title = "Licence and consent"
     intro = "Under which licence the case is shared, who holds the copyright, and consent."
-
-    def build(self, case, data):
-        self.form = self.case_form(RightsForm, data)
-
-    def forms(self):
-        return [self.form]
-
-    def apply(self, locked):
-        self.form.copy_to(locked)
+    form_class = RightsForm
 
     @staticmethod
     def fill(case):

@@ -23,7 +23,7 @@ from .models import Case, Figure
 SIZES = {"thumb": "thumbnail", "thumbnail": "thumbnail", "web": "web", "full": "full"}
 
 
-def figure_for(request, pk: int, *, reviewing: bool = False) -> Figure:
+def figure_for(request, pk: int) -> Figure:
     """A figure of a case the reader may see, processed; quarantined only for its deciders."""
     figure = get_object_or_404(
         Figure.objects.select_related("study__case").filter(
@@ -43,16 +43,21 @@ def figure_for(request, pk: int, *, reviewing: bool = False) -> Figure:
 def serve(field: FieldFile, content_type: str) -> HttpResponse:
     if not field:
         raise Http404("This image is not available.")
+    return serve_stored(field.storage, field.name, content_type)
+
+
+def serve_stored(storage, name: str, content_type: str) -> HttpResponse:
+    """Stream a stored file, or let the web server send it (`MEDIA_ACCEL`)."""
     if settings.MEDIA_ACCEL == "nginx":
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_PREFIX + field.name
+        response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_PREFIX + name
         return response
     if settings.MEDIA_ACCEL == "sendfile":
         response = HttpResponse(content_type=content_type)
-        response["X-Sendfile"] = field.path
+        response["X-Sendfile"] = storage.path(name)
         return response
     try:
-        handle = field.open("rb")
+        handle = storage.open(name, "rb")
     except OSError as error:  # the row says ready but storage lost the file
         raise Http404("This image is not available.") from error
     return FileResponse(handle, content_type=content_type)
@@ -76,8 +81,8 @@ def figure_frame(request, pk: int, position: int, preset: str) -> HttpResponse:
     name = frame.renders.get(preset)
     if not name:
         raise Http404("No such window for this slice.")
-    field = FieldFile(figure, Figure._meta.get_field("thumbnail"), name)
-    return serve(field, "image/jpeg")
+    # Slice renders are derivatives, kept in the same storage as the figure's other pictures.
+    return serve_stored(figure.thumbnail.storage, name, "image/jpeg")
 
 
 @require_GET

@@ -15,15 +15,9 @@ from django.utils.text import slugify
 
 from . import permissions
 from .document import DOCUMENT_PREFETCH, Document, case_to_document
-from .figures import (  # figure writes live in figures.py; the callers know them from here
-    add_figure as add_figure,
-)
-from .figures import (
-    attach_figure_image as attach_figure_image,
-)
-from .figures import (
-    process_figure_again as process_figure_again,
-)
+
+# Figure writes live in figures.py; pages, the admin and commands also find them here.
+from .figures import add_figure, attach_figure_image, process_figure_again  # noqa: F401
 from .models import (
     Case,
     CaseAuthor,
