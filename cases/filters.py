@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from .models import Case, Modality, System
+from .models import Case, CaseAuthor, Modality, System
 
 SEARCHED_FIELDS = ("title", "final_diagnosis", "clinical_history", "imaging_findings")
 # Each word must appear somewhere; more words than this are ignored, not an error.
@@ -54,3 +54,25 @@ class CaseFilter(django_filters.FilterSet):
                 matches_word |= Q(**{f"{field}__icontains": word})
             queryset = queryset.filter(matches_word)
         return queryset
+
+
+class CaseListFilter(CaseFilter):
+    """The browse page's filters, plus the workflow state and "only mine", for lists that
+    include unpublished cases (the API's case list)."""
+
+    status = django_filters.MultipleChoiceFilter(choices=Case.Status.choices, label="State")
+    mine = django_filters.BooleanFilter(method="authored_by_me", label="Only my cases")
+
+    class Meta(CaseFilter.Meta):
+        fields = [*CaseFilter.Meta.fields, "status", "mine"]
+
+    def authored_by_me(self, queryset, name: str, value: bool | None):
+        if value is None:
+            return queryset
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return queryset.none() if value else queryset
+        mine = Q(created_by=user) | Q(
+            Exists(CaseAuthor.objects.filter(case=OuterRef("pk"), user=user))
+        )
+        return queryset.filter(mine) if value else queryset.exclude(mine)

@@ -64,6 +64,19 @@ class CaseQuerySet(models.QuerySet):
         """Cases that may appear in lists and search: published, and never unlisted ones."""
         return self.published().exclude(visibility="unlisted")
 
+    def in_lists_for(self, user: User | AnonymousUser) -> CaseQuerySet:
+        """Of the cases a person may read, those lists show them: unlisted published cases
+        only to their authors (others reach them by their link)."""
+        unlisted = Q(status="published", visibility="unlisted")
+        if not user.is_authenticated:
+            return self.exclude(unlisted)
+        from .models import CaseAuthor
+
+        own = Q(created_by=user) | Q(
+            Exists(CaseAuthor.objects.filter(case=OuterRef("pk"), user=user))
+        )
+        return self.exclude(unlisted & ~own)
+
     def with_card_data(self) -> CaseQuerySet:
         """What a case card shows (thumbnail, modalities, systems), in a fixed number of queries."""
         from .models import Figure, Study

@@ -762,3 +762,28 @@ def take_action(case: Case, *, action: str, by: User, note: str = "") -> Case:
         case Action.RETURN_TO_DRAFT:
             return return_to_draft(case, by=by, reason=note)
     raise InvalidTransition(f"“{action}” is not a workflow action.")  # pragma: no cover
+
+
+def delete_draft(case: Case, *, by: User) -> None:
+    """The creator of a draft that was never submitted deletes it, with its images' files.
+
+    A case that has been submitted keeps its record (reviews, audit trail): it is withdrawn
+    or rejected instead, never deleted.
+    """
+    from .editor_parts import forget_files_of
+
+    if not by.is_authenticated or (case.created_by_id != by.pk and not by.is_superuser):
+        raise PermissionDenied("Only the author who created a draft can delete it.")
+    with transaction.atomic():
+        case = _locked(case)
+        if case.status != Case.Status.DRAFT:
+            raise InvalidTransition(
+                f"A case that is {state_label(case.status)} cannot be deleted; only drafts can."
+            )
+        if CaseEvent.objects.filter(case=case, action=Action.SUBMIT).exists():
+            raise InvalidTransition(
+                "This draft has been submitted before, so it keeps its record: "
+                "it cannot be deleted."
+            )
+        forget_files_of(list(Figure.objects.filter(study__case=case)))
+        case.delete()

@@ -52,7 +52,10 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_filters",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
+    "api",
     "cases",
     "reviews",
     "notifications",
@@ -229,14 +232,42 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The API (/api/v1/): sessions with CSRF for the browser, hashed tokens for programs.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.ScopedByMethodThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anonymous_read": os.environ.get("API_THROTTLE_ANONYMOUS_READ", "600/hour"),
+        "read": os.environ.get("API_THROTTLE_READ", "6000/hour"),
+        "write": os.environ.get("API_THROTTLE_WRITE", "1200/hour"),
+        "upload": os.environ.get("API_THROTTLE_UPLOAD", "300/hour"),
+        "token": os.environ.get("API_THROTTLE_TOKEN", "10/minute"),
+    },
     "PAGE_SIZE": 20,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Teaching File API",
+    "DESCRIPTION": (
+        "Radiology teaching cases for programs: the same cases, rules and workflow as the "
+        "pages. Authenticate with `Authorization: Token <key>` (create a token on your "
+        "account page or with POST /api/v1/auth/token/)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
 # Content Security Policy: everything comes from this site; nothing from a CDN.

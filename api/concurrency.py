@@ -1,0 +1,48 @@
+"""Optimistic concurrency for case writes: the case's version is its ETag.
+
+A write names the version it was made from, in `If-Match` (the ETag of the case read) or as
+`version` in the body. The services compare it under the row lock and refuse a stale one,
+which the API answers with 412, so nobody's work is silently overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rest_framework.response import Response
+
+from cases.models import Case
+
+from .errors import PreconditionRequired
+
+ETAG = re.compile(r'^\s*(?:W/)?"?(?:case-\d+-v)?(\d+)"?\s*$')
+
+
+def etag(case: Case) -> str:
+    return f'"case-{case.pk}-v{case.version}"'
+
+
+def set_etag(response: Response, case: Case) -> Response:
+    response["ETag"] = etag(case)
+    return response
+
+
+def base_version(request, case: Case) -> int:
+    """The version a write was made from: If-Match first, else `version` in the body."""
+    header = request.headers.get("If-Match")
+    if header:
+        match = ETAG.match(header)
+        if match is None:
+            raise PreconditionRequired(
+                f"If-Match should be the case's ETag, like {etag(case)}; got {header[:60]!r}."
+            )
+        return int(match.group(1))
+    data = request.data if hasattr(request.data, "get") else {}
+    version = data.get("version")
+    if version in (None, ""):
+        raise PreconditionRequired()
+    try:
+        return int(version)
+    except (TypeError, ValueError):
+        message = f"`version` should be a whole number, not {version!r}."
+        raise PreconditionRequired(message) from None

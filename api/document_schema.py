@@ -1,0 +1,166 @@
+"""The canonical case document (PRODUCT.md section 3) described for the OpenAPI schema.
+
+`cases.document.case_to_document` produces the document and `cases.document_edit` writes it;
+these serializers only describe its shape, so that the schema and the answers agree (the test
+suite checks every answer against the schema).
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from cases.models import Case, Commentary, ExercisePrescription, Licence, Modality, Section, Tag
+
+
+class Nullable:
+    """Shorthand for optional, nullable fields."""
+
+    @staticmethod
+    def text(**kwargs) -> serializers.CharField:
+        return serializers.CharField(required=False, allow_blank=True, **kwargs)
+
+
+class PatientSerializer(serializers.Serializer):
+    age = serializers.IntegerField(allow_null=True, required=False, min_value=0)
+    age_unit = serializers.ChoiceField(
+        choices=Case.AgeUnit.choices, allow_null=True, required=False
+    )
+    age_display = serializers.CharField(read_only=True, help_text="As readers see it: 90+ …")
+    sex = serializers.ChoiceField(choices=Case.Sex.choices, required=False, allow_blank=True)
+
+
+class PrescriptionSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {name: Nullable.text() for name in ExercisePrescription.FIELDS}
+
+
+class FigureDocumentSerializer(serializers.Serializer):
+    label = serializers.CharField(read_only=True)
+    caption = serializers.CharField(read_only=True)
+    alt_text = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    annotations = serializers.ListField(child=serializers.DictField(), read_only=True)
+
+
+class StudyDocumentSerializer(serializers.Serializer):
+    modality = serializers.ChoiceField(choices=Modality.choices, read_only=True)
+    label = serializers.CharField(read_only=True)
+    timing = serializers.CharField(read_only=True)
+    findings = serializers.CharField(read_only=True)
+    figures = FigureDocumentSerializer(many=True, read_only=True)
+
+
+class SectionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Section.Kind.choices, required=False)
+    heading = Nullable.text()
+    body = Nullable.text()
+
+
+class DifferentialSerializer(serializers.Serializer):
+    diagnosis = serializers.CharField()
+    note = Nullable.text()
+
+
+class CommentarySerializer(serializers.Serializer):
+    provenance = serializers.ChoiceField(choices=Commentary.Provenance.choices, required=False)
+    heading = Nullable.text()
+    body = Nullable.text()
+    disclaimer = Nullable.text()
+    rehabilitation = PrescriptionSerializer(read_only=True, allow_null=True)
+    verified_by = serializers.CharField(read_only=True, allow_null=True)
+    verified_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class ReferenceSerializer(serializers.Serializer):
+    number = serializers.IntegerField(read_only=True)
+    citation = serializers.CharField()
+    doi = Nullable.text()
+    pmid = Nullable.text()
+    url = Nullable.text()
+
+
+class TagDocumentSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    scheme = serializers.ChoiceField(choices=Tag.Scheme.choices, read_only=True)
+    code = serializers.CharField(read_only=True)
+
+
+class RightsSerializer(serializers.Serializer):
+    licence = serializers.ChoiceField(choices=Licence.choices, allow_null=True, required=False)
+    copyright_holder = Nullable.text()
+    attribution = Nullable.text()
+    source = Nullable.text()
+    consent = serializers.ChoiceField(choices=Case.Consent.choices, required=False)
+    consent_statement = Nullable.text()
+
+
+class AuthorSerializer(serializers.Serializer):
+    username = serializers.CharField(
+        allow_null=True, required=False, help_text="For a site user; omit for an external author."
+    )
+    name = Nullable.text()
+    affiliation = Nullable.text()
+    orcid = Nullable.text()
+
+
+class CiteSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    url = serializers.CharField()
+
+
+class QuestionSerializer(serializers.Serializer):
+    stem = serializers.CharField()
+    options = serializers.ListField(child=serializers.CharField(), min_length=2)
+    answer = serializers.IntegerField(min_value=0, help_text="Index of the correct option.")
+    explanation = Nullable.text()
+
+
+class CaseDocumentSerializer(serializers.Serializer):
+    """The canonical case document. Lists given in a write replace the whole list."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(max_length=300)
+    case_type = serializers.ChoiceField(choices=Case.CaseType.choices, required=False)
+    patient = PatientSerializer(allow_null=True, required=False)
+    clinical_history = Nullable.text()
+    imaging_findings = Nullable.text()
+    studies = StudyDocumentSerializer(
+        many=True, read_only=True, help_text="Edited through /cases/{id}/studies/ and figures/."
+    )
+    sections = SectionSerializer(many=True, required=False)
+    differential_diagnoses = DifferentialSerializer(many=True, required=False)
+    final_diagnosis = Nullable.text()
+    diagnostic_certainty = serializers.ChoiceField(
+        choices=Case.Certainty.choices, allow_null=True, allow_blank=True, required=False
+    )
+    certainty_basis = Nullable.text()
+    teaching_points = serializers.ListField(child=serializers.CharField(), required=False)
+    rehabilitation = PrescriptionSerializer(allow_null=True, required=False)
+    commentaries = CommentarySerializer(many=True, required=False)
+    references = ReferenceSerializer(many=True, required=False)
+    tags = TagDocumentSerializer(many=True, required=False)
+    systems = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Body system codes."
+    )
+    difficulty = serializers.ChoiceField(
+        choices=Case.Difficulty.choices, allow_null=True, allow_blank=True, required=False
+    )
+    rights = RightsSerializer(required=False)
+    authors = AuthorSerializer(many=True, required=False)
+    status = serializers.ChoiceField(choices=Case.Status.choices, read_only=True)
+    visibility = serializers.ChoiceField(choices=Case.Visibility.choices, required=False)
+    version = serializers.IntegerField(
+        required=False, help_text="In a write: the version edited (instead of If-Match)."
+    )
+    created_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    published_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    cite = CiteSerializer(read_only=True)
+    in_unknown_mode = serializers.BooleanField(required=False)
+    questions = QuestionSerializer(many=True, required=False)
+
+
+class CaseCreateSerializer(CaseDocumentSerializer):
+    """A new case: a document with at least a title."""
+
+    version = None
