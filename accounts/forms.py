@@ -33,3 +33,18 @@ class ProfileForm(forms.ModelForm):
         # People paste the full link; keep only the iD.
         value = self.cleaned_data["orcid"].strip().upper()
         return value.removeprefix("HTTPS://ORCID.ORG/").removeprefix("HTTP://ORCID.ORG/")
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="What the token is for, e.g. “PACS export” or “teaching script on my laptop”.",
+    )
+    expires_in_days = forms.IntegerField(
+        label="Expires after (days)",
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text="From 1 to 365 days. Left empty, the token works until you revoke it.",
+    )

@@ -148,8 +148,7 @@ ERROR_MEANINGS = {
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
-    """Schema entries for the error answers an operation can give (401, 403 and 429 are
-    added for every operation that can be throttled or needs a user)."""
+    """Schema entries for the error answers an operation can give."""
     return {
         code: OpenApiResponse(response=ErrorSerializer, description=ERROR_MEANINGS[code])
         for code in codes

@@ -384,3 +384,9 @@ def test_assigning_someone_who_is_not_a_reviewer_is_a_clear_400(author, coauthor
     )
     assert response.status_code == 400
     assert "reviewer" in response.json()["errors"]
+
+
+def test_an_address_under_the_api_that_does_not_exist_is_a_json_404():
+    response = client_for().get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["detail"].startswith("No API endpoint")
