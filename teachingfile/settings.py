@@ -268,6 +268,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.Case.Status",
+        "RevisionKindEnum": "cases.models.Revision.Kind",
+        "LicenceEnum": "cases.models.Licence",
+        "TrainingLevelEnum": "accounts.models.User.TrainingLevel",
+        "SectionKindEnum": "cases.models.Section.Kind",
+    },
 }
 
 # Content Security Policy: everything comes from this site; nothing from a CDN.
