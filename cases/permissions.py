@@ -119,6 +119,14 @@ def can_start_revision(user: User | AnonymousUser, case: Case) -> bool:
     return case.status == "published" and is_author_of(user, case)
 
 
+def can_delete_draft(user: User | AnonymousUser, case: Case) -> bool:
+    """The author who created a draft may delete it (the service also refuses a draft that was
+    submitted before: such a case keeps its record)."""
+    if not user.is_authenticated:
+        return False
+    return case.status == "draft" and (case.created_by_id == user.pk or user.is_superuser)
+
+
 def can_use_reviewer_dashboard(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and user.has_role(Role.REVIEWER)
 

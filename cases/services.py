@@ -774,6 +774,10 @@ def delete_draft(case: Case, *, by: User) -> None:
 
     if not by.is_authenticated or (case.created_by_id != by.pk and not by.is_superuser):
         raise PermissionDenied("Only the author who created a draft can delete it.")
+    if not permissions.can_delete_draft(by, case):
+        raise InvalidTransition(
+            f"A case that is {state_label(case.status)} cannot be deleted; only drafts can."
+        )
     with transaction.atomic():
         case = _locked(case)
         if case.status != Case.Status.DRAFT:

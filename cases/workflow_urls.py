@@ -25,6 +25,11 @@ urlpatterns = [
         name="case-verify-commentary",
     ),
     path(
+        "cases/<int:pk>/editorial/delete/",
+        workflow_views.delete_draft,
+        name="case-delete",
+    ),
+    path(
         "cases/<int:pk>/editorial/<slug:action>/",
         workflow_views.case_action,
         name="case-action",

@@ -72,6 +72,7 @@ def _render(request, case: Case, *, status: int = 200, **forms) -> HttpResponse:
         if case.is_published
         else None
     )
+    events = list(CaseEvent.objects.filter(case=case).select_related("actor"))
     return render(
         request,
         "cases/editorial.html",
@@ -93,7 +94,9 @@ def _render(request, case: Case, *, status: int = 200, **forms) -> HttpResponse:
             "pending_revision": pending_revision,
             "can_verify": permissions.can_verify_commentary(user, case),
             "machine_commentaries": [c for c in case.commentaries.all() if c.is_machine_generated],
-            "events": CaseEvent.objects.filter(case=case).select_related("actor"),
+            "events": events,
+            "can_delete": permissions.can_delete_draft(user, case)
+            and not any(event.action == Action.SUBMIT for event in events),
         },
         status=status,
     )
@@ -207,3 +210,17 @@ def verify_commentary(request, pk: int, commentary_pk: int) -> HttpResponse:
     else:
         messages.success(request, f"“{commentary}” is marked as verified by you.")
     return redirect("case-editorial", pk=case.pk)
+
+
+@login_required
+@require_POST
+def delete_draft(request, pk: int) -> HttpResponse:
+    case = _editorial_case(request, pk)
+    title = case.title
+    try:
+        services.delete_draft(case, by=request.user)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("case-editorial", pk=pk)
+    messages.success(request, f"The draft “{title}” is deleted.")
+    return redirect("my-cases")

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import services
 from cases.models import Case, CaseEvent
 from reviews import services as review_services
 from reviews.models import Review
@@ -272,3 +273,32 @@ def test_the_editorial_page_takes_the_same_queries_however_many_reviews_and_even
     with django_assert_num_queries(13):
         response = client.get(reverse("case-editorial", args=[case.pk]))
     assert response.status_code == 200
+
+
+def test_the_creator_deletes_a_draft_after_confirming(client, author, coauthor):
+    case = complete_case(author, coauthor)
+    client.force_login(coauthor)
+    page = client.get(reverse("case-editorial", args=[case.pk])).content.decode()
+    assert "Delete this draft" not in page
+    assert client.post(reverse("case-delete", args=[case.pk])).status_code == 302
+    assert Case.objects.filter(pk=case.pk).exists()
+
+    client.force_login(author)
+    page = client.get(reverse("case-editorial", args=[case.pk])).content.decode()
+    assert "Delete this draft…" in page
+    response = client.post(reverse("case-delete", args=[case.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("my-cases")
+    assert "is deleted" in response.content.decode()
+    assert not Case.objects.filter(pk=case.pk).exists()
+
+
+def test_a_draft_that_was_submitted_before_cannot_be_deleted(client, author, coauthor, editor):
+    case = complete_case(author, coauthor)
+    services.submit_case(case, by=author)
+    services.return_to_draft(case, by=editor, reason="Wrong case type")
+    client.force_login(author)
+    page = client.get(reverse("case-editorial", args=[case.pk])).content.decode()
+    assert "Delete this draft" not in page
+    response = client.post(reverse("case-delete", args=[case.pk]), follow=True)
+    assert "keeps its record" in response.content.decode()
+    assert Case.objects.filter(pk=case.pk).exists()
