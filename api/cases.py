@@ -254,7 +254,13 @@ class CaseViewSet(
         summary="The workflow actions you can take now",
         responses={200: AvailableActionSerializer(many=True), **errors(404, 429)},
     )
-    @action(detail=True, methods=["get"], url_path="actions")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="actions",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def available(self, request, pk=None):
         case = case_for(request, pk)
         paths = {

@@ -39,6 +39,7 @@ from reviews import services
 from reviews.forms import DeclineForm, ReviewForm
 from reviews.models import Review
 
+from .cases import MAX_ID
 from .errors import errors
 
 TAG = "reviews"
@@ -184,7 +185,7 @@ class WholeNumberFilter(django_filters.NumberFilter):
 
 class ReviewFilter(django_filters.FilterSet):
     # A plain number, not a choice of cases: a filter must not tell which case ids exist.
-    case = WholeNumberFilter(field_name="case_id", label="Case id")
+    case = WholeNumberFilter(field_name="case_id", label="Case id", min_value=1, max_value=MAX_ID)
     status = django_filters.ChoiceFilter(choices=Review.Status.choices, label="Status")
 
     class Meta:

@@ -268,6 +268,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Errors that come from the request rather than one view (401, 404 past the last page, 415,
+    # 429, 400 for query parameters) are documented on every operation they can reach.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.docs.document_common_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.models.Case.Status",
         "RevisionKindEnum": "cases.models.Revision.Kind",
