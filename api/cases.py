@@ -141,9 +141,21 @@ class VerifyCommentarySerializer(serializers.Serializer):
     )
 
 
-def _document_response(case: Case, *, code: int = status.HTTP_200_OK) -> Response:
+def document_for(user, case: Case) -> dict:
+    """The canonical document as this person may read it.
+
+    The quiz's answers are for the people who write and review the case; readers meet the
+    questions in unknown mode, where they answer before they are told, so theirs is empty.
+    """
+    document = case_to_document(case)
+    if not permissions.can_follow_workflow(user, case):
+        document["questions"] = []
+    return document
+
+
+def _document_response(request, case: Case, *, code: int = status.HTTP_200_OK) -> Response:
     full = Case.objects.prefetch_related(*DOCUMENT_PREFETCH).get(pk=case.pk)
-    return set_etag(Response(case_to_document(full), status=code), full)
+    return set_etag(Response(document_for(request.user, full), status=code), full)
 
 
 ACTION_ERRORS = errors(400, 401, 403, 404, 409, 429)
@@ -217,11 +229,11 @@ class CaseViewSet(
 
     def retrieve(self, request, pk=None):
         case = case_for(request, pk, queryset=Case.objects.prefetch_related(*DOCUMENT_PREFETCH))
-        return set_etag(Response(case_to_document(case)), case)
+        return set_etag(Response(document_for(request.user, case)), case)
 
     def create(self, request):
         case = create_case_document(by=request.user, document=request.data)
-        response = _document_response(case, code=status.HTTP_201_CREATED)
+        response = _document_response(request, case, code=status.HTTP_201_CREATED)
         response["Location"] = reverse("api-case-detail", kwargs={"pk": case.pk})
         return response
 
@@ -230,7 +242,7 @@ class CaseViewSet(
         version = base_version(request, case)
         changes = {key: value for key, value in request.data.items() if key != "version"}
         case = edit_case_document(case, by=request.user, base_version=version, changes=changes)
-        return _document_response(case)
+        return _document_response(request, case)
 
     def destroy(self, request, pk=None):
         services.delete_draft(self.get_object(), by=request.user)
@@ -246,7 +258,7 @@ class CaseViewSet(
     @action(detail=True, methods=["get"])
     def export(self, request, pk=None):
         case = case_for(request, pk, queryset=Case.objects.prefetch_related(*DOCUMENT_PREFETCH))
-        response = set_etag(Response(case_to_document(case)), case)
+        response = set_etag(Response(document_for(request.user, case)), case)
         response["Content-Disposition"] = f'attachment; filename="case-{case.pk}.json"'
         return response
 
@@ -290,7 +302,7 @@ class CaseViewSet(
     def _take(self, request, pk, action_name: str, note: str) -> Response:
         case = case_for(request, pk)
         case = services.take_action(case, action=action_name, by=request.user, note=note)
-        return _document_response(case)
+        return _document_response(request, case)
 
     def _note(self, request) -> str:
         serializer = NoteSerializer(data=request.data)
@@ -390,7 +402,7 @@ class CaseViewSet(
         had_draft = case.pending_revisions.exclude(status__in=["rejected", "withdrawn"]).exists()
         draft = services.start_revision(case, by=request.user)
         code = status.HTTP_200_OK if had_draft else status.HTTP_201_CREATED
-        response = _document_response(draft, code=code)
+        response = _document_response(request, draft, code=code)
         response["Location"] = reverse("api-case-detail", kwargs={"pk": draft.pk})
         return response
 
@@ -439,7 +451,7 @@ class CaseViewSet(
             reviewer=form.cleaned_data["reviewer"],
             due_date=form.cleaned_data["due_date"],
         )
-        return _document_response(case, code=status.HTTP_201_CREATED)
+        return _document_response(request, case, code=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Vouch for a machine-generated commentary",
@@ -463,4 +475,4 @@ class CaseViewSet(
                 {"commentary": f"The case has {len(commentaries)} commentaries."}
             )
         services.verify_commentary(commentaries[index], by=request.user)
-        return _document_response(case)
+        return _document_response(request, case)

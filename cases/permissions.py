@@ -64,6 +64,8 @@ def can_see_drafts_of(user: User | AnonymousUser, case: Case) -> bool:
 def can_follow_workflow(user: User | AnonymousUser, case: Case) -> bool:
     """Who sees a case's editorial page, revision history and diffs: its authors, editors,
     and reviewers asked to review it (while the request stands or once they have reviewed)."""
+    if not user.is_authenticated:
+        return False
     if can_see_drafts_of(user, case):
         return True
     return case.reviews.filter(reviewer=user, status__in=["assigned", "completed"]).exists()

@@ -390,3 +390,12 @@ def test_an_address_under_the_api_that_does_not_exist_is_a_json_404():
     response = client_for().get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert response.json()["detail"].startswith("No API endpoint")
+
+
+def test_readers_get_the_questions_only_in_unknown_mode_not_in_the_document(author, trainee):
+    case = make_case(author=author, in_unknown_mode=True)
+    case.questions.create(stem="Which?", options=["Osteoid osteoma", "Abscess"], answer=0)
+    for reader in (None, trainee):
+        assert client_for(reader).get(f"/api/v1/cases/{case.pk}/").json()["questions"] == []
+    own = client_for(author).get(f"/api/v1/cases/{case.pk}/").json()
+    assert own["questions"][0]["answer"] == 0
