@@ -45,7 +45,11 @@ class CaseFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # One query, shared by validation, the form's options and the active-filter chips.
-        self.filters["system"].extra["choices"] = list(System.objects.values_list("code", "name"))
+        choices = list(System.objects.values_list("code", "name"))
+        self.filters["system"].extra["choices"] = choices
+        # A filter's field is built once and then copied: one built before (the API schema
+        # reads the filters) would keep its old, empty list.
+        self.filters["system"].field.choices = choices
 
     def search(self, queryset, name: str, value: str):
         for word in value.split()[:MAX_SEARCH_WORDS]:
