@@ -196,3 +196,42 @@ def browser():
         # the test database at the end.
         connections.close_all()
         chromium.close()
+
+
+# --- The personas of the API's study and figure tests ------------------------------------------
+
+API_PERSONAS = ["anonymous", "trainee", "author", "coauthor", "another_author", "editor"]
+
+
+@pytest.fixture
+def another_author(db) -> User:
+    return make_user("another", "author", display_name="Dr Another Author")
+
+
+@pytest.fixture
+def api_personas(author, coauthor, another_author, trainee, editor) -> dict[str, User | None]:
+    return {
+        "anonymous": None,
+        "trainee": trainee,
+        "author": author,
+        "coauthor": coauthor,
+        "another_author": another_author,
+        "editor": editor,
+    }
+
+
+def signed_in_api_client(user: User | None):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def two_author_draft(author, coauthor) -> Case:
+    """A draft by `author` with `coauthor`."""
+    case = make_case(author=author, published=False)
+    CaseAuthor.objects.create(case=case, user=coauthor, position=1)
+    return case

@@ -13,44 +13,19 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from api.concurrency import etag
-from cases.models import Case, CaseAuthor, Figure, FigureFrame, QuarantineDecision, Revision, Study
+from cases.models import Case, Figure, FigureFrame, QuarantineDecision, Revision, Study
 from reviews.models import Review
-from tests.conftest import make_case, make_user
+from tests.conftest import API_PERSONAS, make_case, signed_in_api_client
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "trainee", "author", "coauthor", "another_author", "editor"]
+PERSONAS = API_PERSONAS
+client_for = signed_in_api_client
 
 
 @pytest.fixture
-def another_author(db):
-    return make_user("another", "author", display_name="Dr Another Author")
-
-
-@pytest.fixture
-def people(author, coauthor, another_author, trainee, editor):
-    return {
-        "anonymous": None,
-        "trainee": trainee,
-        "author": author,
-        "coauthor": coauthor,
-        "another_author": another_author,
-        "editor": editor,
-    }
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def draft(author, coauthor) -> Case:
-    case = make_case(author=author, published=False)
-    CaseAuthor.objects.create(case=case, user=coauthor, position=1)
-    return case
+def draft(two_author_draft) -> Case:
+    return two_author_draft
 
 
 @pytest.fixture
@@ -222,16 +197,16 @@ UPLOAD_TO_DRAFT = {
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_only_the_authors_upload_to_their_draft(people, draft, study, persona):
-    response = post_upload(client_for(people[persona]), draft, study)
+def test_only_the_authors_upload_to_their_draft(api_personas, draft, study, persona):
+    response = post_upload(client_for(api_personas[persona]), draft, study)
     assert response.status_code == UPLOAD_TO_DRAFT[persona]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_nobody_uploads_to_a_published_case(people, author, persona):
+def test_nobody_uploads_to_a_published_case(api_personas, author, persona):
     case = make_case(author=author)
     study = Study.objects.create(case=case, modality="CT")
-    response = post_upload(client_for(people[persona]), case, study)
+    response = post_upload(client_for(api_personas[persona]), case, study)
     assert response.status_code == (401 if persona == "anonymous" else 403)
     assert Figure.objects.count() == 0
 
@@ -249,8 +224,8 @@ DRAFT_READ = {
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_the_figures_of_a_draft_are_read_by_its_authors_only(people, draft, figure, persona):
-    client = client_for(people[persona])
+def test_the_figures_of_a_draft_are_read_by_its_authors_only(api_personas, draft, figure, persona):
+    client = client_for(api_personas[persona])
     assert client.get(figures_url(draft)).status_code == DRAFT_READ[persona]
     assert client.get(figures_url(draft, figure)).status_code == DRAFT_READ[persona]
 
@@ -261,10 +236,10 @@ def published(author) -> Case:
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_readers_of_a_published_case_see_its_processed_images(people, published, persona):
+def test_readers_of_a_published_case_see_its_processed_images(api_personas, published, persona):
     study = Study.objects.create(case=published, modality="CT")
     figure = ready_figure(study, caption="Calcification", alt_text="CT slice")
-    response = client_for(people[persona]).get(figures_url(published))
+    response = client_for(api_personas[persona]).get(figures_url(published))
     assert response.status_code == 200
     [row] = response.json()["results"]
     assert row["id"] == figure.pk
@@ -379,8 +354,10 @@ PATCH_DRAFT = {
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_only_the_authors_change_and_remove_figures_of_their_draft(people, draft, figure, persona):
-    client = client_for(people[persona])
+def test_only_the_authors_change_and_remove_figures_of_their_draft(
+    api_personas, draft, figure, persona
+):
+    client = client_for(api_personas[persona])
     changed = client.patch(figures_url(draft, figure), {"caption": "x"}, **if_match(draft))
     assert changed.status_code == PATCH_DRAFT[persona]
     removed = client.delete(figures_url(draft, figure), **if_match(draft))
@@ -389,9 +366,9 @@ def test_only_the_authors_change_and_remove_figures_of_their_draft(people, draft
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_nobody_changes_the_figures_of_a_submitted_case(people, draft, figure, persona):
+def test_nobody_changes_the_figures_of_a_submitted_case(api_personas, draft, figure, persona):
     Case.objects.filter(pk=draft.pk).update(status=Case.Status.SUBMITTED)
-    client = client_for(people[persona])
+    client = client_for(api_personas[persona])
     expected = {"anonymous": 401, "trainee": 404, "another_author": 404}.get(persona, 403)
     response = client.patch(figures_url(draft, figure), {"caption": "x"}, **if_match(draft))
     assert response.status_code == expected
@@ -541,8 +518,8 @@ DECIDE_ON_DRAFT = {
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_the_authors_attest_that_a_held_image_is_clean(people, draft, held, persona):
-    response = client_for(people[persona]).post(
+def test_the_authors_attest_that_a_held_image_is_clean(api_personas, draft, held, persona):
+    response = client_for(api_personas[persona]).post(
         figures_url(draft, held, "attest-clean"), {"checked": True, "note": "No text."}
     )
     assert response.status_code == DECIDE_ON_DRAFT[persona]
@@ -551,13 +528,13 @@ def test_the_authors_attest_that_a_held_image_is_clean(people, draft, held, pers
         assert body["status"] == "ready"
         assert [d["decision"] for d in body["decisions"]] == ["attested_clean"]
         assert body["decisions"][0]["note"] == "No text."
-        assert body["decisions"][0]["decided_by"] == people[persona].username
+        assert body["decisions"][0]["decided_by"] == api_personas[persona].username
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_the_authors_black_out_regions_of_a_held_image(people, draft, held, persona):
+def test_the_authors_black_out_regions_of_a_held_image(api_personas, draft, held, persona):
     regions = [{"x": 0.0, "y": 0.0, "width": 1.0, "height": 0.1}]
-    response = client_for(people[persona]).post(
+    response = client_for(api_personas[persona]).post(
         figures_url(draft, held, "redact"), {"regions": regions}
     )
     assert response.status_code == DECIDE_ON_DRAFT[persona]

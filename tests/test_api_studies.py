@@ -9,47 +9,21 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from PIL import Image
-from rest_framework.test import APIClient
 
 from api.concurrency import etag
 from cases import services
-from cases.models import Case, CaseAuthor, Figure, Revision, Study
-from tests.conftest import make_case, make_user
+from cases.models import Case, Figure, Revision, Study
+from tests.conftest import API_PERSONAS, make_case, signed_in_api_client
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "trainee", "author", "coauthor", "another_author", "editor"]
+PERSONAS = API_PERSONAS
+client_for = signed_in_api_client
 
 
 @pytest.fixture
-def another_author(db):
-    return make_user("another", "author", display_name="Dr Another Author")
-
-
-@pytest.fixture
-def people(author, coauthor, another_author, trainee, editor):
-    return {
-        "anonymous": None,
-        "trainee": trainee,
-        "author": author,
-        "coauthor": coauthor,
-        "another_author": another_author,
-        "editor": editor,
-    }
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def draft(author, coauthor) -> Case:
-    case = make_case(author=author, published=False)
-    CaseAuthor.objects.create(case=case, user=coauthor, position=1)
-    return case
+def draft(two_author_draft) -> Case:
+    return two_author_draft
 
 
 @pytest.fixture
@@ -91,17 +65,17 @@ DRAFT_READ = {
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_the_studies_of_a_draft_are_read_by_its_authors_only(people, draft, study, persona):
-    client = client_for(people[persona])
+def test_the_studies_of_a_draft_are_read_by_its_authors_only(api_personas, draft, study, persona):
+    client = client_for(api_personas[persona])
     assert client.get(url(draft)).status_code == DRAFT_READ[persona]
     assert client.get(url(draft, study)).status_code == DRAFT_READ[persona]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_everyone_reads_the_studies_of_a_published_public_case(people, author, persona):
+def test_everyone_reads_the_studies_of_a_published_public_case(api_personas, author, persona):
     case = make_case(author=author)
     study = Study.objects.create(case=case, modality="XR", label="Pelvis radiograph")
-    client = client_for(people[persona])
+    client = client_for(api_personas[persona])
     listed = client.get(url(case))
     assert listed.status_code == 200
     assert [row["label"] for row in listed.json()["results"]] == ["Pelvis radiograph"]
@@ -155,8 +129,8 @@ DRAFT_WRITE = {
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_only_the_authors_add_studies_to_their_draft(people, draft, persona):
-    response = client_for(people[persona]).post(
+def test_only_the_authors_add_studies_to_their_draft(api_personas, draft, persona):
+    response = client_for(api_personas[persona]).post(
         url(draft), {"modality": "MR", "label": "MRI hip"}, **if_match(draft)
     )
     assert response.status_code == DRAFT_WRITE[persona]
@@ -168,8 +142,10 @@ DELETE_DRAFT = {**DRAFT_WRITE, "author": 204, "coauthor": 204}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_only_the_authors_change_and_remove_studies_of_their_draft(people, draft, study, persona):
-    client = client_for(people[persona])
+def test_only_the_authors_change_and_remove_studies_of_their_draft(
+    api_personas, draft, study, persona
+):
+    client = client_for(api_personas[persona])
     changed = client.patch(url(draft, study), {"label": "CT abdomen"}, **if_match(draft))
     assert changed.status_code == PATCH_DRAFT[persona]
     removed = client.delete(url(draft, study), **if_match(draft))
@@ -187,9 +163,9 @@ SUBMITTED_WRITE = {
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_nobody_changes_the_studies_of_a_submitted_case(people, draft, study, persona):
+def test_nobody_changes_the_studies_of_a_submitted_case(api_personas, draft, study, persona):
     Case.objects.filter(pk=draft.pk).update(status=Case.Status.SUBMITTED)
-    client = client_for(people[persona])
+    client = client_for(api_personas[persona])
     expected = SUBMITTED_WRITE[persona]
     assert client.post(url(draft), {"modality": "US"}, **if_match(draft)).status_code == expected
     assert client.patch(url(draft, study), {"label": "x"}, **if_match(draft)).status_code == (
@@ -200,10 +176,12 @@ def test_nobody_changes_the_studies_of_a_submitted_case(people, draft, study, pe
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_nobody_changes_the_studies_of_a_published_case_in_place(people, author, persona):
+def test_nobody_changes_the_studies_of_a_published_case_in_place(api_personas, author, persona):
     case = make_case(author=author)
     expected = 401 if persona == "anonymous" else 403
-    response = client_for(people[persona]).post(url(case), {"modality": "US"}, **if_match(case))
+    response = client_for(api_personas[persona]).post(
+        url(case), {"modality": "US"}, **if_match(case)
+    )
     assert response.status_code == expected
 
 
