@@ -46,6 +46,9 @@ class User(AbstractUser):
         help_text="Like 0000-0002-1825-0097",
     )
     training_level = models.CharField(max_length=20, choices=TrainingLevel, blank=True)
+    # A suspended user can still sign in and read, but not write (set by moderators).
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
@@ -61,6 +64,10 @@ class User(AbstractUser):
         if not hasattr(self, "_role_names"):
             self._role_names = frozenset(self.groups.values_list("name", flat=True))
         return self._role_names
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
 
     @property
     def is_author(self) -> bool:

@@ -18,8 +18,11 @@ v1 = [
     path("", include(router.urls)),
     path("", include("api.misc_urls")),
     path("", include("api.figures_urls")),
+    path("", include("search.api_urls")),
+    path("", include("study.api_urls")),
+    path("", include("bookmarks.api_urls")),
+    path("", include("community.api_urls")),
 ]
-
 
 
 @csrf_exempt  # it changes nothing; a POST to a wrong address should read "no endpoint"

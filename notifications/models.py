@@ -25,6 +25,9 @@ class Notification(models.Model):
         DECISION = "decision", "Editorial decision"
         PUBLISHED = "published", "Case published"
         RETRACTED = "retracted", "Case retracted"
+        COMMENT = "comment", "New comment"
+        FLAG_OUTCOME = "flag_outcome", "Report reviewed"
+        MODERATION = "moderation", "Moderation"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "cases",
     "reviews",
     "notifications",
+    "search",
+    "study",
+    "bookmarks",
+    "community",
 ]
 
 MIDDLEWARE = [

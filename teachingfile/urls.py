@@ -13,5 +13,9 @@ urlpatterns = [
     path("", include("cases.history_urls")),
     path("", include("cases.editor_urls")),
     path("", include("cases.figure_urls")),
+    path("", include("search.urls")),
+    path("", include("study.urls")),
+    path("", include("bookmarks.urls")),
+    path("", include("community.urls")),
     path("", include("cases.urls")),
 ]

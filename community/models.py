@@ -1,0 +1,155 @@
+"""Discussion of published cases, reports of content, and what moderators did about them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class CommentQuerySet(models.QuerySet):
+    def shown(self) -> CommentQuerySet:
+        """Comments whose text readers see (deleted and removed ones stay as placeholders)."""
+        return self.filter(status=Comment.Status.VISIBLE)
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        VISIBLE = "visible", "Visible"
+        HIDDEN = "hidden", "Hidden by a moderator"  # can be restored
+        DELETED = "deleted", "Deleted by its author"  # text erased, thread kept
+        REMOVED = "removed", "Removed by a moderator"  # text erased, thread kept
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    body = models.TextField(help_text="Markdown")
+    status = models.CharField(max_length=10, choices=Status, default=Status.VISIBLE)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["author", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on case {self.case_id}"
+
+
+class Flag(models.Model):
+    """A report, by a signed-in reader, of a comment or a case that needs a moderator."""
+
+    class Reason(models.TextChoices):
+        PATIENT_DATA = "patient_data", "Identifiable patient information"
+        INCORRECT = "incorrect", "Medically incorrect or misleading"
+        OFFENSIVE = "offensive", "Offensive or abusive"
+        SPAM = "spam", "Spam or advertising"
+        COPYRIGHT = "copyright", "Copyright infringement"
+        OTHER = "other", "Something else"
+
+    class Outcome(models.TextChoices):
+        HIDDEN = "hidden", "The comment was hidden"
+        REMOVED = "removed", "The comment was deleted"
+        UNPUBLISHED = "unpublished", "The case was sent back to the editors"
+        DISMISSED = "dismissed", "No action was needed"
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="flags"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    reason = models.CharField(max_length=20, choices=Reason)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(comment__isnull=False, case__isnull=True)
+                | Q(comment__isnull=True, case__isnull=False),
+                name="flag_names_a_comment_or_a_case",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "comment"],
+                condition=Q(resolved_at__isnull=True, comment__isnull=False),
+                name="one_open_flag_per_comment_and_reporter",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "case"],
+                condition=Q(resolved_at__isnull=True, case__isnull=False),
+                name="one_open_flag_per_case_and_reporter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = f"comment {self.comment_id}" if self.comment_id else f"case {self.case_id}"
+        return f"Flag on {target}: {self.get_reason_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class ModerationAction(models.Model):
+    """The audit trail of moderation: who did what to which comment, case or user, and why."""
+
+    class Action(models.TextChoices):
+        HIDE_COMMENT = "hide_comment", "Hid a comment"
+        RESTORE_COMMENT = "restore_comment", "Restored a comment"
+        DELETE_COMMENT = "delete_comment", "Deleted a comment"
+        UNPUBLISH_CASE = "unpublish_case", "Sent a case back to the editors"
+        DISMISS_FLAGS = "dismiss_flags", "Dismissed reports"
+        SUSPEND_USER = "suspend_user", "Suspended a user"
+        REINSTATE_USER = "reinstate_user", "Reinstated a user"
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action)
+    reason = models.TextField()
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation"
+    )
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderation_received",
+    )
+    # What the comment said when it was acted on: deleting erases the text from the comment.
+    comment_text = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d})"

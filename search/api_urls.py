@@ -1,0 +1,5 @@
+"""The search endpoints of /api/v1/."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns = []
