@@ -13,7 +13,7 @@ from accounts.models import Institution, Role, User
 from cases.document import DOCUMENT_PREFETCH, case_to_document
 from cases.importer import parse_case_report
 from cases.management.commands.demo import DEMO_DATA_DIR, DEMO_PASSWORD
-from cases.models import Case, Figure, Tag
+from cases.models import Case, Figure, QuizQuestion, Tag
 
 EXPECTED_ROLES = {
     "author": {"author"},
@@ -263,3 +263,26 @@ def test_the_demo_sends_one_draft_through_submission_to_the_demo_reviewer(withou
     assert review.assigned_by.username == "editor"
     assert review.case.status == Case.Status.IN_REVIEW
     assert [e.to_status for e in review.case.events.all()] == ["submitted", "in_review"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("source", ["seeds", "without_seeds"])
+def test_published_demo_cases_are_offered_as_unknowns_with_questions(source, request):
+    request.getfixturevalue(source)
+    run_demo()
+    published = Case.objects.filter(status=Case.Status.PUBLISHED)
+    assert published.exists()
+    for case in published:
+        assert case.in_unknown_mode
+        questions = list(case.questions.all())
+        assert questions
+        assert all(0 <= question.answer < len(question.options) for question in questions)
+    assert not Case.objects.exclude(status=Case.Status.PUBLISHED).filter(in_unknown_mode=True)
+
+
+@pytest.mark.django_db
+def test_running_demo_twice_adds_the_questions_once(without_seeds):
+    run_demo()
+    count = QuizQuestion.objects.count()
+    run_demo()
+    assert QuizQuestion.objects.count() == count > 0

@@ -31,7 +31,7 @@ from django.utils.text import slugify
 
 from accounts.models import Institution, Role, User
 from cases.importer import EmptyReportError, parse_case_report
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, QuizQuestion
 from cases.services import (
     create_case_from_document,
     feature_case,
@@ -50,6 +50,86 @@ DEMO_REVIEWER = "reviewer"
 REVIEW_DAYS = 7
 DEMO_DATA_DIR = Path(__file__).resolve().parents[2] / "demo_data"
 FEATURED_CASES = 2
+
+
+@dataclass(frozen=True)
+class DemoQuestion:
+    stem: str
+    options: tuple[str, ...]
+    answer: int
+    explanation: str
+
+
+# Multiple-choice questions for the published demo cases, matched by a phrase of the final
+# diagnosis, so that unknown mode has something to ask. Written for the demo, not taken from
+# the case texts.
+DEMO_QUIZZES: dict[str, tuple[DemoQuestion, ...]] = {
+    "tumoral calcinosis": (
+        DemoQuestion(
+            "In a patient on long-term dialysis, which diagnosis best fits lobulated "
+            "periarticular calcified masses with fluid-calcium levels?",
+            (
+                "Secondary tumoral calcinosis",
+                "Synovial sarcoma",
+                "Gouty tophi",
+                "Myositis ossificans",
+            ),
+            0,
+            "A raised calcium-phosphate product in chronic kidney disease deposits calcium around "
+            "joints; the layering (sedimentation) levels are typical.",
+        ),
+        DemoQuestion(
+            "Which treatment most often makes the deposits regress?",
+            (
+                "Correcting the calcium-phosphate balance",
+                "Radiotherapy",
+                "Wide excision alone",
+                "Long-term antibiotics",
+            ),
+            0,
+            "Better dialysis, phosphate binders or parathyroidectomy shrink the masses; excision "
+            "alone is often followed by recurrence.",
+        ),
+    ),
+    "myositis ossificans": (
+        DemoQuestion(
+            "Which pattern of mineralisation favours myositis ossificans over extraskeletal "
+            "osteosarcoma?",
+            (
+                "Mature ossification at the periphery, less mature centre",
+                "Dense central ossification with an ill-defined edge",
+                "A Codman triangle",
+                "No mineralisation at all",
+            ),
+            0,
+            "The zonal pattern, mature at the edge, is the key sign; osteosarcoma mineralises "
+            "from the centre outwards.",
+        ),
+    ),
+    "insufficiency fracture": (
+        DemoQuestion(
+            "Which uptake pattern on bone scintigraphy is classic for bilateral sacral "
+            "insufficiency fractures?",
+            ("H-shaped (Honda sign)", "Diffuse superscan", "A photopenic defect", "Rim uptake"),
+            0,
+            "Vertical fractures of both sacral alae joined by a horizontal one form the H.",
+        ),
+    ),
+    "calcific tendin": (
+        DemoQuestion(
+            "What does a faint, cloudy outline of a rotator cuff calcium deposit suggest?",
+            (
+                "The resorptive phase",
+                "The resting phase",
+                "A full-thickness tear",
+                "Osteoarthritis",
+            ),
+            0,
+            "Deposits soften and lose their sharp outline while they are resorbed, the painful "
+            "phase.",
+        ),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -97,6 +177,7 @@ class Command(BaseCommand):
         self.start_review_round(
             author=author, editor=users[DEMO_EDITOR], reviewer=users[DEMO_REVIEWER]
         )
+        self.add_quizzes(author=author)
         self.print_users(users)
 
     def create_users(self) -> dict[str, User]:
@@ -201,6 +282,37 @@ class Command(BaseCommand):
             self.stderr.write(f"  The demo review round was not started: {error}")
             return
         self.stdout.write(f"  {draft.title} — submitted and in review by {reviewer}")
+
+    @transaction.atomic
+    def add_quizzes(self, *, author: User) -> None:
+        """Offer the published demo cases as unknowns, with their questions, once."""
+        published = Case.objects.visible_to(author).filter(
+            created_by=author, status=Case.Status.PUBLISHED, questions__isnull=True
+        )
+        for case in published:
+            diagnosis = f"{case.final_diagnosis} {case.title}".lower()
+            questions = next(
+                (quiz for phrase, quiz in DEMO_QUIZZES.items() if phrase in diagnosis), ()
+            )
+            if not questions:
+                continue
+            QuizQuestion.objects.bulk_create(
+                QuizQuestion(
+                    case=case,
+                    position=position,
+                    stem=question.stem,
+                    options=list(question.options),
+                    answer=question.answer,
+                    explanation=question.explanation,
+                )
+                for position, question in enumerate(questions)
+            )
+            case.in_unknown_mode = True
+            case.save(update_fields=["in_unknown_mode"])
+            self.stdout.write(
+                f"  {case.title} — offered as an unknown, {len(questions)} question"
+                + "s" * (len(questions) != 1)
+            )
 
     @staticmethod
     def describe(case: Case, *, featured: bool) -> str:
