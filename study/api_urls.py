@@ -1,5 +1,16 @@
 """The study endpoints of /api/v1/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns = []
+from . import api
+
+router = SimpleRouter()
+router.register("unknowns", api.UnknownViewSet, basename="api-unknown")
+router.register("attempts", api.AttemptViewSet, basename="api-attempt")
+
+urlpatterns = [
+    *router.urls,
+    path("review-queue/", api.ReviewQueueList.as_view(), name="api-review-queue"),
+    path("progress/", api.Progress.as_view(), name="api-progress"),
+]

@@ -8,6 +8,24 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+# Days until a missed case is due again, growing after each right answer given when it is due;
+# a right answer at the last interval takes the case out of the queue.
+REVIEW_INTERVALS = (1, 3, 7, 14, 30)
+
+
+class AttemptQuerySet(models.QuerySet):
+    def assessed(self) -> AttemptQuerySet:
+        return self.exclude(self_assessment="")
+
+
+def right_answer() -> models.Q:
+    """An attempt answered right: judged correct, and every question (if any) answered right.
+    The opposite of `Attempt.is_miss`, for queries."""
+    return models.Q(self_assessment=Attempt.SelfAssessment.CORRECT) & (
+        models.Q(questions_correct__isnull=True)
+        | models.Q(questions_correct=models.F("questions_total"))
+    )
+
 
 class Attempt(models.Model):
     """One go at a case as an unknown: the trainee's diagnosis, the quiz answers, how far the
@@ -43,6 +61,8 @@ class Attempt(models.Model):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = AttemptQuerySet.as_manager()
+
     class Meta:
         ordering = ["-answered_at", "-pk"]
         indexes = [models.Index(fields=["user", "-answered_at"])]
@@ -63,6 +83,32 @@ class Attempt(models.Model):
         if self.self_assessment in {self.SelfAssessment.MISSED, self.SelfAssessment.PARTLY}:
             return True
         return self.questions_correct is not None and self.questions_correct < self.questions_total
+
+    @property
+    def stage_number(self) -> int:
+        """1 for the findings, 2 for the diagnosis, 3 for the discussion (0 is the unknown)."""
+        return list(self.Stage.values).index(self.stage) + 1
+
+    @property
+    def next_stage(self) -> Attempt.Stage | None:
+        stages = list(self.Stage)
+        return stages[self.stage_number] if self.stage_number < len(stages) else None
+
+    def has_revealed(self, stage: str) -> bool:
+        return self.stage_number >= list(self.Stage.values).index(stage) + 1
+
+    @property
+    def is_assessed(self) -> bool:
+        return bool(self.self_assessment)
+
+    @property
+    def can_be_assessed(self) -> bool:
+        return not self.is_assessed and self.has_revealed(self.Stage.DIAGNOSIS)
+
+    @property
+    def is_right(self) -> bool | None:
+        """Whether the answer was right, once the trainee has judged it; None before."""
+        return None if not self.is_assessed else not self.is_miss
 
 
 class ReviewQueueEntryQuerySet(models.QuerySet):
@@ -101,3 +147,29 @@ class ReviewQueueEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: case {self.case_id} due {self.due_on}"
+
+    def is_due(self, today: datetime.date | None = None) -> bool:
+        return self.due_on <= (today or timezone.localdate())
+
+    def record_miss(self, attempt: Attempt, *, today: datetime.date) -> None:
+        """Back to the first interval: due again tomorrow."""
+        self.interval_days = REVIEW_INTERVALS[0]
+        self.right_in_a_row = 0
+        if self.pk is not None:
+            self.misses += 1
+        self.due_on = today + datetime.timedelta(days=self.interval_days)
+        self.last_attempt = attempt
+
+    def record_right(self, attempt: Attempt, *, today: datetime.date) -> bool:
+        """A right answer: the next, longer interval. Answered before it was due, the schedule
+        stays as it is. Returns False when the case has been learnt and leaves the queue."""
+        self.last_attempt = attempt
+        if not self.is_due(today):
+            return True
+        longer = [days for days in REVIEW_INTERVALS if days > self.interval_days]
+        if not longer:
+            return False
+        self.interval_days = longer[0]
+        self.right_in_a_row += 1
+        self.due_on = today + datetime.timedelta(days=self.interval_days)
+        return True

@@ -1,0 +1,202 @@
+"""What an unknown is called before it is solved: a neutral label, never the title.
+
+"Case 123 · 57-year-old man · buttock pain": the case number, the patient as the case states
+them, and a short presenting complaint taken from the first sentence of the clinical history.
+Pure text functions; nothing here reads the database.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from typing import TYPE_CHECKING
+
+from django.utils.html import strip_tags
+
+if TYPE_CHECKING:
+    from cases.models import Case
+
+SEPARATOR = " · "
+MAX_COMPLAINT_WORDS = 8
+MAX_COMPLAINT_CHARS = 60
+ADULT_YEARS = 18
+WITHHELD = "[withheld until the diagnosis]"
+# Shorter phrases than this are too common to withhold from other text ("MS", "TB").
+MIN_WITHHELD_CHARS = 4
+
+# Where the complaint starts in a sentence like "A 57-year-old man presented with a one-month
+# history of severe left buttock pain.", most specific first.
+_COMPLAINT_MARKERS = [
+    re.compile(r"\bhistory of\s+", re.I),
+    re.compile(r"\bcomplain(?:s|ed|ing)? of\s+", re.I),
+    re.compile(
+        r"\b(?:present(?:s|ed|ing)?|admitted|referred|attended|came|seen|reviewed)\b"
+        r"[^.;]*?\b(?:with|for)\s+",
+        re.I,
+    ),
+    re.compile(r"\b(?:describ|report|notic|develop)(?:e|es|ed|ing|s)\s+", re.I),
+    re.compile(r"\bwith\s+", re.I),
+]
+_STARTS_WITH_PATIENT = re.compile(
+    r"^(?:an?\s+)?\d+[- ](?:year|month|week|day)s?[- ]old\b|^(?:a|an|the)\s+(?:man|woman|"
+    r"boy|girl|patient|child|infant|neonate|male|female)\b",
+    re.I,
+)
+_NUMBER_WORDS = (
+    r"an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|"
+    r"several|few|a few|many|some|\d+(?:\.\d+)?"
+)
+_DURATION = re.compile(
+    rf"^(?:(?:{_NUMBER_WORDS})[\s-]+)?(?:day|week|month|year)s?(?:['’]s?)?(?:[\s-]+long)?"
+    r"(?:\s+of)?\s+",
+    re.I,
+)
+_ARTICLE = re.compile(r"^(?:a|an|the|some)\s+", re.I)
+_MODIFIERS = re.compile(
+    r"^(?:severe|severely|worsening|increasing|progressive|progressively|acute|chronic|mild|"
+    r"moderate|intermittent|recurrent|persistent|sudden|new|gradual|gradually|sharp|dull|"
+    r"constant|longstanding|long-standing|ongoing|recent|left|right|bilateral|left-sided|"
+    r"right-sided|unilateral)[,\s]+",
+    re.I,
+)
+# An adjective followed by a comma starts a list of adjectives: "a firm, tender swelling".
+_LEADING_ADJECTIVE = re.compile(r"^[a-z-]+,\s+(?=\w)", re.I)
+_CLAUSE_END = re.compile(
+    r"[,;:(\[]|\s[-–—]\s|\s(?:that|which|who|whom|whose|radiating|after|following|since|"
+    r"while|when|but|because|despite|over the|in the past|in the last|for the)\s",
+    re.I,
+)
+_TRAILING_WORDS = re.compile(r"(?:\s+(?:and|or|of|the|a|an|with|in|on|at|to|for|from|by))+$", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])|\n\s*\n|\n")
+_MARKDOWN_MARKS = re.compile(r"[*_`#>|~]+")
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as plain text, near enough for finding a first sentence."""
+    text = _MARKDOWN_MARKS.sub(" ", unescape(strip_tags(markdown or "")))
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [text](url)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def first_sentence(markdown: str) -> str:
+    text = plain_text(markdown)
+    for sentence in _SENTENCE_END.split(text):
+        if sentence.strip():
+            return sentence.strip()
+    return ""
+
+
+def _strip_repeatedly(text: str, *patterns: re.Pattern[str]) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for pattern in patterns:
+            stripped = pattern.sub("", text, count=1)
+            if stripped != text:
+                text, changed = stripped, True
+    return text
+
+
+def presenting_complaint(clinical_history: str, *, withheld: tuple[str, ...] = ()) -> str:
+    """A few words of why the patient came, from the history's first sentence: "buttock pain".
+
+    Empty when no complaint can be found, and whenever it would name one of the `withheld`
+    phrases (the diagnosis, the title): the label must never give the answer away.
+    """
+    sentence = first_sentence(clinical_history).rstrip(".!?")
+    if not sentence:
+        return ""
+    for marker in _COMPLAINT_MARKERS:
+        match = marker.search(sentence)
+        if match:
+            complaint = sentence[match.end() :]
+            break
+    else:
+        if _STARTS_WITH_PATIENT.search(sentence):
+            return ""
+        complaint = sentence
+    complaint = _strip_repeatedly(complaint, _ARTICLE, _DURATION)
+    clause_end = _CLAUSE_END.search(complaint)
+    if clause_end and clause_end.start() > 0:
+        # "firm, tender swelling": a comma right after the first word lists adjectives.
+        if complaint[clause_end.start()] == "," and _LEADING_ADJECTIVE.match(complaint):
+            complaint = _LEADING_ADJECTIVE.sub("", complaint, count=1)
+            clause_end = _CLAUSE_END.search(complaint)
+        if clause_end and clause_end.start() > 0:
+            complaint = complaint[: clause_end.start()]
+    complaint = _strip_repeatedly(complaint.strip(), _ARTICLE, _DURATION, _MODIFIERS)
+    words = complaint.split()[:MAX_COMPLAINT_WORDS]
+    complaint = _TRAILING_WORDS.sub("", " ".join(words)).strip(" ,;:-–—.")
+    while len(complaint) > MAX_COMPLAINT_CHARS and " " in complaint:
+        complaint = _TRAILING_WORDS.sub("", complaint.rsplit(" ", 1)[0]).strip(" ,;:-")
+    if not complaint or len(complaint) > MAX_COMPLAINT_CHARS:
+        return ""
+    lowered = complaint.lower()
+    if any(phrase and phrase.lower() in lowered for phrase in withheld):
+        return ""
+    first = complaint.split()[0]
+    if not (first.isupper() and len(first) > 1):  # keep acronyms: "ESKD", "CT"
+        complaint = complaint[0].lower() + complaint[1:]
+    return complaint
+
+
+def patient_phrase(case: Case) -> str:
+    """The patient in a few words: "57-year-old man", "6-month-old girl", "woman aged 90+"."""
+    from cases.models import MAX_DISPLAYED_AGE_YEARS, Case
+
+    age, unit, sex = case.patient_age, case.patient_age_unit or Case.AgeUnit.YEARS, case.patient_sex
+    adult = age is None or (unit == Case.AgeUnit.YEARS and age >= ADULT_YEARS)
+    nouns = {
+        Case.Sex.MALE: "man" if adult else "boy",
+        Case.Sex.FEMALE: "woman" if adult else "girl",
+    }
+    if age is None:
+        if sex in (Case.Sex.MALE, Case.Sex.FEMALE):
+            return f"{sex} patient"
+        return ""
+    noun = nouns.get(sex) or ("patient" if adult else "child")
+    if unit == Case.AgeUnit.YEARS and age >= MAX_DISPLAYED_AGE_YEARS:
+        return f"{noun} aged 90+"
+    singular = str(unit).rstrip("s")
+    return f"{age}-{singular}-old {noun}"
+
+
+def withheld_phrases(case: Case) -> tuple[str, ...]:
+    """The phrases that name the answer: the final diagnosis, and the title (usually the same)."""
+    phrases = {case.final_diagnosis.strip(), case.title.strip()}
+    return tuple(
+        sorted(
+            (phrase for phrase in phrases if len(phrase) >= MIN_WITHHELD_CHARS),
+            key=len,
+            reverse=True,
+        )
+    )
+
+
+def withhold(text: str, phrases: tuple[str, ...]) -> str:
+    """`text` with every mention of the answer replaced, for the stages before the diagnosis.
+
+    Authors sometimes name the diagnosis in the history or a caption; the unknown must not.
+    """
+    if not text:
+        return text
+    for phrase in phrases:
+        text = re.sub(re.escape(phrase), WITHHELD, text, flags=re.I)
+    return text
+
+
+def complaint_of(case: Case) -> str:
+    return presenting_complaint(case.clinical_history, withheld=withheld_phrases(case))
+
+
+def neutral_label(case: Case) -> str:
+    """ "Case 123 · 57-year-old man · buttock pain": no title, no diagnosis, no tags."""
+    parts = [f"Case {case.pk}"]
+    if case.case_type == case.CaseType.CLINICAL_CASE:
+        patient = patient_phrase(case)
+        if patient:
+            parts.append(patient)
+        complaint = complaint_of(case)
+        if complaint:
+            parts.append(complaint)
+    return SEPARATOR.join(parts)
