@@ -83,7 +83,8 @@ def can_take_action(user: User | AnonymousUser, case: Case, action: str) -> bool
     """Whether this person is the kind of actor a workflow action needs (whatever the state).
 
     Author actions belong to the case's site authors. Editor actions belong to editors who do
-    not (co-)author the case: nobody decides on their own work.
+    not (co-)author the case, moderator actions to moderators who do not: nobody decides on
+    their own work.
     """
     from .workflow import TRANSITIONS, Actor
 
@@ -92,6 +93,8 @@ def can_take_action(user: User | AnonymousUser, case: Case, action: str) -> bool
     transition = TRANSITIONS[action]
     if transition.actor == Actor.AUTHOR:
         return is_author_of(user, case)
+    if transition.actor == Actor.MODERATOR:
+        return user.has_role(Role.MODERATOR) and not is_author_of(user, case)
     return user.has_role(Role.EDITOR) and not is_author_of(user, case)
 
 

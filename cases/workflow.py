@@ -27,11 +27,13 @@ class Action(models.TextChoices):
     PUBLISH = "publish", "Publish"
     RETRACT = "retract", "Retract"
     RETURN_TO_DRAFT = "return_to_draft", "Return to draft"
+    UNPUBLISH = "unpublish", "Send back to the editors"
 
 
 class Actor(models.TextChoices):
     AUTHOR = "author", "an author of the case"
     EDITOR = "editor", "an editor"
+    MODERATOR = "moderator", "a moderator"
 
 
 @dataclass(frozen=True)
@@ -117,11 +119,23 @@ TRANSITIONS: dict[str, Transition] = {
             note_required=True,
             note_label="Reason, for the authors",
         ),
+        # A moderator takes a published case off the site when readers report a problem with
+        # it; the editors then publish it again or return it to its authors.
+        Transition(
+            Action.UNPUBLISH,
+            frozenset({S.PUBLISHED}),
+            S.ACCEPTED,
+            Actor.MODERATOR,
+            note_required=True,
+            note_label="Reason, for the editors",
+        ),
     ]
 }
 
 # Actions that need a second, explicit confirmation on the page.
-DESTRUCTIVE = frozenset({Action.WITHDRAW, Action.REJECT, Action.RETRACT, Action.RETURN_TO_DRAFT})
+DESTRUCTIVE = frozenset(
+    {Action.WITHDRAW, Action.REJECT, Action.RETRACT, Action.RETURN_TO_DRAFT, Action.UNPUBLISH}
+)
 
 
 def state_label(status: str) -> str:
@@ -129,13 +143,18 @@ def state_label(status: str) -> str:
 
 
 def available_actions(user, case: Case) -> list[Transition]:
-    """The actions this person can take on the case in its current state, in table order."""
+    """The actions this person can take on the case in its current state, in table order.
+
+    Moderator actions are taken from the moderation queue, where the readers' reports are
+    resolved with them, so the editorial page and the API's action list do not offer them.
+    """
     from .permissions import can_take_action
 
     return [
         transition
         for action, transition in TRANSITIONS.items()
         if action != Action.START_REVIEW
+        and transition.actor != Actor.MODERATOR
         and case.status in transition.sources
         and can_take_action(user, case, action)
     ]

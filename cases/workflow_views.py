@@ -18,7 +18,7 @@ from reviews.models import Review
 
 from . import permissions, services
 from .models import Case, CaseEvent, Commentary
-from .workflow import DESTRUCTIVE, TRANSITIONS, Action, available_actions
+from .workflow import DESTRUCTIVE, TRANSITIONS, Action, Actor, available_actions
 from .workflow_forms import ActionForm, AnswerReviewForm, AssignReviewerForm
 
 
@@ -112,6 +112,10 @@ def case_editorial(request, pk: int) -> HttpResponse:
 def case_action(request, pk: int, action: str) -> HttpResponse:
     case = _editorial_case(request, pk)
     if action not in TRANSITIONS or action == Action.START_REVIEW:
+        raise Http404("No such action.")
+    if TRANSITIONS[action].actor == Actor.MODERATOR:
+        # Moderators act from the moderation queue, which keeps the moderation log and
+        # resolves the reports; the editorial page must not be a way around it.
         raise Http404("No such action.")
     form = ActionForm(request.POST)
     if not form.is_valid():

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 class CommentQuerySet(models.QuerySet):
     def shown(self) -> CommentQuerySet:
         """Comments whose text readers see (deleted and removed ones stay as placeholders)."""
         return self.filter(status=Comment.Status.VISIBLE)
+
+    def posted_since(self, moment: datetime.datetime) -> CommentQuerySet:
+        """Comments written after `moment`, whatever became of them since (for rate limits)."""
+        return self.filter(created_at__gt=moment)
 
 
 class Comment(models.Model):
@@ -44,6 +53,36 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment {self.pk} on case {self.case_id}"
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == self.Status.VISIBLE
+
+    @property
+    def is_erased(self) -> bool:
+        """Deleted by its author or removed by a moderator: the text is gone for good."""
+        return self.status in (self.Status.DELETED, self.Status.REMOVED)
+
+    @property
+    def version(self) -> int:
+        """Changes with every edit: 0 until the first one, then the edit's time in microseconds.
+
+        A writer sends back the version they read, so an edit made from an older text (another
+        tab, another device) is refused rather than silently overwriting the newer one.
+        """
+        if self.edited_at is None:
+            return 0
+        return (self.edited_at - EPOCH) // datetime.timedelta(microseconds=1)
+
+    def editable_until(self, window: datetime.timedelta) -> datetime.datetime:
+        return self.created_at + window
+
+    def erase(self, status: str) -> None:
+        """Soft delete: the row stays so that the replies keep their place in the thread."""
+        self.status = status
+        self.body = ""
+        self.status_changed_at = timezone.now()
+        self.save(update_fields=["status", "body", "status_changed_at"])
 
 
 class Flag(models.Model):

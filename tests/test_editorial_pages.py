@@ -113,6 +113,20 @@ def test_an_unknown_action_is_not_found(client, author, coauthor):
     assert client.get(reverse("case-action", args=[case.pk, "submit"])).status_code == 405
 
 
+def test_the_editorial_page_cannot_unpublish_a_case_past_the_moderation_log(
+    client, author, coauthor
+):
+    case = complete_case(author, coauthor, status=S.PUBLISHED)
+    both = make_user("editor_and_moderator", "editor", "moderator")
+    client.force_login(both)
+    response = client.post(
+        reverse("case-action", args=[case.pk, "unpublish"]), {"note": "Reported twice."}
+    )
+    assert response.status_code == 404
+    case.refresh_from_db()
+    assert case.status == S.PUBLISHED
+
+
 def test_a_trainee_cannot_act_on_a_case(client, author, coauthor, trainee):
     case = complete_case(author, coauthor, status=S.PUBLISHED)
     client.force_login(trainee)
