@@ -6,41 +6,70 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from .models import Case, CaseAuthor, Modality, System
+from search import engine, facets
 
-SEARCHED_FIELDS = ("title", "final_diagnosis", "clinical_history", "imaging_findings")
-# Each word must appear somewhere; more words than this are ignored, not an error.
-MAX_SEARCH_WORDS = 8
+from .models import Case, CaseAuthor, Modality, Study, System
 
 
 class CaseFilter(django_filters.FilterSet):
+    """Search, facets and sort. The related filters (modality, system, tag) never join (on
+    PostgreSQL they read the case's facet tokens, elsewhere they test with EXISTS), so a case is
+    listed once and the ranked search needs no DISTINCT."""
+
     q = django_filters.CharFilter(
         method="search", label="Search", max_length=200, widget=forms.SearchInput
     )
     modality = django_filters.ChoiceFilter(
-        field_name="studies__modality",
-        choices=Modality.choices,
-        distinct=True,
-        label="Modality",
-        empty_label="Any",
+        method="with_modality", choices=Modality.choices, label="Modality", empty_label="Any"
     )
     system = django_filters.ChoiceFilter(
-        field_name="systems__code",
+        method="in_system",
         choices=[],  # read from the database once per request, in __init__
-        distinct=True,
         label="System",
         empty_label="Any",
     )
-    tag = django_filters.CharFilter(
-        field_name="tags__slug", distinct=True, label="Tag", max_length=140
-    )
+    tag = django_filters.CharFilter(method="with_tag", label="Tag", max_length=140)
     case_type = django_filters.ChoiceFilter(
         choices=Case.CaseType.choices, label="Case type", empty_label="Any"
+    )
+    certainty = django_filters.ChoiceFilter(
+        field_name="diagnostic_certainty",
+        choices=Case.Certainty.choices,
+        label="Diagnostic certainty",
+        empty_label="Any",
+    )
+    difficulty = django_filters.ChoiceFilter(
+        choices=Case.Difficulty.choices, label="Difficulty", empty_label="Any"
+    )
+    age = django_filters.ChoiceFilter(
+        method="in_age_band",
+        choices=facets.AGE_BAND_CHOICES,
+        label="Patient age",
+        empty_label="Any",
+    )
+    sex = django_filters.ChoiceFilter(
+        method="of_sex", choices=facets.SEX_CHOICES, label="Patient sex", empty_label="Any"
+    )
+    # Last, so that it orders what the other filters kept. Without it, a search is ordered by
+    # relevance and a list without a search by date of publication, newest first.
+    sort = django_filters.ChoiceFilter(
+        method="sort_by", choices=engine.SORT_CHOICES, label="Sort by", empty_label=None
     )
 
     class Meta:
         model = Case
-        fields = ["q", "modality", "system", "tag", "case_type"]
+        fields = [
+            "q",
+            "modality",
+            "system",
+            "tag",
+            "case_type",
+            "certainty",
+            "difficulty",
+            "age",
+            "sex",
+            "sort",
+        ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -52,12 +81,28 @@ class CaseFilter(django_filters.FilterSet):
         self.filters["system"].field.choices = choices
 
     def search(self, queryset, name: str, value: str):
-        for word in value.split()[:MAX_SEARCH_WORDS]:
-            matches_word = Q()
-            for field in SEARCHED_FIELDS:
-                matches_word |= Q(**{f"{field}__icontains": word})
-            queryset = queryset.filter(matches_word)
-        return queryset
+        return engine.search_cases(queryset, value)
+
+    def with_modality(self, queryset, name: str, value: str):
+        studied = Exists(Study.objects.filter(case=OuterRef("pk"), modality=value))
+        return facets.with_value(queryset, "modality", value, studied)
+
+    def in_system(self, queryset, name: str, value: str):
+        in_system = Case.systems.through.objects.filter(case=OuterRef("pk"), system__code=value)
+        return facets.with_value(queryset, "system", value, Exists(in_system))
+
+    def with_tag(self, queryset, name: str, value: str):
+        tagged = Case.tags.through.objects.filter(case=OuterRef("pk"), tag__slug=value)
+        return facets.with_value(queryset, "tag", value, Exists(tagged))
+
+    def in_age_band(self, queryset, name: str, value: str):
+        return queryset.filter(facets.age_band_q(value))
+
+    def of_sex(self, queryset, name: str, value: str):
+        return queryset.filter(facets.sex_q(value))
+
+    def sort_by(self, queryset, name: str, value: str):
+        return engine.order_cases(queryset, value)
 
 
 class CaseListFilter(CaseFilter):

@@ -8,6 +8,7 @@ in the same words.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
@@ -230,11 +231,31 @@ class Case(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
+    # Search (search/indexing.py keeps these up to date; PostgreSQL only, unused on SQLite).
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_terms = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Title, final diagnosis and tags: what typo-tolerant matching compares with.",
+    )
+    facet_values = models.TextField(
+        null=True,
+        editable=False,
+        help_text="Modalities, systems and tag slugs as tokens (m:CT s:neuro t:glioma), for "
+        "counting facets in one pass; NULL until first computed.",
+    )
+    view_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Readers of the published case, one per day each."
+    )
+
     objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "visibility", "-published_at"])]
+        indexes = [
+            models.Index(fields=["status", "visibility", "-published_at"]),
+            models.Index(fields=["-view_count"], name="cases_case_view_count_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from search.indexing import refresh_search_vector
+
 from . import permissions
 from .document import DOCUMENT_PREFETCH, Document, case_to_document
 
@@ -93,6 +95,7 @@ def create_case(*, by: User, title: str, case_type: str = Case.CaseType.CLINICAL
             visibility=Case.Visibility.PUBLIC,
         )
         CaseAuthor.objects.create(case=case, user=by, position=0)
+        refresh_search_vector([case.pk])
         record_revision(case, kind=Revision.Kind.CREATED, by=by)
     return case
 
@@ -127,6 +130,7 @@ def edit_case(
         locked.refresh_from_db()
         locked.version = base_version + 1
         locked.save(update_fields=["version", "updated_at"])
+        refresh_search_vector([locked.pk])
         record_revision(locked, kind=Revision.Kind.EDITED, by=by, summary=summary)
     return locked
 
@@ -275,6 +279,7 @@ def create_case_from_document(document: Document, *, author: User | None, source
         )
         case.tags.set(_tags(document.get("tags") or []))
         case.systems.set(System.objects.filter(code__in=document.get("systems") or []))
+        refresh_search_vector([case.pk])
     return case
 
 
@@ -293,6 +298,7 @@ def publish_imported_case(case: Case) -> Case:
         case.published_at = case.published_at or timezone.now()
         case.version += 1
         case.save(update_fields=["status", "published_at", "version", "updated_at"])
+        refresh_search_vector([case.pk])
     return case
 
 
@@ -359,6 +365,8 @@ def _check_transition(case: Case, action: str, *, by: User, note: str) -> Transi
     if not permissions.can_take_action(by, case, action):
         if permissions.is_author_of(by, case) and transition.actor == Actor.EDITOR:
             raise PermissionDenied("Editors do not decide on cases they (co-)author.")
+        if permissions.is_author_of(by, case) and transition.actor == Actor.MODERATOR:
+            raise PermissionDenied("Moderators do not act on cases they (co-)author.")
         raise PermissionDenied(
             f"Only {transition.actor.label} can {transition.action.label.lower()}."
         )
@@ -384,6 +392,7 @@ ACTION_PARTICIPLES = {
     Action.PUBLISH: "published",
     Action.RETRACT: "retracted",
     Action.RETURN_TO_DRAFT: "returned to draft",
+    Action.UNPUBLISH: "sent back to the editors",
 }
 
 
@@ -519,6 +528,7 @@ def publish_case(case: Case, *, by: User, note: str = "") -> Case:
             return _publish_revision(case, by=by, note=note)
         case.published_at = case.published_at or timezone.now()
         case, _ = _transition(case, Action.PUBLISH, by=by, note=note, extra_fields=["published_at"])
+        refresh_search_vector([case.pk])
         record_revision(case, kind=Revision.Kind.PUBLISHED, by=by, summary="Published")
         notify_people(
             site_authors_of(case),
@@ -543,6 +553,31 @@ def retract_case(case: Case, *, by: User, reason: str) -> Case:
             case=case,
             title=f"Retracted: {case.title}",
             body=f"The editor ({by}) retracted “{case.title}”.\n\nReason:\n{reason.strip()}",
+            url=_editorial_url(case),
+        )
+    return case
+
+
+def unpublish_case(case: Case, *, by: User, reason: str) -> Case:
+    """A moderator takes a published case off the site and hands it back to the editors.
+
+    The case goes back to accepted: its editors see it on their dashboard and publish it again
+    or return it to its authors. Readers' reports are resolved by `community.moderation`,
+    which calls this through `take_action`.
+    """
+    with transaction.atomic():
+        case = _locked(case)
+        case.featured = False
+        case, _ = _transition(case, Action.UNPUBLISH, by=by, note=reason, extra_fields=["featured"])
+        recipients = [*editors_of(case), *site_authors_of(case)]
+        notify_people(
+            recipients,
+            kind="moderation",
+            case=case,
+            title=f"Sent back to the editors: {case.title}",
+            body=f"A moderator ({by}) took “{case.title}” off the site. It is accepted again: "
+            f"an editor can publish it again or return it to its authors."
+            f"\n\nReason:\n{reason.strip()}",
             url=_editorial_url(case),
         )
     return case
@@ -656,6 +691,7 @@ def start_revision(case: Case, *, by: User) -> Case:
                 figure.pk = None
                 figure.study = study
             Figure.objects.bulk_create(figures)
+        refresh_search_vector([draft.pk])
         record_revision(
             draft,
             kind=Revision.Kind.CREATED,
@@ -704,6 +740,7 @@ def _publish_revision(draft: Case, *, by: User, note: str) -> Case:
         old_prescription.delete()
     published.tags.set(draft.tags.all())
     published.systems.set(draft.systems.all())
+    refresh_search_vector([published.pk])
 
     # The revision's history (its audit rows, reviews and snapshots) joins the published case.
     last = Revision.objects.filter(case=published).order_by("-number").first()
@@ -761,6 +798,8 @@ def take_action(case: Case, *, action: str, by: User, note: str = "") -> Case:
             return retract_case(case, by=by, reason=note)
         case Action.RETURN_TO_DRAFT:
             return return_to_draft(case, by=by, reason=note)
+        case Action.UNPUBLISH:
+            return unpublish_case(case, by=by, reason=note)
     raise InvalidTransition(f"“{action}” is not a workflow action.")  # pragma: no cover
 
 

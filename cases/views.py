@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
+from search import browsing, engine, facets, snippets
+from search.viewing import count_case_view
+
 from . import permissions
 from .document import DOCUMENT_PREFETCH
 from .filters import CaseFilter
@@ -32,14 +35,23 @@ def home(request):
 
 
 def browse(request):
-    case_filter = CaseFilter(
-        request.GET,
-        queryset=Case.objects.visible_to(request.user).listed().with_card_data(),
+    """Browse and search: results ranked by the search engine, facets with their counts."""
+    listed = (
+        Case.objects.visible_to(request.user)
+        .listed()
+        .with_card_data()
+        .defer(*engine.SEARCH_COLUMNS)
     )
+    case_filter = CaseFilter(request.GET, queryset=listed, request=request)
     # Invalid filters are shown as form errors and otherwise ignored; a page number that is not
     # a number or out of range shows the first or last page.
-    paginator = Paginator(case_filter.qs, CASES_PER_PAGE)
+    results = case_filter.qs
+    paginator = Paginator(results, CASES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
+    selected = case_filter.form.cleaned_data
+    text = selected.get("q") or ""
+    snippets.attach_snippets(page.object_list, text)
+    active_filters = _active_filters(request, case_filter)
     return render(
         request,
         "cases/browse.html",
@@ -47,7 +59,26 @@ def browse(request):
             "form": case_filter.form,
             "page": page,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-            "active_filters": _active_filters(request, case_filter),
+            "active_filters": active_filters,
+            "query": text,
+            "typo_tolerant": engine.is_typo_tolerant(results),
+            "facet_groups": browsing.facet_groups(
+                request,
+                facets.facet_counts(results),
+                selected,
+                total=paginator.count,
+                chosen_labels={chip["name"]: chip["value"] for chip in active_filters},
+            ),
+            "sort_links": browsing.sort_links(
+                request, selected.get("sort") or "", searched=bool(text)
+            ),
+            "saved_query": browsing.saved_query(request),
+            # A new search keeps the valid filters in use.
+            "kept_filters": [
+                (name, value)
+                for name, value in selected.items()
+                if value and name != "q" and name not in case_filter.form.errors
+            ],
         },
     )
 
@@ -59,7 +90,7 @@ def _active_filters(request, case_filter: CaseFilter) -> list[dict[str, str]]:
     chips = []
     for name, field in form.fields.items():
         value = form.cleaned_data.get(name)
-        if not value:
+        if not value or name == "sort":  # an order, not a filter
             continue
         shown = value
         if name == "tag":
@@ -71,6 +102,7 @@ def _active_filters(request, case_filter: CaseFilter) -> list[dict[str, str]]:
         remaining.pop("page", None)
         chips.append(
             {
+                "name": name,
                 "label": str(field.label),
                 "value": str(shown),
                 "remove_url": f"?{remaining.urlencode()}" if remaining else request.path,
@@ -93,6 +125,7 @@ def case_detail(request, pk: int, slug: str):
     )
     if slug != (case.slug or "case"):
         return redirect(case, permanent=True)
+    count_case_view(request, case)  # once a day per reader, for the "most viewed" order
     # Whoever may read an unpublished case (its authors, editors, reviewers) is part of its
     # workflow; on a published case, authors and editors get a way to the editorial page.
     show_workflow = not case.is_published

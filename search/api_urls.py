@@ -1,5 +1,11 @@
-"""The search endpoints of /api/v1/."""
+"""The search endpoints of /api/v1/: the search itself and your saved searches."""
 
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns = []
+from .api import SavedSearchViewSet, SearchViewSet
+
+router = SimpleRouter()
+router.register("search", SearchViewSet, basename="api-search")
+router.register("saved-searches", SavedSearchViewSet, basename="api-saved-search")
+
+urlpatterns = router.urls

@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+"""Saved searches (the search itself is the browse page, cases/views.py)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("searches/", views.saved_search_list, name="saved-search-list"),
+    path("searches/new/", views.saved_search_create, name="saved-search-create"),
+    path("searches/<int:pk>/", views.saved_search_edit, name="saved-search-edit"),
+    path("searches/<int:pk>/delete/", views.saved_search_delete, name="saved-search-delete"),
+]
