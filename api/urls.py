@@ -36,5 +36,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
-    re_path(r"^(?P<rest>.*)$", not_found),
+    # [\s\S], not ".": an address with a line break in it is still one of the API's 404s.
+    re_path(r"^(?P<rest>[\s\S]*)$", not_found),
 ]

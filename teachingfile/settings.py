@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.humanize",
+    # Full-text search and trigram matching on PostgreSQL; harmless on SQLite.
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "django_filters",
@@ -75,6 +77,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication, and inside the CSP, messages and framing middleware so that its
+    # refusal page gets their headers.
+    "community.middleware.SuspendedUserMiddleware",
 ]
 
 if not DEBUG:
@@ -234,6 +239,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.remind_reviewers_of_due_reviews",
         "schedule": 60 * 60 * 6,
     },
+    "send-saved-search-digests": {
+        "task": "search.tasks.send_saved_search_digests",
+        "schedule": 60 * 60,
+    },
 }
 
 # The API (/api/v1/): sessions with CSRF for the browser, hashed tokens for programs.
@@ -316,3 +325,8 @@ LOGGING = {
 # Where `manage.py demo` looks for the five seed documents; the demo falls back to the project's
 # own sample files (cases/demo_data/) when this folder does not exist.
 SEED_CASES_DIR = Path(os.environ.get("SEED_CASES_DIR", BASE_DIR.parent / "shared" / "seeds"))
+
+# Comments: how long their author may edit one (minutes), and how many one person may post in a
+# period ("5/10m": a count and a period in s, m, h or d), shared by the pages and the API.
+COMMENT_EDIT_WINDOW = int(os.environ.get("COMMENT_EDIT_WINDOW_MINUTES", "15"))
+COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "5/10m")

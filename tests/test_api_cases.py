@@ -392,6 +392,12 @@ def test_an_address_under_the_api_that_does_not_exist_is_a_json_404():
     assert response.json()["detail"].startswith("No API endpoint")
 
 
+def test_an_address_with_a_line_break_is_a_json_404_too():
+    response = client_for().get("/api/v1/comments/%0A%C3%8D/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
 def test_readers_get_the_questions_only_in_unknown_mode_not_in_the_document(author, trainee):
     case = make_case(author=author, in_unknown_mode=True)
     case.questions.create(stem="Which?", options=["Osteoid osteoma", "Abscess"], answer=0)
