@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -343,8 +344,8 @@ def test_reader_browses_filters_and_reads_a_case(live_server, published_cases, s
     page.wait_for_url("**/cases/")
     assert page.get_by_role("heading", name="Browse cases", level=1).is_visible()
 
-    page.get_by_label("Modality").select_option("MR")
-    page.get_by_role("button", name="Apply filters").click()
+    facets = page.get_by_role("complementary", name="Refine results")
+    facets.get_by_role("link", name=re.compile(r"^MRI, \d+ cases?$")).click()
     page.wait_for_url("**/cases/?*modality=MR*")
     results = page.locator(".results")
     assert results.get_by_role("link", name="Multiple sclerosis with active plaques").is_visible()
