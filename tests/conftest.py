@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 from django.utils import timezone
 
 from accounts.models import Institution, User
-from cases.models import Case, CaseAuthor
+from cases.models import Case, CaseAuthor, System
 from teachingfile.celery import app as celery_app
 
 PASSWORD = "correct-horse-battery"  # every persona's, from make_user
@@ -172,6 +173,11 @@ class SingleThreadedLiveServerThread(LiveServerThread):
 def live_server(transactional_db):
     from pytest_django.live_server_helper import LiveServer
 
+    # Transactional tests flush the tables, and with them the body systems a data migration
+    # wrote; put them back, as `make_user` does for the role groups.
+    systems = importlib.import_module("cases.migrations.0002_systems").SYSTEMS
+    for code, name in systems:
+        System.objects.get_or_create(code=code, defaults={"name": name})
     server = LiveServer("localhost", start=False)
     server.thread = SingleThreadedLiveServerThread(
         "localhost",
