@@ -22,6 +22,7 @@ v1 = [
     path("", include("study.api_urls")),
     path("", include("bookmarks.api_urls")),
     path("", include("community.api_urls")),
+    path("", include("interchange.api_urls")),
 ]
 
 

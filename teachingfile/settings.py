@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "study",
     "bookmarks",
     "community",
+    "interchange",
 ]
 
 MIDDLEWARE = [

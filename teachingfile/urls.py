@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("study.urls")),
     path("", include("bookmarks.urls")),
     path("", include("community.urls")),
+    path("", include("interchange.urls")),
     path("", include("cases.urls")),
 ]
