@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .headings import heading_text, is_known, looks_like_heading, role_of, split_inline_heading
+from .certainty import certainty_value
+from .headings import (
+    SHORT_TEXT_ROLES,
+    heading_text,
+    is_known,
+    looks_like_heading,
+    role_of,
+    split_inline_heading,
+)
 from .imaging import StudyBuilder, figure_refs, is_imaging_paragraph, is_imaging_sentence
 from .text import Para, render_markdown, split_sentences
 
@@ -48,17 +56,38 @@ class Body:
     differential_diagnoses: list[dict] = field(default_factory=list)
     references: list[dict] = field(default_factory=list)
     final_diagnosis: str = ""
+    impression: list[Para] = field(default_factory=list)
+    certainty: str | None = None
+    certainty_basis: str = ""
+    unplaced: list[Para] = field(default_factory=list)
+
+
+def _is_heading(para: Para, current: Segment, *, marked: bool) -> bool:
+    if para.heading:
+        return True
+    if current.heading and (
+        (not current.paras and current.role in SHORT_TEXT_ROLES) or current.role == "differential"
+    ):
+        # "Final diagnosis" over "Chondroblastoma": the short line is the heading's text, and a
+        # differential list may give one Title Case diagnosis a line.
+        return is_known(para.text)
+    if marked:
+        # A report that marks its section headings with "##" marks them all; other lines are
+        # headings only when they are headings we know.
+        return looks_like_heading(para) and is_known(para.text)
+    return looks_like_heading(para)
 
 
 def segments_of(paras: list[Para]) -> list[Segment]:
     segments = [Segment(None)]
     level = 0
+    marked = any(para.level >= 2 for para in paras)
     for para in paras:
         if inline := split_inline_heading(para):
             heading, text = inline
             segments.append(Segment(Para(heading, heading=True), [text]))
             level = 0
-        elif looks_like_heading(para):
+        elif _is_heading(para, segments[-1], marked=marked):
             if para.level and level and para.level > level:
                 # "### Detail" under "## Section" stays inside that section.
                 segments[-1].paras.append(Para(heading_text(para.text), heading=True))
@@ -170,6 +199,9 @@ def _differentials(segment: Segment, body: Body, heading: str) -> None:
             for part in parts:
                 diagnosis, *note = re.split(r"\s*(?::|–|—| - )\s*", part, maxsplit=1)
                 diagnosis = diagnosis.strip().rstrip(".")
+                if re.match(r"[a-z][a-z]", diagnosis):
+                    # "…; renal abscess; …" in a run-on list: each item is a diagnosis of its own.
+                    diagnosis = diagnosis[0].upper() + diagnosis[1:]
                 if diagnosis:
                     body.differential_diagnoses.append(
                         {"diagnosis": diagnosis[:300], "note": "".join(note).strip()}
@@ -196,12 +228,21 @@ def _references(segment: Segment, body: Body) -> None:
         )
 
 
-def read_segment(segment: Segment, body: Body, warnings: list[str]) -> None:
+def read_segment(
+    segment: Segment, body: Body, warnings: list[str], *, clinical: bool = True
+) -> None:
     heading = segment.heading.text if segment.heading else ""
     role = segment.role
     if not segment.paras:
-        warnings.append(f"The heading “{heading}” has no text under it; it was left out.")
+        if is_known(heading):
+            warnings.append(f"The heading “{heading}” has no text under it; it was left out.")
+        else:
+            # A line we took for a heading may be text: keep it where the author can see it.
+            body.unplaced.append(Para(heading))
         return
+    if not clinical and role in ("history", "imaging"):
+        # A topic review has no patient: its "Imaging" heading is the imaging of the disease.
+        role = "section:imaging_perspective" if role == "imaging" else "section:background"
     for index, para in enumerate(segment.paras):
         following = segment.paras[index + 1] if index + 1 < len(segment.paras) else None
         if para.heading and (following is None or following.heading):
@@ -214,6 +255,20 @@ def read_segment(segment: Segment, body: Body, warnings: list[str]) -> None:
             body.studies.add_paragraph(para)
     elif role == "teaching_points":
         body.teaching_points.extend(_points(segment.paras))
+    elif role == "impression":
+        body.impression.extend(segment.paras)
+    elif role == "certainty":
+        level, basis = certainty_value(segment.paras[0].text)
+        if level is None:
+            warnings.append(
+                f"The certainty “{segment.paras[0].text}” is not one the site knows "
+                "(certain, almost certain, probable, possible); it was not set."
+            )
+            body.unplaced.append(segment.paras[0])
+        else:
+            body.certainty, body.certainty_basis = level, basis
+        if segment.paras[1:]:
+            body.sections.append(section("discussion", heading, segment.paras[1:]))
     elif role == "final_diagnosis":
         body.final_diagnosis = segment.paras[0].text.strip().rstrip(".")[:300]
         if segment.paras[1:]:

@@ -21,21 +21,42 @@ ROLE_HEADINGS: dict[str, str] = {
     "case description": "history",
     "case report": "history",
     "presentation": "history",
+    "clinical presentation": "history",
+    "clinical information": "history",
+    "clinical details": "history",
+    "indication": "history",
+    "indications": "history",
     "imaging findings": "imaging",
     "imaging": "imaging",
     "findings": "imaging",
     "radiological findings": "imaging",
     "radiologic findings": "imaging",
     "imaging studies": "imaging",
+    "imaging features": "imaging",
+    "technique": "imaging",
+    "impression": "impression",
     "final diagnosis": "final_diagnosis",
     "diagnosis": "final_diagnosis",
+    "definitive diagnosis": "final_diagnosis",
+    "certainty": "certainty",
+    "diagnostic certainty": "certainty",
+    "diagnosis certainty": "certainty",
+    "certainty of diagnosis": "certainty",
+    "level of certainty": "certainty",
     "differential diagnosis": "differential",
     "differential diagnoses": "differential",
     "differential diagnosis list": "differential",
+    "differential diagnoses list": "differential",
+    "differential list": "differential",
     "differentials": "differential",
+    "ddx": "differential",
     "references": "references",
     "bibliography": "references",
+    "literature": "references",
 }
+# Headings whose text is a word or a short line ("Final diagnosis" / "Chondroblastoma"): the line
+# under them is their text even when it looks like a heading itself.
+SHORT_TEXT_ROLES = frozenset({"final_diagnosis", "certainty", "differential", "impression"})
 _TEACHING = re.compile(
     r"teaching points?|take[- ]home|learning points?|key points?|pearls|key messages?"
 )
@@ -69,6 +90,37 @@ KNOWN_SECTION_HEADINGS = frozenset(
     }
 )
 
+# Acronyms with vowels that keep their capitals in a heading shown in sentence case.
+_ACRONYMS = frozenset(
+    [
+        "FITT",
+        "DWI",
+        "ADC",
+        "FLAIR",
+        "STIR",
+        "SWI",
+        "MRCP",
+        "ERCP",
+        "HRCT",
+        "CTA",
+        "MRA",
+        "FDG",
+        "SPECT",
+        "AIDS",
+        "HIV",
+        "COVID",
+        "ACL",
+        "PCL",
+        "CSF",
+        "ICU",
+        "NICU",
+        "AAST",
+        "BIRADS",
+        "LIRADS",
+        "PIRADS",
+        "TIRADS",
+    ]
+)
 _SMALL_WORDS = frozenset(
     "a an and or of to in on for with at by from vs via as per into over under the nor".split()  # noqa: SIM905
 )
@@ -81,8 +133,22 @@ def normalise(heading: str) -> str:
 
 
 def heading_text(text: str) -> str:
-    """The heading as it should be shown: without colon or Markdown hashes."""
-    return re.sub(r"\s+", " ", text.strip().strip("#").strip()).rstrip(":").strip()
+    """The heading as it should be shown: without colon or Markdown hashes, not in capitals."""
+    text = re.sub(r"\s+", " ", text.strip().strip("#").strip()).rstrip(":").strip()
+    letters = re.sub(r"[^A-Za-z]", "", text)
+    return _sentence_case(text) if len(letters) >= 5 and letters.isupper() else text
+
+
+def _sentence_case(text: str) -> str:
+    """ "CT AND MRI FINDINGS" → "CT and MRI findings": modality acronyms keep their capitals."""
+    from .imaging import modality_of
+
+    def case(word: re.Match[str]) -> str:
+        acronym = (len(word[0]) <= 4 and modality_of(word[0])) or word[0] in _ACRONYMS
+        return word[0] if acronym or not re.search("[AEIOUY]", word[0]) else word[0].lower()
+
+    sentence = re.sub(r"[A-Za-z]+", case, text)
+    return sentence[:1].upper() + sentence[1:]
 
 
 def role_of(heading: str) -> str:
@@ -142,11 +208,30 @@ def looks_like_heading(para: Para) -> bool:
     return _title_or_upper_case(text)
 
 
+def is_upper_case_label(label: str) -> bool:
+    """ "CLINICAL HISTORY", "TECHNIQUE": an all-caps label of a report, not an acronym like "CT"."""
+    from .imaging import modality_of
+
+    letters = re.sub(r"[^A-Za-z]", "", label)
+    return (
+        len(letters) >= 4
+        and letters.isupper()
+        and len(label.split()) <= 5
+        # "CT ABDOMEN: …" names a study of the findings, not a part of the report.
+        and modality_of(label) is None
+    )
+
+
 def split_inline_heading(para: Para) -> tuple[str, Para] | None:
-    """ "Background: Tumoral calcinosis is …" → ("Background", the paragraph), for known names."""
+    """ "Background: Tumoral calcinosis is …" → ("Background", the paragraph).
+
+    For the heading names we know, and for any all-caps label ("TECHNIQUE: …").
+    """
     if para.is_item or para.heading:
         return None
     match = _INLINE_HEADING.match(para.text)
-    if not match or not is_known(match["heading"]):
+    if not match:
+        return None
+    if not is_known(match["heading"]) and not is_upper_case_label(match["heading"]):
         return None
     return heading_text(match["heading"]), Para(match["text"])

@@ -110,6 +110,44 @@ def clean_label(subject: str, modality: str) -> str:
     return label[0].upper() + label[1:]
 
 
+_REGION = re.compile(r"\b(?:of|on)\s+(?:the\s+|both\s+)?(?P<region>[a-z][\w -]*)", re.IGNORECASE)
+_WORD = re.compile(r"[a-z][a-z-]{3,}")
+_COMMON_WORDS = frozenset(
+    [
+        "with",
+        "without",
+        "after",
+        "before",
+        "showing",
+        "shows",
+        "shown",
+        "image",
+        "images",
+        "axial",
+        "coronal",
+        "sagittal",
+        "weighted",
+        "from",
+        "into",
+        "that",
+        "this",
+        "there",
+        "their",
+        "which",
+    ]
+)
+
+
+def region_of(label: str) -> str:
+    """ "MRI of the whole spine" → "whole spine"; "" when the label names no region."""
+    match = _REGION.search(label)
+    return match["region"].strip().lower() if match else ""
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower())) - _COMMON_WORDS
+
+
 def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -182,11 +220,24 @@ class StudyBuilder:
         if modality:
             self.start(modality, clean_label(text, modality))
 
+    def _another_region(self, study: StudyDraft, modality: str, label: str) -> bool:
+        """A new paragraph on the same modality of another region is another study."""
+        if modality != study.modality:
+            return False
+        before, now = _words(region_of(study.label)), _words(region_of(label))
+        # "abdomen and pelvis" and "abdomen" are one study; "brain" and "whole spine" are two.
+        return bool(before and now) and not before & now
+
     def add_sentence(self, sentence: str, *, paragraph_break: bool = False) -> None:
         modality = modality_of(subject_of(sentence))
         study = self.current
-        if modality and (study is None or modality != study.modality):
-            study = self.start(modality, clean_label(subject_of(sentence), modality))
+        label = clean_label(subject_of(sentence), modality) if modality else ""
+        if modality and (
+            study is None
+            or modality != study.modality
+            or (paragraph_break and self._another_region(study, modality, label))
+        ):
+            study = self.start(modality, label)
             paragraph_break = False
         if study is None and figure_refs(sentence):
             study = self.start("OT", DEFAULT_LABELS["OT"])
@@ -213,18 +264,70 @@ class StudyBuilder:
         if match is None:
             return
         key, caption = match["id"].lower(), match["text"].strip()
+        label = f"{match['prefix']} {match['id']}".replace("..", ".")[:40]
         for study in self.studies:
             for figure in study.figures:
                 if figure["key"] == key:
                     figure["caption"] = caption
                     return
-        # A caption of a figure no findings sentence mentions: a study of its own.
+        if self._caption_parts(key, caption) or self._caption_part(key, label, caption):
+            return
+        # A caption of a figure no findings sentence mentions: with the study of its modality
+        # that it shares most words with, else a study of its own.
         modality = modality_of(subject_of(caption)) or modality_of(caption) or "OT"
-        label = f"{match['prefix']} {match['id']}".replace("..", ".")
-        study = StudyDraft(modality, clean_label(subject_of(caption), modality))
-        study.figures.append(new_figure(label[:40], key, caption))
-        self.studies.append(study)
+        same = [study for study in self.studies if study.modality == modality]
+        if same and modality != "OT":
+            words = _words(caption)
+            study = max(
+                same,
+                key=lambda s: (
+                    len(words & _words(f"{s.label} {' '.join(s.findings)}")),
+                    -same.index(s),
+                ),
+            )
+        else:
+            study = StudyDraft(modality, clean_label(subject_of(caption), modality))
+            self.studies.append(study)
+        study.figures.append(new_figure(label, key, caption))
         self.seen_figures.add(key)
+
+    def _caption_parts(self, key: str, caption: str) -> bool:
+        """ "Figure 2. …" for a text that cites "Fig. 2a" and "2b": the caption of every part."""
+        if not key.isdigit():
+            return False
+        parts = [
+            figure
+            for study in self.studies
+            for figure in study.figures
+            if re.fullmatch(rf"{key}[a-z]", figure["key"])
+        ]
+        for figure in parts:
+            figure["caption"] = figure["caption"] or caption
+        return bool(parts)
+
+    def _caption_part(self, key: str, label: str, caption: str) -> bool:
+        """ "Fig. 2a: …" for a text that cites only "Fig. 2": a part of that figure."""
+        if not re.fullmatch(r"\d+[a-z]", key):
+            return False
+        whole = key[:-1]
+        for study in self.studies:
+            related = [
+                index
+                for index, figure in enumerate(study.figures)
+                if figure["key"] == whole or re.fullmatch(rf"{whole}[a-z]", figure["key"])
+            ]
+            if not related:
+                continue
+            part = new_figure(label, key, caption)
+            first = study.figures[related[0]]
+            if first["key"] == whole and not first["caption"]:
+                # The uncaptioned whole stood in for its parts until their captions came.
+                study.figures[related[0]] = part
+            else:
+                study.figures.insert(related[-1] + 1, part)
+            self.seen_figures.add(key)
+            return True
+        return False
 
     def documents(self) -> list[dict]:
         return [study.as_document() for study in self.studies]

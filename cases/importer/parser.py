@@ -15,6 +15,7 @@ from typing import Any
 
 from . import rights as rights_lines
 from .body import Body, read_segment, read_unheaded, section, segments_of
+from .certainty import parse_certainty
 from .headings import heading_text, is_known, looks_like_heading
 from .imaging import modality_of
 from .machine import build_commentary, find_commentary, rehabilitation_from
@@ -37,10 +38,18 @@ class ParsedCase:
 
 def parse_case_report(text: str, *, source_name: str = "") -> ParsedCase:
     """Read a case report (plain text or Markdown) into a canonical case document."""
-    paras = paragraphs(text)
+    furniture: list[str] = []
+    paras = paragraphs(text, furniture)
     if not paras:
         raise EmptyReportError("The report has no text.")
-    return _ReportReader(paras, source_name=source_name).read()
+    parsed = _ReportReader(paras, source_name=source_name).read()
+    if furniture:
+        shown = ", ".join(f"“{line}”" for line in dict.fromkeys(furniture[:5]))
+        parsed.warnings.append(
+            f"{len(furniture)} page number or running head line(s) were left out: {shown}"
+            + (", …" if len(furniture) > 5 else "")
+        )
+    return parsed
 
 
 def _key(text: str) -> str:
@@ -152,14 +161,18 @@ class _ReportReader:
                 return len(indexes) + 2 * (last in indexes) + 2 * beside_licence, indexes[-1]
 
             indexes = max(repeated, key=score)
-            self.title = heading_text(self.paras[indexes[0]].text)
-            self.title_is_diagnosis = 0 not in indexes
             # A repeat right under a heading ("Final diagnosis") is that heading's text.
-            return {
+            title_lines = {
                 index
                 for index in indexes
                 if index == 0 or not looks_like_heading(self.paras[index - 1])
             }
+            # A line repeated only as headings' text (the diagnosis, again in the differential
+            # list) is no title line; the first line may still be one.
+            if title_lines:
+                self.title = heading_text(self.paras[indexes[0]].text)
+                self.title_is_diagnosis = 0 not in indexes
+                return title_lines
         first = self.paras[0]
         if len(self.paras) > 1 and (first.level == 1 or (_title_like(first) and not first.level)):
             self.title = heading_text(first.text)
@@ -191,11 +204,29 @@ class _ReportReader:
             follows_rights_line = True
         return kept
 
+    def read_certainty_lines(self, paras: list[Para], body: Body) -> list[Para]:
+        """The paragraphs without their "Certainty: …" lines, which go to `body`."""
+        kept: list[Para] = []
+        for para in paras:
+            found = None if para.is_item or para.heading else parse_certainty(para.text)
+            if found is None:
+                kept.append(para)
+            elif found[0] is None:
+                self.warnings.append(
+                    f"The certainty in “{para.text}” is not one the site knows "
+                    "(certain, almost certain, probable, possible); it was not set."
+                )
+                body.unplaced.append(para)
+            else:
+                body.certainty, body.certainty_basis = found
+        return kept
+
     def read_body(self, paras: list[Para]) -> None:
         captions = [para for para in paras if not para.is_item and caption_match(para.text)]
         paras = [para for para in paras if not any(para is caption for caption in captions)]
-        segments = segments_of(paras)
         body = Body()
+        paras = self.read_certainty_lines(paras, body)
+        segments = segments_of(paras)
         unheaded = segments[0].paras
         history_segments = [s for s in segments[1:] if s.role == "history"]
         opening = next((para.text for para in unheaded if not para.is_item), "")
@@ -210,9 +241,10 @@ class _ReportReader:
             else:
                 body.sections.append(section("background", "", unheaded))
         for segment in segments[1:]:
-            read_segment(segment, body, self.warnings)
+            read_segment(segment, body, self.warnings, clinical=clinical)
         for caption in captions:
             body.studies.add_caption(caption.text)
+        self.unplaced.extend(body.unplaced)
         self.fill_document(body, clinical=clinical, patient=patient)
         rehabilitation = rehabilitation_from(paras)
         if rehabilitation and sum(1 for value in rehabilitation.values() if value) >= 3:
@@ -232,7 +264,10 @@ class _ReportReader:
             if patient is None or patient.age is None:
                 self.warnings.append("No patient age was found in the clinical history.")
         document["clinical_history"] = render_markdown(body.clinical_history)
-        document["imaging_findings"] = " ".join(body.studies.unassigned)
+        findings = [" ".join(body.studies.unassigned)]
+        if body.impression:
+            findings.append(f"Impression: {render_markdown(body.impression)}")
+        document["imaging_findings"] = "\n\n".join(text for text in findings if text)
         document["studies"] = body.studies.documents()
         document["sections"] = body.sections
         document["teaching_points"] = body.teaching_points
@@ -243,6 +278,9 @@ class _ReportReader:
         if not final_diagnosis and clinical and self.title_is_diagnosis:
             final_diagnosis = self.title
         document["final_diagnosis"] = final_diagnosis[:300]
+        if clinical and body.certainty:
+            document["diagnostic_certainty"] = body.certainty
+            document["certainty_basis"] = body.certainty_basis[:200]
         title = self.title or final_diagnosis
         if not title:
             title = f"Untitled case ({self.source_name})" if self.source_name else "Untitled case"

@@ -13,13 +13,21 @@ _NUMBER_WORDS = {
     )
 }
 _NUMBER = r"(\d{1,3}|" + "|".join(_NUMBER_WORDS) + r")"
-_UNIT = r"(years?|yrs?|months?|weeks?|days?)"
+_UNIT = r"(years?|yrs?|months?|mos?|weeks?|wks?|days?)"
 _AGE_PATTERNS = (
     re.compile(rf"\b{_NUMBER}[- ]?{_UNIT}[- ]old\b", re.IGNORECASE),
     re.compile(rf"\baged\s+{_NUMBER}(?:\s*{_UNIT})?\b", re.IGNORECASE),
     re.compile(rf"\b{_NUMBER}[- ]{_UNIT}\s+of\s+age\b", re.IGNORECASE),
     re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.)(?!\w)", re.IGNORECASE),
 )
+# "3 mo F", "45 y M", "2wk/M", "45M": the compact age and sex of case headers and slide titles.
+# Without a unit the sex letter must touch the number, and "6F catheter" is a French gauge.
+_COMPACT = re.compile(
+    r"(?<![\w.,/-])(\d{1,3})(?:\s*(y|yo|yrs?|mo|mos|m|w|wk|wks|d)\.?\s*[/,]?\s*|(?=[MF]))"
+    r"(?P<sex>[MF])(?![\w-])"
+    r"(?!\s+(?:catheter|sheath|drain|tube|stent|pigtail|introducer|needle|cannula|gauge))"
+)
+_COMPACT_SEX = re.compile(r"\s*[/,]?\s*([MF])(?![\w-])")
 _MALE = r"man|male|boy|gentleman"
 _FEMALE = r"woman|female|girl|lady"
 _SEX_WORD = re.compile(rf"\b(?:(?P<male>{_MALE})|(?P<female>{_FEMALE}))\b", re.IGNORECASE)
@@ -58,6 +66,8 @@ def find_age(text: str) -> tuple[int, str, int] | None:
         if match := pattern.search(text):
             unit = match[2] if pattern.groups >= 2 else None
             found.append((match.start(), _number(match[1]), _unit(unit), match.end()))
+    if match := _COMPACT.search(text):
+        found.append((match.start(), int(match[1]), _unit(match[2]), match.start("sex")))
     if not found:
         return None
     _, age, unit, end = min(found)
@@ -66,6 +76,8 @@ def find_age(text: str) -> tuple[int, str, int] | None:
 
 def find_sex(text: str, *, after: int = 0) -> str | None:
     # The word right after the age ("57-year-old man") is the surest; then any word, then pronouns.
+    if after and (match := _COMPACT_SEX.match(text, after)):
+        return "male" if match[1] == "M" else "female"
     for source in (text[after : after + 40], text):
         if match := _SEX_WORD.search(source):
             return "male" if match["male"] else "female"
@@ -104,6 +116,6 @@ def redact_great_ages(text: str) -> tuple[str, int]:
         end = match.end(1) - match.start()
         return f"{match[0][:start]}90+{match[0][end:]}"
 
-    for pattern in _AGE_PATTERNS:
+    for pattern in (*_AGE_PATTERNS, _COMPACT):
         text = pattern.sub(rewrite, text)
     return text, count

@@ -8,6 +8,7 @@ downstream works on `Para`s: one logical paragraph, heading or list item each.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 # Characters PDF extraction and word processors leave behind that mean nothing to a reader.
@@ -142,11 +143,48 @@ def _continues(previous: str, line: str, *, blank_before: bool, width: int) -> b
     return not (len(previous) < 0.7 * width and line[:1].isupper() and previous[-1:] != ",")
 
 
-def logical_lines(text: str) -> list[str]:
-    """The report's paragraphs, headings and list items, one string each."""
+# Page furniture of PDF text: "Page 3 of 4", "3/4", "- 3 -", and a bare "3" in hard-wrapped text.
+_PAGE_LABEL = re.compile(r"^(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+_BARE_PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?\d{1,4}(?:\s*[-–—])?$|^\d{1,4}\s*/\s*\d{1,4}$")
+# A running head or foot repeats on every page and names the journal, volume, year or pages.
+_RUNNING_HEAD = re.compile(
+    r"\b(?:19|20)\d{2}\b|\bvol(?:ume)?\b|\bdoi\b|\bjournal\b|\bissn\b|\d+\s*[-–]\s*\d+$",
+    re.IGNORECASE,
+)
+
+
+def strip_page_furniture(lines: list[str], *, hard_wrapped: bool) -> tuple[list[str], list[str]]:
+    """The lines without page numbers and running heads; and the lines taken out."""
+    repeated = Counter(line for line in lines if line)
+    kept: list[str] = []
+    removed: list[str] = []
+    for line in lines:
+        furniture = bool(line) and (
+            _PAGE_LABEL.match(line)
+            or (hard_wrapped and _BARE_PAGE_NUMBER.match(line))
+            or (
+                repeated[line] >= 2
+                and len(line) <= 120
+                and not starts_block(line)
+                and bool(_RUNNING_HEAD.search(line))
+            )
+        )
+        (removed if furniture else kept).append(line)
+    return kept, removed
+
+
+def logical_lines(text: str, removed: list[str] | None = None) -> list[str]:
+    """The report's paragraphs, headings and list items, one string each.
+
+    Page numbers and running heads are left out; they are added to `removed` if given.
+    """
     lines = clean_text(text).split("\n")
+    hard_wrapped = _is_hard_wrapped(lines)
+    lines, furniture = strip_page_furniture(lines, hard_wrapped=hard_wrapped)
+    if removed is not None:
+        removed.extend(furniture)
     corpus = " ".join(lines).lower()
-    if _is_hard_wrapped(lines):
+    if hard_wrapped:
         return _unwrap(lines, corpus)
     # One paragraph per line; still mend the odd word split across two lines.
     result: list[str] = []
@@ -186,6 +224,15 @@ _SUPERSCRIPT_MARKER = re.compile(r"(?<=[A-Za-z.,;)])([⁰¹²³⁴⁵⁶⁷⁸�
 # "mortality1." in PDF text: a superscript that lost its formatting. Only all-lowercase words
 # of three letters or more, so "T2", "CO2", "cm2" and "18F" are left alone.
 _GLUED_MARKER = re.compile(r"(?<![A-Za-z0-9])([a-z]{3,})(\d{1,2}(?:[,–-]\d{1,2})*)(?=[.,;:]|$)")
+# "… young adults.1 Around …" or "… supports it.10": a superscript after the full stop that lost
+# its formatting. Not after "Fig.", "No." and the like, and only before a new sentence.
+_AFTER_STOP_MARKER = re.compile(
+    r"(?<![A-Za-z])(?P<word>[A-Za-z]{2,}|\))(?P<stop>[.;:])"
+    r"(?P<numbers>\d{1,3}(?:[,–-]\d{1,3})*)(?=\s+[A-Z(\[“\"]|\s*$)"
+)
+_NOT_BEFORE_MARKER = frozenset(
+    "fig figs figure no nos vol vols p pp ref refs table tab eq ch chap sect sec art vs".split()  # noqa: SIM905
+)
 # "… tuberosity 1" or "… 2, 3" at the end of a bullet, in reviews that cite that way.
 _TRAILING_NUMBERS = re.compile(r"(?<=[A-Za-z)”\"’'])\s+(\d{1,3}(?:\s*,\s*\d{1,3})*)\s*$")
 # Words after which a closing number is a quantity or a name, not a citation.
@@ -211,6 +258,14 @@ def _has_trailing_number(para: Para) -> bool:
     return len(words) >= 6 and words[-1].lower().strip(".,;:") not in _COUNTING_WORDS
 
 
+def _after_stop(match: re.Match[str]) -> str:
+    if match["word"].lower() in _NOT_BEFORE_MARKER:
+        return match[0]
+    if match["word"] == "al":  # "et al.3": the stop belongs to the abbreviation
+        return f"al{match['stop']} {_marker(match['numbers'])}"
+    return f"{match['word']} {_marker(match['numbers'])}{match['stop']}"
+
+
 def normalise_citations(paras: list[Para]) -> list[Para]:
     """Write every in-text citation as a bracket marker: "[1]", "[1, 2]", "[1-3]"."""
     # Bare trailing numbers are markers only where the document uses them as its convention.
@@ -219,6 +274,7 @@ def normalise_citations(paras: list[Para]) -> list[Para]:
         text = para.text
         text = _SUPERSCRIPT_MARKER.sub(lambda m: " " + _marker(m[1].translate(_SUPERSCRIPTS)), text)
         text = _GLUED_MARKER.sub(lambda m: f"{m[1]} {_marker(m[2])}", text)
+        text = _AFTER_STOP_MARKER.sub(_after_stop, text)
         text = _ROUND_MARKER.sub(lambda m: " " + _marker(m[1]), text)
         text = _BRACKET_MARKER.sub(lambda m: _marker(m[1]), text)
         if trailing and _has_trailing_number(Para(text)):
@@ -227,8 +283,9 @@ def normalise_citations(paras: list[Para]) -> list[Para]:
     return paras
 
 
-def paragraphs(text: str) -> list[Para]:
-    return normalise_citations([parse_para(line) for line in logical_lines(text)])
+def paragraphs(text: str, removed: list[str] | None = None) -> list[Para]:
+    """The report as `Para`s; page furniture left out is added to `removed` if given."""
+    return normalise_citations([parse_para(line) for line in logical_lines(text, removed)])
 
 
 # --- sentences --------------------------------------------------------------------------------
