@@ -8,14 +8,16 @@ sends some of the document's keys (`cases.document_edit`). Every read starts fro
 from __future__ import annotations
 
 from django.db.models import F
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
@@ -141,6 +143,14 @@ class VerifyCommentarySerializer(serializers.Serializer):
     )
 
 
+class ExportNegotiation(DefaultContentNegotiation):
+    """The export's `format` names a file format, not one of DRF's renderers: answers
+    (the JSON document and errors) are rendered as JSON whatever it says."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 def document_for(user, case: Case) -> dict:
     """The canonical document as this person may read it.
 
@@ -251,15 +261,44 @@ class CaseViewSet(
     # Reading more of a case.
 
     @extend_schema(
-        summary="Export the canonical case document",
-        description="The same JSON as the case's detail, as a file to download.",
-        responses={200: CaseDocumentSerializer, **errors(404, 429)},
+        summary="Export a case as a file",
+        description="`format=json` (the default): the canonical case document, the same JSON "
+        "as the case's detail. `format=bundle`: a zip with `case.json`, the images of the "
+        "figures that are ready (de-identified), `LICENCE.txt` and `README.txt`, to import "
+        "on another site. `format=mirc`: a MIRC document and its images in a zip.",
+        parameters=[
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                required=False,
+                enum=["json", "bundle", "mirc"],
+                description="What to download; default `json`.",
+            )
+        ],
+        responses={
+            (200, "application/json"): CaseDocumentSerializer,
+            (200, "application/zip"): OpenApiTypes.BINARY,
+            **errors(400, 404, 429),
+        },
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], content_negotiation_class=ExportNegotiation)
     def export(self, request, pk=None):
+        from interchange.exports import FORMATS, export_case
+
         case = case_for(request, pk, queryset=Case.objects.prefetch_related(*DOCUMENT_PREFETCH))
-        response = set_etag(Response(document_for(request.user, case)), case)
-        response["Content-Disposition"] = f'attachment; filename="case-{case.pk}.json"'
+        format = request.query_params.get("format") or "json"
+        if format not in FORMATS:
+            raise ValidationError(
+                f"“{format[:40]}” is not an export format: use one of {', '.join(FORMATS)}."
+            )
+        if format == "json":
+            response = set_etag(Response(document_for(request.user, case)), case)
+            response["Content-Disposition"] = f'attachment; filename="case-{case.pk}.json"'
+            return response
+        export = export_case(case, user=request.user, format=format)
+        response = HttpResponse(export.content, content_type=export.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
         return response
 
     @extend_schema(
