@@ -345,11 +345,11 @@ class Case(models.Model):
         return [label for label, met in self.publication_checklist() if not met]
 
     def citation(self) -> str:
-        """A stable citation: authors, title, site, case number, year, permanent URL."""
-        names = ", ".join(author.display_name for author in self.authors.all())
-        year = (self.published_at or self.created_at).year if self.created_at else ""
-        prefix = f"{names}. " if names else ""
-        return f"{prefix}{self.title}. Teaching File, case {self.pk} ({year}). {self.permanent_url}"
+        """The case in the Vancouver style, as the case page shows it (interchange.citations
+        also writes APA, BibTeX, RIS and CSL-JSON)."""
+        from interchange.citations import vancouver
+
+        return vancouver(self)
 
 
 class CaseAuthor(models.Model):
