@@ -236,6 +236,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.requeue_stalled_figures",
         "schedule": 60 * 5,
     },
+    "requeue-stalled-import-jobs": {
+        "task": "interchange.tasks.requeue_stalled_import_jobs",
+        "schedule": 60 * 10,
+    },
     "remind-reviewers-of-due-reviews": {
         "task": "reviews.tasks.remind_reviewers_of_due_reviews",
         "schedule": 60 * 60 * 6,
@@ -330,4 +334,11 @@ SEED_CASES_DIR = Path(os.environ.get("SEED_CASES_DIR", BASE_DIR.parent / "shared
 # Comments: how long their author may edit one (minutes), and how many one person may post in a
 # period ("5/10m": a count and a period in s, m, h or d), shared by the pages and the API.
 COMMENT_EDIT_WINDOW = int(os.environ.get("COMMENT_EDIT_WINDOW_MINUTES", "15"))
+
+# Bulk import through the API and the import page: how many files a job takes, and how big.
+IMPORT_MAX_FILES = int(os.environ.get("IMPORT_MAX_FILES", "50"))
+IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_MB", "50")) * 1024 * 1024
+IMPORT_MAX_TOTAL_BYTES = int(os.environ.get("IMPORT_MAX_TOTAL_MB", "200")) * 1024 * 1024
+# An import job nobody has touched for this long lost its worker; the sweeper queues it again.
+IMPORT_REQUEUE_AFTER_MINUTES = int(os.environ.get("IMPORT_REQUEUE_AFTER_MINUTES", "30"))
 COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "5/10m")
