@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
+import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -29,6 +33,64 @@ def tasks_run_inline(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+def _database_url_of_the_test_database() -> str:
+    settings_dict = connections["default"].settings_dict
+    user = settings_dict.get("USER") or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(settings, tmp_path):
+    """A real Celery worker on the broker, reading a queue of its own, over the test database.
+
+    Mark the test `worker` and `django_db(transaction=True)`, so that the worker sees its rows.
+    Yields `(process, log)`: the worker's `Popen` and the path of its log.
+    """
+    broker = os.environ.get("CELERY_BROKER_URL")
+    if not broker or connections["default"].vendor != "postgresql":
+        pytest.skip(
+            "needs CELERY_BROKER_URL and PostgreSQL; .ci/run runs it on PostgreSQL with Redis"
+        )
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    log = tmp_path / "worker.log"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "teachingfile",
+            "worker",
+            "--pool=solo",
+            "--loglevel=info",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env={
+            **os.environ,
+            "DATABASE_URL": _database_url_of_the_test_database(),
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+            "CELERY_QUEUE": queue,
+        },
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        yield process, log
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -70,6 +71,8 @@ class Row:
     statuses: dict[str, int]
     body: dict | None = None
     multipart: bool = False
+    # The file parts of a multipart row; by default one PNG figure under `file`.
+    uploads: Callable[[], dict] | None = None
     if_match: str | None = None  # the world object whose case version goes in If-Match
     note: str = field(default="")
 
@@ -199,7 +202,7 @@ def request_as(row: Row, persona: str, people, objects) -> int:
         body = {
             key: objects[value].pk if value in objects else value for key, value in body.items()
         }
-        body["file"] = png_upload()
+        body.update(row.uploads() if row.uploads else {"file": png_upload()})
         response = client.post(path, body, format="multipart", headers=headers)
     else:
         response = client.generic(

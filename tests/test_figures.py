@@ -1,24 +1,18 @@
 """An uploaded figure gets a clean thumbnail through a task queued after commit."""
 
 import io
-import os
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from PIL import Image
 from pydicom.data import get_testdata_file
 
 from cases import services, tasks
 from cases.models import Figure, Study
-from teachingfile.celery import app as celery_app
 
 from .conftest import make_case
 
@@ -149,77 +143,28 @@ def test_thumbnails_of_published_cases_are_served_to_anyone(
     assert client.get(f"/figures/{figure.pk}/thumbnail.jpg").status_code == 200
 
 
-def _database_url_of_the_test_database() -> str:
-    settings_dict = connection.settings_dict
-    user = settings_dict.get("USER") or ""
-    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
-    host = settings_dict.get("HOST") or "127.0.0.1"
-    port = settings_dict.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_celery_worker_makes_the_thumbnail_through_the_broker(settings, author, tmp_path):
-    broker = os.environ.get("CELERY_BROKER_URL")
-    if not broker or connection.vendor != "postgresql":
-        pytest.skip(
-            "needs CELERY_BROKER_URL and PostgreSQL; .ci/run runs it on PostgreSQL with Redis"
-        )
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
-    log = tmp_path / "worker.log"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "teachingfile",
-            "worker",
-            "--pool=solo",
-            "--loglevel=info",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        env={
-            **os.environ,
-            "DATABASE_URL": _database_url_of_the_test_database(),
-            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
-            "CELERY_QUEUE": queue,
-        },
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        case = make_case(author=author, published=False)
-        study = Study.objects.create(case=case, modality="XR")
-        photo = services.add_figure(study, upload=upload(jpeg_with_exif()), by=author)
-        ct = Path(get_testdata_file("CT_small.dcm"))
-        dicom = services.add_figure(
-            study, upload=upload(ct.read_bytes(), "slice.dcm"), by=author
-        )
-        deadline = time.monotonic() + 120
-        for figure in (photo, dicom):
-            while time.monotonic() < deadline:
-                figure.refresh_from_db()
-                if figure.status not in ("pending", "processing"):
-                    break
-                assert worker.poll() is None, log.read_text()
-                time.sleep(0.5)
-            assert figure.status == "ready", log.read_text()
-            assert Path(figure.thumbnail.path).exists()
-        assert dicom.frames.count() == 1
-        assert b"CompressedSamples" not in dicom.frames.get().dicom.read()  # de-identified
-        assert "make_figure_derivatives" in log.read_text()
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-        celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+def test_a_real_celery_worker_makes_the_thumbnail_through_the_broker(author, celery_worker_process):
+    worker, log = celery_worker_process
+    case = make_case(author=author, published=False)
+    study = Study.objects.create(case=case, modality="XR")
+    photo = services.add_figure(study, upload=upload(jpeg_with_exif()), by=author)
+    ct = Path(get_testdata_file("CT_small.dcm"))
+    dicom = services.add_figure(study, upload=upload(ct.read_bytes(), "slice.dcm"), by=author)
+    deadline = time.monotonic() + 120
+    for figure in (photo, dicom):
+        while time.monotonic() < deadline:
+            figure.refresh_from_db()
+            if figure.status not in ("pending", "processing"):
+                break
+            assert worker.poll() is None, log.read_text()
+            time.sleep(0.5)
+        assert figure.status == "ready", log.read_text()
+        assert Path(figure.thumbnail.path).exists()
+    assert dicom.frames.count() == 1
+    assert b"CompressedSamples" not in dicom.frames.get().dicom.read()  # de-identified
+    assert "make_figure_derivatives" in log.read_text()
 
 
 def test_a_thumbnail_lost_from_storage_is_a_404_not_an_error(client, author):

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import datetime
-import os
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -19,11 +15,9 @@ from django.utils import timezone
 from cases.models import Case
 from interchange import jobs
 from interchange.models import ImportJob, ImportJobFile
-from teachingfile.celery import app as celery_app
 
 from .conftest import make_user, signed_in_api_client
 from .test_bulk_import import report
-from .test_figures import _database_url_of_the_test_database
 
 IMPORTS = "/api/v1/imports/"
 
@@ -258,56 +252,18 @@ def test_a_stored_upload_that_went_missing_needs_attention(author):
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_celery_worker_runs_the_job_through_the_broker(settings, author, tmp_path):
-    broker = os.environ.get("CELERY_BROKER_URL")
-    if not broker or connection.vendor != "postgresql":
-        pytest.skip(
-            "needs CELERY_BROKER_URL and PostgreSQL; .ci/run runs it on PostgreSQL with Redis"
-        )
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
-    log = tmp_path / "worker.log"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "teachingfile",
-            "worker",
-            "--pool=solo",
-            "--loglevel=info",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        env={
-            **os.environ,
-            "DATABASE_URL": _database_url_of_the_test_database(),
-            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
-            "CELERY_QUEUE": queue,
-        },
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        client = signed_in_api_client(author)
-        response = client.post(IMPORTS, {"files": reports(11, 12)}, format="multipart")
-        assert response.status_code == 202
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            status = client.get(response["Location"]).json()
-            if status["status"] in ("done", "failed"):
-                break
-            assert worker.poll() is None, log.read_text()
-            time.sleep(0.5)
-        assert status["status"] == "done", log.read_text()
-        assert status["totals"] == {"imported": 2, "duplicates": 0, "attention": 0}
-        assert "run_import_job" in log.read_text()
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-        celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+def test_a_real_celery_worker_runs_the_job_through_the_broker(author, celery_worker_process):
+    worker, log = celery_worker_process
+    client = signed_in_api_client(author)
+    response = client.post(IMPORTS, {"files": reports(11, 12)}, format="multipart")
+    assert response.status_code == 202
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        status = client.get(response["Location"]).json()
+        if status["status"] in ("done", "failed"):
+            break
+        assert worker.poll() is None, log.read_text()
+        time.sleep(0.5)
+    assert status["status"] == "done", log.read_text()
+    assert status["totals"] == {"imported": 2, "duplicates": 0, "attention": 0}
+    assert "run_import_job" in log.read_text()
