@@ -17,7 +17,6 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
@@ -34,6 +33,7 @@ from reviews import services as review_services
 from .concurrency import base_version, set_etag
 from .document_schema import CaseCreateSerializer, CaseDocumentSerializer
 from .errors import errors
+from .negotiation import FormatNamesAFile
 
 # Ids beyond a 64-bit integer cannot name a row; looking them up would fail in the database.
 MAX_ID = 2**63 - 1
@@ -141,14 +141,6 @@ class VerifyCommentarySerializer(serializers.Serializer):
     commentary = serializers.IntegerField(
         min_value=0, help_text="The commentary's index in the document's `commentaries`."
     )
-
-
-class ExportNegotiation(DefaultContentNegotiation):
-    """The export's `format` names a file format, not one of DRF's renderers: answers
-    (the JSON document and errors) are rendered as JSON whatever it says."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 def document_for(user, case: Case) -> dict:
@@ -282,7 +274,7 @@ class CaseViewSet(
             **errors(400, 404, 429),
         },
     )
-    @action(detail=True, methods=["get"], content_negotiation_class=ExportNegotiation)
+    @action(detail=True, methods=["get"], content_negotiation_class=FormatNamesAFile)
     def export(self, request, pk=None):
         from interchange.exports import FORMATS, export_case
 

@@ -6,27 +6,15 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from api.errors import errors
+from api.negotiation import FormatNamesAFile
 
 from .citable import citable_case
 from .citations import CITATION_FORMATS, FORMATS, TEXT_FORMATS, filename_for
-
-
-class FirstRenderer(BaseContentNegotiation):
-    """`?format=` names a citation style here, not one of DRF's renderers (its usual
-    meaning): answers that are not citations are JSON errors, whatever was asked for."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
 
 CSL_JSON_SCHEMA = {
     "type": "array",
@@ -60,7 +48,7 @@ def _text(description: str) -> OpenApiResponse:
 class CaseCitation(APIView):
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
-    content_negotiation_class = FirstRenderer
+    content_negotiation_class = FormatNamesAFile
 
     @extend_schema(
         operation_id="cases_citation_retrieve",
