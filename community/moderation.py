@@ -322,66 +322,59 @@ def _change_comment(
     return comment, record
 
 
-def hide_comment(*, comment: Comment, by: User, reason: str) -> Result:
-    """Hide a comment from readers (restorable); its reports are resolved as hidden."""
+def _moderate_comment(
+    comment: Comment, *, action: str, by: User, reason: str, outcome: str, title: str, body: str
+) -> Result:
+    """One moderation of a comment: its new state and log row, its open reports resolved with
+    `outcome`, and its author told (`title` and `body` may name {case} and {reason})."""
     with transaction.atomic():
-        comment, record = _change_comment(comment, action="hide", by=by, reason=reason)
+        comment, record = _change_comment(comment, action=action, by=by, reason=reason)
         case = comment.case
         resolved = _resolve(
-            _open_flags_of(comment=comment),
-            by=by,
-            outcome=Outcome.HIDDEN,
-            comment=comment,
-            case=case,
+            _open_flags_of(comment=comment), by=by, outcome=outcome, comment=comment, case=case
         )
-        _tell_comment_author(
-            comment,
-            title=f"A moderator hid your comment on “{case.title}”",
-            body=f"Your comment on “{case.title}” is hidden from readers.\n\n"
-            f"Reason:\n{record.reason}",
-        )
+        words = {"case": case.title, "reason": record.reason}
+        _tell_comment_author(comment, title=title.format(**words), body=body.format(**words))
     return Result(record, resolved)
+
+
+def hide_comment(*, comment: Comment, by: User, reason: str) -> Result:
+    """Hide a comment from readers (restorable); its reports are resolved as hidden."""
+    return _moderate_comment(
+        comment,
+        action="hide",
+        by=by,
+        reason=reason,
+        outcome=Outcome.HIDDEN,
+        title="A moderator hid your comment on “{case}”",
+        body="Your comment on “{case}” is hidden from readers.\n\nReason:\n{reason}",
+    )
 
 
 def restore_comment(*, comment: Comment, by: User, reason: str) -> Result:
     """Show a hidden comment again; reports still open on it are dismissed."""
-    with transaction.atomic():
-        comment, record = _change_comment(comment, action="restore", by=by, reason=reason)
-        case = comment.case
-        resolved = _resolve(
-            _open_flags_of(comment=comment),
-            by=by,
-            outcome=Outcome.DISMISSED,
-            comment=comment,
-            case=case,
-        )
-        _tell_comment_author(
-            comment,
-            title=f"Your comment on “{case.title}” is visible again",
-            body=f"A moderator restored your comment on “{case.title}”: readers see it again.",
-        )
-    return Result(record, resolved)
+    return _moderate_comment(
+        comment,
+        action="restore",
+        by=by,
+        reason=reason,
+        outcome=Outcome.DISMISSED,
+        title="Your comment on “{case}” is visible again",
+        body="A moderator restored your comment on “{case}”: readers see it again.",
+    )
 
 
 def delete_comment(*, comment: Comment, by: User, reason: str) -> Result:
     """Remove a comment for good: its text is erased (kept in the log), its replies stay."""
-    with transaction.atomic():
-        comment, record = _change_comment(comment, action="delete", by=by, reason=reason)
-        case = comment.case
-        resolved = _resolve(
-            _open_flags_of(comment=comment),
-            by=by,
-            outcome=Outcome.REMOVED,
-            comment=comment,
-            case=case,
-        )
-        _tell_comment_author(
-            comment,
-            title=f"A moderator removed your comment on “{case.title}”",
-            body=f"Your comment on “{case.title}” was removed from the discussion.\n\n"
-            f"Reason:\n{record.reason}",
-        )
-    return Result(record, resolved)
+    return _moderate_comment(
+        comment,
+        action="delete",
+        by=by,
+        reason=reason,
+        outcome=Outcome.REMOVED,
+        title="A moderator removed your comment on “{case}”",
+        body="Your comment on “{case}” was removed from the discussion.\n\nReason:\n{reason}",
+    )
 
 
 # --- Cases ------------------------------------------------------------------------------------
