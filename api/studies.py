@@ -22,8 +22,8 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from cases import permissions, services
-from cases.editor_parts import forget_files_of
 from cases.editor_views import LOCKED_REASONS
+from cases.files import release_files_of
 from cases.forms import StudyForm
 from cases.models import Case, Figure, Modality, Study
 
@@ -337,7 +337,7 @@ class StudyDetail(generics.GenericAPIView):
             stored = locked.studies.filter(pk=study.pk).first()
             if stored is None:
                 return
-            forget_files_of(list(stored.figures.all()))
+            release_files_of(list(stored.figures.all()))
             stored.delete()
             renumber(list(locked.studies.all()))
 

@@ -10,10 +10,10 @@ import copy
 from typing import TYPE_CHECKING
 
 from django import forms
-from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.forms.formsets import DELETION_FIELD_NAME
 
+from .files import release_files_of
 from .forms import (
     AuthorRows,
     CaseFieldsForm,
@@ -32,7 +32,7 @@ from .forms import (
     StudyFormSet,
     TeachingPointFormSet,
 )
-from .models import Case, CaseAuthor, Figure, Reference
+from .models import Case, CaseAuthor, Reference
 
 if TYPE_CHECKING:
     from django.http import QueryDict
@@ -168,7 +168,7 @@ class StudiesPart(Part):
         kept, deleted = self.studies.rows_to_save()
         deleted_pks = {study.pk for study in deleted}
         for study in deleted:
-            forget_files_of(list(study.figures.all()))
+            release_files_of(list(study.figures.all()))
             study.delete()
         for position, study in enumerate(kept):
             study.case = locked
@@ -178,35 +178,12 @@ class StudiesPart(Part):
             if study_form.instance.pk is None or study_form.instance.pk in deleted_pks:
                 continue
             removed = figures.rows_to_save()[1]
-            forget_files_of(removed)
+            release_files_of(removed)
             figures.save_rows(study=study_form.instance)
 
     @staticmethod
     def fill(case):
         return len(case.studies.all())
-
-
-def forget_files_of(figures: list[Figure]) -> None:
-    """Delete the stored images of removed figures once the removal is committed.
-
-    A new revision of a published case shares its image files with it, so a file still named
-    by another figure is kept.
-    """
-    files = [
-        (field.storage, field.name)
-        for figure in figures
-        for field in (figure.original, figure.thumbnail)
-        if field
-    ]
-    if not files:
-        return
-
-    def delete_unused() -> None:
-        for storage, name in files:
-            if not Figure.objects.filter(Q(original=name) | Q(thumbnail=name)).exists():
-                storage.delete(name)
-
-    transaction.on_commit(delete_unused)
 
 
 class DiscussionPart(Part):

@@ -17,9 +17,7 @@ from search.indexing import refresh_search_vector
 
 from . import permissions
 from .document import DOCUMENT_PREFETCH, Document, case_to_document
-
-# Figure writes live in figures.py; pages, the admin and commands also find them here.
-from .figures import add_figure, attach_figure_image, process_figure_again  # noqa: F401
+from .files import release_files_of
 from .models import (
     Case,
     CaseAuthor,
@@ -809,8 +807,6 @@ def delete_draft(case: Case, *, by: User) -> None:
     A case that has been submitted keeps its record (reviews, audit trail): it is withdrawn
     or rejected instead, never deleted.
     """
-    from .editor_parts import forget_files_of
-
     if not by.is_authenticated or (case.created_by_id != by.pk and not by.is_superuser):
         raise PermissionDenied("Only the author who created a draft can delete it.")
     if not permissions.can_delete_draft(by, case):
@@ -828,5 +824,5 @@ def delete_draft(case: Case, *, by: User) -> None:
                 "This draft has been submitted before, so it keeps its record: "
                 "it cannot be deleted."
             )
-        forget_files_of(list(Figure.objects.filter(study__case=case)))
+        release_files_of(list(Figure.objects.filter(study__case=case)))
         case.delete()
