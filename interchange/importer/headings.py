@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .imaging import modality_of
 from .text import Para
 
 # Headings that introduce a part of the case other than a free-text section.
@@ -141,7 +142,6 @@ def heading_text(text: str) -> str:
 
 def _sentence_case(text: str) -> str:
     """ "CT AND MRI FINDINGS" → "CT and MRI findings": modality acronyms keep their capitals."""
-    from .imaging import modality_of
 
     def case(word: re.Match[str]) -> str:
         acronym = (len(word[0]) <= 4 and modality_of(word[0])) or word[0] in _ACRONYMS
@@ -210,8 +210,6 @@ def looks_like_heading(para: Para) -> bool:
 
 def is_upper_case_label(label: str) -> bool:
     """ "CLINICAL HISTORY", "TECHNIQUE": an all-caps label of a report, not an acronym like "CT"."""
-    from .imaging import modality_of
-
     letters = re.sub(r"[^A-Za-z]", "", label)
     return (
         len(letters) >= 4

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from cases.choices import Modality
+
 from .text import Para, caption_match, split_sentences
 
 # Acronyms are matched case-sensitively ("US" is ultrasound, "us" is a pronoun).
@@ -32,18 +34,9 @@ _MODALITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("XR", r"(?i:radiograph\w*|\bx-?rays?\b|plain films?)|\bXR\b|\bCXR\b"),
     )
 )
-DEFAULT_LABELS = {
-    "XR": "Radiograph",
-    "CT": "CT",
-    "MR": "MRI",
-    "US": "Ultrasound",
-    "NM": "Nuclear medicine",
-    "PT": "PET/CT",
-    "MG": "Mammography",
-    "XA": "Angiography",
-    "RF": "Fluoroscopy",
-    "OT": "Imaging",
-}
+# A study's label when its report names none: the modality's name, but "Imaging" rather than
+# "Other" for a study whose modality could not be told.
+DEFAULT_LABELS: dict[str, str] = {**dict(Modality.choices), Modality.OT.value: "Imaging"}
 
 _FIGURE_ID = r"(?:\d{1,3}[a-z]?|[A-Z])\b"
 FIGURE_REF = re.compile(

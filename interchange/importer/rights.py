@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import re
 
-# The SPDX ids the site can publish under (cases.models.Licence); a test keeps them in step.
-SUPPORTED_LICENCES = frozenset(
-    {
-        "CC-BY-NC-SA-4.0",
-        "CC-BY-4.0",
-        "CC-BY-SA-4.0",
-        "CC-BY-NC-4.0",
-        "CC-BY-NC-ND-4.0",
-        "CC0-1.0",
-    }
-)
+from cases.choices import Licence
+
+# The SPDX ids the site can publish under.
+SUPPORTED_LICENCES = frozenset(Licence.values)
 
 _LICENCE_LINE = re.compile(
     r"creative\s*commons|\bcc[\s-]?(?:by|0|zero)\b|public domain|licen[cs]ed under|"
