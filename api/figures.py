@@ -27,11 +27,14 @@ from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from cases import figures, permissions, services
-from cases.editor_parts import forget_files_of
+from cases import permissions, services
+from cases.files import release_files_of
 from cases.forms import FigureForm
 from cases.models import Case, Figure, QuarantineDecision
-from cases.viewer import viewer_data
+from imaging.annotations import save_annotations
+from imaging.quarantine import attest_clean, clean_regions, redact_figure
+from imaging.uploads import add_figure
+from imaging.viewer import viewer_data
 
 from .cases import MAX_ID, case_for
 from .concurrency import base_version, set_etag
@@ -314,7 +317,7 @@ class RedactionRegionSerializer(serializers.Serializer):
 
 class RedactionSerializer(serializers.Serializer):
     # Describes the body for the schema: the view has the regions checked by
-    # `figures.clean_regions`, the one place their rules are written.
+    # `imaging.quarantine.clean_regions`, the one place their rules are written.
 
     regions = RedactionRegionSerializer(
         many=True, help_text="Rectangles to black out, in fractions of the image (1 to 50)."
@@ -403,7 +406,7 @@ class FigureList(generics.GenericAPIView):
         named = checked_with_form(FigureForm, Figure(), {"label": upload.get("label", "")})
         study.case = case  # the service checks permissions on it: no need to read it again
         try:
-            figure = services.add_figure(
+            figure = add_figure(
                 study,
                 upload=upload["file"],
                 by=request.user,
@@ -480,7 +483,7 @@ class FigureDetail(generics.GenericAPIView):
                 version = case.version
             if "annotations" in changes:
                 try:
-                    figures.save_annotations(
+                    save_annotations(
                         figure,
                         by=request.user,
                         base_version=version,
@@ -511,7 +514,7 @@ class FigureDetail(generics.GenericAPIView):
             stored = Figure.objects.filter(pk=figure.pk, study__case=locked).first()
             if stored is None:
                 return
-            forget_files_of([stored])
+            release_files_of([stored])
             stored.delete()
             renumber(list(Figure.objects.filter(study_id=figure.study_id)))
 
@@ -557,7 +560,7 @@ class AttestClean(generics.GenericAPIView):
             raise serializers.ValidationError(
                 {"checked": ["Confirm you checked every part of the image: send true."]}
             )
-        figures.attest_clean(figure, by=request.user, note=body["note"])
+        attest_clean(figure, by=request.user, note=body["note"])
         return _figure_answer(request, case, figure.pk)
 
 
@@ -583,8 +586,8 @@ class Redact(generics.GenericAPIView):
         if not isinstance(note, str):
             raise serializers.ValidationError({"note": ["Give the note as text."]})
         try:
-            regions = figures.clean_regions(body.get("regions"))
+            regions = clean_regions(body.get("regions"))
         except ValidationError as invalid:
             raise serializers.ValidationError({"regions": invalid.messages}) from None
-        figures.redact_figure(figure, by=request.user, regions=regions, note=note)
+        redact_figure(figure, by=request.user, regions=regions, note=note)
         return _figure_answer(request, case, figure.pk)

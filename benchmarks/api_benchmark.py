@@ -109,9 +109,9 @@ def populate(count: int) -> tuple[int, str]:
     from django.contrib.auth.models import Group
 
     from accounts.models import User
-    from cases.importer import parse_case_report
     from cases.models import Case, CaseAuthor, Figure, Study, System
     from cases.services import create_case_from_document, publish_imported_case
+    from interchange.importer import parse_case_report
 
     author = User.objects.create_user(username="benchmark-author", display_name="Dr Bench Mark")
     author.groups.add(Group.objects.get_or_create(name="author")[0])

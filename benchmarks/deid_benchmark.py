@@ -12,7 +12,7 @@ Each repetition times, over the same datasets (pydicom's bundled test files, rep
 and the table shows the best and median repetition of each and the ratio (b)/(a). Further
 comparisons go in `comparisons()`: each is a name, a baseline and a candidate, timed the same
 way. The derivative comparison (`make_derivatives` against a bare Pillow resize) is included
-when `cases.imaging.derivatives` provides it.
+when `imaging.derivatives` provides it.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pydicom  # noqa: E402
 from pydicom.data import get_testdata_file  # noqa: E402
 
-from cases.imaging.deid import DeidOptions, deidentify_dataset  # noqa: E402
+from imaging.deid import DeidOptions, deidentify_dataset  # noqa: E402
 
 BUNDLED_FILES = (
     "CT_small.dcm",
@@ -100,7 +100,7 @@ def derivative_comparison(images: int = 10) -> Comparison | None:
     try:
         from PIL import Image
 
-        from cases.imaging.derivatives import WEB_SIZE, make_derivatives
+        from imaging.derivatives import WEB_SIZE, make_derivatives
     except ImportError:
         return None
     picture = Image.linear_gradient("L").resize((2400, 1800)).convert("RGB")

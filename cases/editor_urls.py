@@ -11,9 +11,4 @@ urlpatterns = [
     path("cases/<int:pk>/edit/<slug:part>/", editor_views.case_edit, name="case-edit-part"),
     path("cases/<int:pk>/preview/", editor_views.case_preview, name="case-preview"),
     path("cases/<int:pk>/revise/", editor_views.case_revise, name="case-revise"),
-    path(
-        "cases/<int:pk>/studies/<int:study_pk>/figures/upload/",
-        editor_views.figure_upload,
-        name="figure-upload",
-    ),
 ]

@@ -1,8 +1,8 @@
 """The case editor: authors create a case and edit it part by part.
 
 Every case is fetched through `Case.objects.visible_to(request.user)`, every save goes through
-`services.edit_case` (which refuses a save made from an older version), and figures are added
-through `services.add_figure`.
+`services.edit_case` (which refuses a save made from an older version). Figures are added by the
+upload view of `imaging.views.uploads`.
 """
 
 from __future__ import annotations
@@ -12,19 +12,17 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from . import permissions, services
 from .document import DOCUMENT_PREFETCH
 from .editor_parts import PARTS, Part
-from .figure_views import figure_status
 from .forms import CaseCreateForm
-from .models import Case, Figure, Study
+from .models import Case
 from .views import CASE_PAGE_PREFETCH
 
 logger = logging.getLogger(__name__)
@@ -285,78 +283,3 @@ def case_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "blocker_count": sum(1 for _, met in checklist if not met),
         },
     )
-
-
-@require_POST
-def figure_upload(request: HttpRequest, pk: int, study_pk: int) -> HttpResponse:
-    """Add figures to a study from uploaded images.
-
-    Answers JSON for the editor's uploads (one file each); a plain form post (the page without
-    JavaScript) sends `then=editor` and is taken back to the studies with a message.
-    """
-    back_to_editor = request.POST.get("then") == "editor"
-    if not request.user.is_authenticated:
-        return upload_refused(request, back_to_editor, "Log in to upload images.", 403, pk)
-    case = Case.objects.visible_to(request.user).filter(pk=pk).first()
-    study = Study.objects.filter(case=case, pk=study_pk).first() if case else None
-    if study is None:
-        if back_to_editor:
-            raise Http404("No such study.")
-        return JsonResponse(
-            {"error": "This study does not exist or you cannot see it."}, status=404
-        )
-    if not permissions.can_edit(request.user, case):
-        reason = LOCKED_REASONS.get(case.status, "Only its authors can add images.")
-        return upload_refused(
-            request, back_to_editor, f"You cannot add images to this case. {reason}", 403, pk
-        )
-
-    uploads = [upload for upload in request.FILES.getlist("image") if upload.size]
-    if not uploads:
-        message = (
-            "The file is empty: choose an image file to upload."
-            if request.FILES.getlist("image")
-            else "No file was sent: choose an image file to upload."
-        )
-        return upload_refused(request, back_to_editor, message, 400, pk)
-    if not back_to_editor:
-        uploads = uploads[:1]
-
-    study.case = case  # the service checks permissions on it: no need to read it again
-    flagged = request.POST.get("burned_in") == "1"
-    added, refused = [], []
-    for upload in uploads:
-        try:
-            added.append(
-                services.add_figure(
-                    study, upload=upload, by=request.user, flagged_burned_in=flagged
-                )
-            )
-        except PermissionDenied as error:
-            return upload_refused(request, back_to_editor, str(error), 403, pk)
-        except ValidationError as error:
-            refused.append(f"{upload.name}: {' '.join(error.messages)}")
-
-    if back_to_editor:
-        if added:
-            messages.success(
-                request,
-                f"{len(added)} file{'s' if len(added) != 1 else ''} uploaded. "
-                "Give each figure a caption and alt text.",
-            )
-        for reason in refused:
-            messages.error(request, f"Refused, nothing kept: {reason}")
-        return redirect(reverse("case-edit-part", args=[pk, "studies"]) + f"#study-{study.pk}")
-    if refused:
-        return upload_refused(request, back_to_editor, refused[0].split(": ", 1)[1], 400, pk)
-    figure = Figure.objects.get(pk=added[0].pk)
-    return JsonResponse(figure_status(figure), status=201)
-
-
-def upload_refused(
-    request: HttpRequest, back_to_editor: bool, message: str, status: int, pk: int
-) -> HttpResponse:
-    if back_to_editor and request.user.is_authenticated:
-        messages.error(request, message)
-        return redirect(reverse("case-edit-part", args=[pk, "studies"]))
-    return JsonResponse({"error": message}, status=status)

@@ -3,7 +3,7 @@ Profile, with the Retain Patient Characteristics and Clean Descriptors options a
 UID replacement.
 
 One engine for everything that de-identifies: the upload pipeline and `manage.py deidentify`
-both call `deidentify_dataset`. The attribute table is `cases.imaging.deid_table`.
+both call `deidentify_dataset`. The attribute table is `imaging.data.ps315_annex_e`.
 
 How each action of Table E.1-1 is carried out:
 
@@ -44,7 +44,7 @@ from pydicom.sequence import Sequence
 from pydicom.tag import BaseTag
 from pydicom.uid import PYDICOM_IMPLEMENTATION_UID
 
-from cases.imaging.deid_table import (
+from .data.ps315_annex_e import (
     BY_TAG,
     CURVE_GROUPS,
     DESCRIPTOR_WORDS,

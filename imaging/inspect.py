@@ -9,13 +9,12 @@ zips that reach outside their folder.
 from __future__ import annotations
 
 import io
-import re
 import warnings
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import BinaryIO, Literal
+from typing import BinaryIO
 
 import pydicom
 from PIL import Image
@@ -23,10 +22,12 @@ from pydicom.dataset import Dataset
 from pydicom.pixels import get_decoder, pixel_array
 
 from .dicom_render import order_stack
+from .limits import DEFAULT_LIMITS, Inspected, Limits, RefusedUpload, size_text
 from .structure import EDGE, Damaged, gif_end, has_zip_directory, jpeg_end, png_end, webp_end
+from .zip_entries import entry_label, read_entry, zip_members
 
-MB = 1024 * 1024
-GB = 1024 * MB
+__all__ = ["Inspected", "Limits", "RefusedUpload", "inspect_upload", "zip_members"]
+
 
 ACCEPTED = (
     "only JPEG, PNG, WebP, GIF, TIFF and DICOM files (or a zip of one DICOM series) are accepted"
@@ -35,73 +36,25 @@ TRUNCATED = "The file is cut short (truncated): it could not be read to the end.
 
 # Trailing bytes tolerated after an image's end marker: a few encoders pad their output.
 TRAILING_TOLERANCE = 32
-# Entries smaller than this cannot do harm whatever they expand by, and an all-black DICOM slice
-# legitimately deflates far beyond any ratio worth setting.
-ZIP_RATIO_FLOOR = 1 * MB
 
 DICOMDIR_SOP_CLASS = "1.2.840.10008.1.3.10"
 MARKUP = (b"<script", b"<html", b"<!doctype html", b"<iframe", b"<object", b"<embed", b"<svg")
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
 
-@dataclass(frozen=True)
-class Limits:
-    """What an upload may weigh. Callers pass values derived from settings.
-
-    - `max_bytes` (50 MB): the file as uploaded; also the cap on each file inside a zip.
-    - `max_pixels` (60,000,000): one image, or one frame of a DICOM file.
-    - `max_zip_entries` (2,000): files and folders in a zip.
-    - `max_zip_total_bytes` (1.5 GB): everything in a zip once expanded.
-    - `max_zip_ratio` (200): how much one zip entry may expand (a zip bomb expands far more).
-    - `max_frames` (2,000): frames of one file, or slices of a series.
-    - `max_total_pixels` (1,000,000,000): all frames or slices together.
-    """
-
-    max_bytes: int = 50 * MB
-    max_pixels: int = 60_000_000
-    max_zip_entries: int = 2000
-    max_zip_total_bytes: int = 3 * GB // 2
-    max_zip_ratio: int = 200
-    max_frames: int = 2000
-    max_total_pixels: int = 1_000_000_000
-
-
-class RefusedUpload(ValueError):
-    """The upload is not kept; `reason` says why in words for the person who uploaded it."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class Inspected:
-    kind: Literal["image", "dicom", "dicom_series"]
-    format: Literal["JPEG", "PNG", "WEBP", "GIF", "TIFF", "DICOM", "ZIP"]
-    extension: str
-    width: int
-    height: int
-    frames: int
-    modality: str
-    size: int
-    # For a zip: the entries holding the slices, in stack order. Other entries (folders,
-    # __MACOSX, dotfiles, DICOMDIR) are to be ignored by whatever processes the zip next.
-    members: tuple[str, ...] = ()
-
-
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif", "TIFF": "tif"}
 FORMAT_NAMES = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF", "TIFF": "TIFF"}
 
 
-def inspect_upload(source: BinaryIO, *, limits: Limits = Limits()) -> Inspected:
+def inspect_upload(source: BinaryIO, *, limits: Limits = DEFAULT_LIMITS) -> Inspected:
     """What `source` is, or `RefusedUpload`. The stream is left at its start."""
     try:
         source.seek(0, io.SEEK_END)
         size = source.tell()
         if size > limits.max_bytes:
             raise RefusedUpload(
-                f"The file is too large: {_size_text(size)}, "
-                f"the limit is {_size_text(limits.max_bytes)}."
+                f"The file is too large: {size_text(size)}, "
+                f"the limit is {size_text(limits.max_bytes)}."
             )
         if size == 0:
             raise RefusedUpload("The file is empty.")
@@ -446,8 +399,8 @@ def _inspect_zip(source: BinaryIO, size: int, limits: Limits) -> Inspected:
         names: dict[int, str] = {}
         facts: dict[int, _DicomFacts] = {}
         for entry in entries:
-            data = _read_entry(archive, entry, limits)
-            label = _entry_label(entry.filename)
+            data = read_entry(archive, entry, limits)
+            label = entry_label(entry.filename)
             if data.startswith(ZIP_SIGNATURES):
                 raise RefusedUpload(
                     f"The zip contains another zip ({label}): put all the DICOM files in one zip."
@@ -492,106 +445,3 @@ def _inspect_zip(source: BinaryIO, size: int, limits: Limits) -> Inspected:
         size=size,
         members=tuple(names[id(ds)] for ds in ordered),
     )
-
-
-def zip_members(archive: zipfile.ZipFile, limits: Limits = Limits()) -> list[zipfile.ZipInfo]:
-    """The entries of a series zip that may hold slices, after refusing the whole zip if any
-    entry is unsafe. Folders, `__MACOSX/` and dotfiles are left out. Nothing is extracted."""
-    infos = archive.infolist()
-    if not infos:
-        raise RefusedUpload("The zip is empty: it holds no DICOM files.")
-    if len(infos) > limits.max_zip_entries:
-        raise RefusedUpload(
-            f"The zip has too many files: {len(infos):,}, the limit is {limits.max_zip_entries:,}."
-        )
-    expanded = sum(info.file_size for info in infos)
-    if expanded > limits.max_zip_total_bytes:
-        raise RefusedUpload(
-            f"The zip expands to too much data: {_size_text(expanded)}, "
-            f"the limit is {_size_text(limits.max_zip_total_bytes)}."
-        )
-    members = []
-    for info in infos:
-        _refuse_unsafe_entry(info, limits)
-        if info.is_dir() or _is_clutter(info.filename):
-            continue
-        members.append(info)
-    return members
-
-
-WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
-
-
-def _refuse_unsafe_entry(info: zipfile.ZipInfo, limits: Limits) -> None:
-    label = _entry_label(info.filename)
-    for name in {info.filename, info.orig_filename}:
-        parts = name.split("/")
-        if (
-            name.startswith(("/", "\\"))
-            or WINDOWS_DRIVE.match(name)
-            or "\\" in name
-            or "\x00" in name
-            or ".." in parts
-        ):
-            raise RefusedUpload(
-                f"The zip contains a path outside its folder ({_entry_label(name)})."
-            )
-    if (info.external_attr >> 16) & 0o170000 == 0o120000:
-        raise RefusedUpload(
-            f"The zip contains a symbolic link ({label}): only plain files are accepted."
-        )
-    if info.flag_bits & 0x1:
-        raise RefusedUpload(
-            f"The zip is password-protected ({label}): upload a zip without a password."
-        )
-    if info.file_size > limits.max_bytes:
-        raise RefusedUpload(
-            f"The zip contains a file that is too large ({label}): "
-            f"{_size_text(info.file_size)}, the limit is {_size_text(limits.max_bytes)}."
-        )
-    if info.file_size > ZIP_RATIO_FLOOR:
-        ratio = info.file_size / max(info.compress_size, 1)
-        if ratio > limits.max_zip_ratio:
-            raise RefusedUpload(
-                f"The zip contains a file that expands {ratio:,.0f} times ({label}): "
-                "it looks like a zip bomb."
-            )
-
-
-def _is_clutter(name: str) -> bool:
-    parts = [part for part in name.split("/") if part]
-    return not parts or parts[0] == "__MACOSX" or any(part.startswith(".") for part in parts)
-
-
-def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes:
-    label = _entry_label(info.filename)
-    try:
-        with archive.open(info) as entry:
-            # The declared size may lie: never read more than one upload's worth.
-            data = entry.read(limits.max_bytes + 1)
-    except NotImplementedError as error:
-        raise RefusedUpload(
-            f"The zip uses a compression method that cannot be read here ({label})."
-        ) from error
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
-        raise RefusedUpload(f"The zip is damaged: {label} could not be read.") from error
-    if len(data) > limits.max_bytes:
-        raise RefusedUpload(
-            f"The zip contains a file that is too large ({label}): "
-            f"the limit is {_size_text(limits.max_bytes)}."
-        )
-    return data
-
-
-def _entry_label(name: str) -> str:
-    printable = "".join(char if char.isprintable() else "?" for char in name)
-    return printable if len(printable) <= 80 else "…" + printable[-79:]
-
-
-def _size_text(size: int) -> str:
-    if size >= GB:
-        value, unit = size / GB, "GB"
-    else:
-        value, unit = size / MB, "MB"
-    text = f"{value:.1f}".removesuffix(".0")
-    return f"{text} {unit}"

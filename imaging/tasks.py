@@ -1,11 +1,26 @@
-"""Background work. Tasks take primary keys, are idempotent and record their outcome on the row."""
+"""Background work on figures. Tasks take primary keys, are idempotent and record their outcome
+on the row.
+
+The tasks keep the names they were registered under when they lived in `cases.tasks`: queued
+messages and the beat schedule (`CELERY_BEAT_SCHEDULE`) name them so.
+"""
 
 from __future__ import annotations
 
+import datetime
+
 from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Figure
+
+from .processing import process_figure
 
 
 @shared_task(
+    name="cases.tasks.make_figure_derivatives",
     autoretry_for=(OSError, ConnectionError),
     retry_backoff=True,
     retry_backoff_max=300,
@@ -17,14 +32,27 @@ def make_figure_derivatives(figure_id: int) -> None:
     Storage that is briefly unreachable (OSError, ConnectionError) is retried with backoff;
     an unreadable file is not retried but recorded as failed on the figure.
     """
-    from .figures import process_figure
-
     process_figure(figure_id)
 
 
-@shared_task
-def requeue_stalled_figures() -> int:
-    """Queue again figures left pending, e.g. when the broker was down at upload time."""
-    from .figures import requeue_stalled_figures as requeue
+def queue_processing(figure_id: int) -> None:
+    """Make the figure's derivatives in the worker, once the current transaction commits."""
+    make_figure_derivatives.delay_on_commit(figure_id)
 
-    return requeue()
+
+@shared_task(name="cases.tasks.requeue_stalled_figures")
+def requeue_stalled_figures(older_than_minutes: int | None = None) -> int:
+    """Queue again the figures left pending (e.g. the broker was down when they were added)."""
+    minutes = older_than_minutes or settings.FIGURE_REQUEUE_AFTER_MINUTES
+    cutoff = timezone.now() - datetime.timedelta(minutes=minutes)
+    stalled = Figure.objects.filter(
+        status__in=[Figure.ProcessingStatus.PENDING, Figure.ProcessingStatus.PROCESSING],
+        queued_at__lt=cutoff,
+    ).exclude(original="")
+    count = 0
+    for figure in stalled:
+        with transaction.atomic():
+            Figure.objects.filter(pk=figure.pk).update(queued_at=timezone.now())
+            queue_processing(figure.pk)
+        count += 1
+    return count

@@ -1,19 +1,26 @@
+"""Figure pages and files: the images themselves, quarantine decisions, annotations, uploads."""
+
 from django.urls import path
 
-from . import figure_views, media_views
+from .views import figures, media, uploads
 
 urlpatterns = [
-    path("figures/<int:pk>/thumbnail.jpg", media_views.figure_image, name="figure-thumbnail"),
-    path("figures/<int:pk>/<slug:size>.jpg", media_views.figure_image, name="figure-image"),
+    path("figures/<int:pk>/thumbnail.jpg", media.figure_image, name="figure-thumbnail"),
+    path("figures/<int:pk>/<slug:size>.jpg", media.figure_image, name="figure-image"),
     path(
         "figures/<int:pk>/frames/<int:position>/<slug:preset>.jpg",
-        media_views.figure_frame,
+        media.figure_frame,
         name="figure-frame",
     ),
-    path("figures/<int:pk>/dicom.zip", media_views.figure_dicom, name="figure-dicom"),
-    path("figures/<int:pk>/status.json", figure_views.figure_status_view, name="figure-status"),
-    path("figures/<int:pk>/review/", figure_views.figure_review, name="figure-review"),
-    path("figures/<int:pk>/attest/", figure_views.figure_attest, name="figure-attest"),
-    path("figures/<int:pk>/redact/", figure_views.figure_redact, name="figure-redact"),
-    path("figures/<int:pk>/annotate/", figure_views.figure_annotate, name="figure-annotate"),
+    path("figures/<int:pk>/dicom.zip", media.figure_dicom, name="figure-dicom"),
+    path("figures/<int:pk>/status.json", figures.figure_status_view, name="figure-status"),
+    path("figures/<int:pk>/review/", figures.figure_review, name="figure-review"),
+    path("figures/<int:pk>/attest/", figures.figure_attest, name="figure-attest"),
+    path("figures/<int:pk>/redact/", figures.figure_redact, name="figure-redact"),
+    path("figures/<int:pk>/annotate/", figures.figure_annotate, name="figure-annotate"),
+    path(
+        "cases/<int:pk>/studies/<int:study_pk>/figures/upload/",
+        uploads.figure_upload,
+        name="figure-upload",
+    ),
 ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from .models import Figure
+from cases.models import Figure
 
 PRESET_LABELS = {
     "default": "As acquired",

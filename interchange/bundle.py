@@ -26,8 +26,12 @@ from django.utils.text import slugify
 
 from cases import permissions, services
 from cases.document import DOCUMENT_PREFETCH, Document, case_to_document
-from cases.figures import _private, clean_annotations, inspect
+from cases.files import release_unused_files
 from cases.models import Case, Figure, Licence, Revision
+from cases.storage import private_storage
+from imaging import uploads
+from imaging.annotations import clean_annotations
+from imaging.derivatives import UnreadableImage, clean_picture
 
 from .document_check import DocumentShapeError, check_document
 
@@ -130,7 +134,7 @@ def _exported_image(figure: Figure) -> tuple[bytes, str] | None:
     names = list(dict.fromkeys(frame.dicom.name for frame in figure.frames.all() if frame.dicom))
     if not names:
         return None
-    storage = _private()
+    storage = private_storage
     try:
         files = []
         for name in names:
@@ -149,8 +153,6 @@ def _exported_image(figure: Figure) -> tuple[bytes, str] | None:
 
 def _clean_png(figure: Figure) -> tuple[bytes, str] | None:
     """The original's pixels as a PNG: lossless, and carrying none of the upload's metadata."""
-    from cases.imaging.derivatives import UnreadableImage, clean_picture
-
     if not figure.original:
         return None
     try:
@@ -334,7 +336,7 @@ def read_bundle(data: bytes | IO[bytes]) -> Bundle:
 def _inspected_frames(path: str, data: bytes) -> int:
     """How many frames the image has, after the same checks as an upload; else BundleError."""
     try:
-        inspected = inspect(SimpleUploadedFile(path.rsplit("/", 1)[-1], data))
+        inspected = uploads.inspect(SimpleUploadedFile(path.rsplit("/", 1)[-1], data))
     except ValidationError as error:
         raise BundleError(f"{path[:80]}: {error.messages[0]}") from error
     return max(inspected.frames or 1, 1)
@@ -384,20 +386,13 @@ def import_bundle(data: bytes | IO[bytes] | Bundle, *, author: User) -> Case:
                 if not path:
                     continue
                 upload = SimpleUploadedFile(path.rsplit("/", 1)[-1], bundle.images[path])
-                figure = services.attach_figure_image(figure, upload=upload, by=author)
+                figure = uploads.attach_figure_image(figure, upload=upload, by=author)
                 stored.append(figure.original.name)
             services.record_revision(
                 case, kind=Revision.Kind.CREATED, by=author, summary="Imported from a case bundle"
             )
     except BaseException:
-        _forget_originals(stored)
+        # Originals stored for a rolled-back import go, unless another figure uses them.
+        release_unused_files([(private_storage, name) for name in stored], on_commit=False)
         raise
     return case
-
-
-def _forget_originals(names: list[str]) -> None:
-    """Remove originals stored for a rolled-back import, unless another figure uses them."""
-    storage = _private()
-    for name in names:
-        if name and not Figure.objects.filter(original=name).exists():
-            storage.delete(name)

@@ -27,10 +27,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from cases.importer import EmptyReportError, parse_case_report
+from cases.files import release_unused_files
 from cases.models import Case, Figure
 from cases.services import create_case_from_document, publish_imported_case
+from cases.storage import private_storage
 
+from .importer import EmptyReportError, parse_case_report
 from .models import ImportedSource
 
 logger = logging.getLogger(__name__)
@@ -212,17 +214,8 @@ def _import_bundle(
     )
     if not outcome.imported and originals:
         # The bundle's images were stored, then the transaction was rolled back.
-        _forget_unused_originals(originals)
+        release_unused_files([(private_storage, name) for name in originals], on_commit=False)
     return outcome
-
-
-def _forget_unused_originals(names: list[str]) -> None:
-    from cases.storage import private_storage
-
-    for name in names:
-        # Originals are stored by content hash: another figure may share this one.
-        if not Figure.objects.filter(original=name).exists():
-            private_storage.delete(name)
 
 
 # --- Saving once -------------------------------------------------------------------------------

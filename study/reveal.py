@@ -26,7 +26,7 @@ from django.urls import reverse
 from cases.models import Case, Figure, Study
 from cases.rendering import render_markdown, render_markdown_inline
 from cases.templatetags.case_tags import figure_anchors_of
-from cases.viewer import viewer_data
+from imaging.viewer import viewer_data
 
 from . import labels
 from .models import Attempt

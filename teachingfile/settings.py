@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accounts",
     "api",
     "cases",
+    "imaging",
     "reviews",
     "notifications",
     "search",

@@ -12,7 +12,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("cases.history_urls")),
     path("", include("cases.editor_urls")),
-    path("", include("cases.figure_urls")),
+    path("", include("imaging.urls")),
     path("", include("search.urls")),
     path("", include("study.urls")),
     path("", include("bookmarks.urls")),

@@ -13,8 +13,8 @@ import pytest
 from django.conf import settings
 
 from api.services import create_token
-from cases.importer import parse_case_report
 from cases.models import Case, Figure
+from interchange.importer import parse_case_report
 
 SCRIPT = Path(settings.BASE_DIR) / "examples" / "submit_case.py"
 DEMO_DATA = Path(settings.BASE_DIR) / "cases" / "demo_data"

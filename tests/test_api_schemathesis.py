@@ -34,8 +34,9 @@ from schemathesis.specs.openapi.checks import (
 from api.models import ApiToken
 from api.services import create_token
 from api.throttles import ScopedByMethodThrottle
-from cases import figures, services
+from cases import services
 from cases.models import Case, Figure, Revision, Study
+from imaging import processing, uploads
 from notifications.models import Notification
 from reviews import services as review_services
 from reviews.models import Review
@@ -103,8 +104,8 @@ def seeded(author, coauthor, reviewer, editor):
     notifications, and the author's token; returns the ids each path parameter may take."""
     draft = complete_case(author, coauthor, title="Osteoid osteoma of the femoral neck")
     study = Study.objects.create(case=draft, modality="XR", label="Radiograph pelvis")
-    figure = figures.add_figure(study, upload=radiograph_upload(), by=author, label="Fig 2")
-    figures.process_figure(figure.pk)
+    figure = uploads.add_figure(study, upload=radiograph_upload(), by=author, label="Fig 2")
+    processing.process_figure(figure.pk)
 
     submitted = complete_case(author, coauthor, title="Sacral insufficiency fracture")
     services.submit_case(submitted, by=author)

@@ -11,8 +11,8 @@ from django.test import TestCase
 from PIL import Image
 
 from api.concurrency import etag
-from cases import services
 from cases.models import Case, Figure, Revision, Study
+from imaging import uploads
 from tests.conftest import API_PERSONAS, make_case, signed_in_api_client
 
 pytestmark = pytest.mark.django_db
@@ -303,7 +303,7 @@ def test_removing_a_study_removes_its_figures_and_their_files_once_committed(
     settings, author, draft, study, django_capture_on_commit_callbacks
 ):
     with TestCase.captureOnCommitCallbacks(execute=True):
-        services.add_figure(study, upload=png_upload(), by=author)
+        uploads.add_figure(study, upload=png_upload(), by=author)
     second = Study.objects.create(case=draft, modality="MR", position=1)
     assert stored_files(settings)
     with django_capture_on_commit_callbacks(execute=True):

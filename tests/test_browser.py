@@ -240,7 +240,7 @@ def make_figures_ready(case: Case) -> None:
 def seed_documents() -> list[tuple[str, dict]]:
     """The seed case reports parsed by the importer, when both are there."""
     try:
-        from cases.importer import parse_case_report
+        from interchange.importer import parse_case_report
     except ImportError:
         return []
     seeds = Path(settings.SEED_CASES_DIR)

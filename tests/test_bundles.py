@@ -17,8 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 from rest_framework.test import APIClient
 
-from cases import figures, services
+from cases import services
 from cases.models import Case, CaseAuthor, Figure, Study
+from imaging import uploads
 from interchange import bundle as bundles
 from interchange.bundle import BundleError, build_bundle, import_bundle, read_bundle
 
@@ -106,7 +107,7 @@ def png_bytes(size=(80, 60)) -> bytes:
 def add(study: Study, author, data: bytes, name: str, **fields) -> Figure:
     """Upload an image and run its processing, as after the request commits."""
     with TestCase.captureOnCommitCallbacks(execute=True):
-        figure = figures.add_figure(
+        figure = uploads.add_figure(
             study, upload=SimpleUploadedFile(name, data), by=author, label=fields.pop("label")
         )
     Figure.objects.filter(pk=figure.pk).update(**fields)
@@ -273,7 +274,7 @@ def test_an_import_that_fails_half_way_leaves_no_case_and_no_files(
     data = build_bundle(full_case, user=author)
     cases, before = Case.objects.count(), stored_files(settings)
 
-    attach, seen = services.attach_figure_image, []
+    attach, seen = uploads.attach_figure_image, []
 
     def attach_and_look(figure, **kwargs):
         figure = attach(figure, **kwargs)
@@ -283,7 +284,7 @@ def test_an_import_that_fails_half_way_leaves_no_case_and_no_files(
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "attach_figure_image", attach_and_look)
+    monkeypatch.setattr(uploads, "attach_figure_image", attach_and_look)
     monkeypatch.setattr(services, "record_revision", broken)
     with pytest.raises(RuntimeError):
         import_bundle(data, author=make_user("importer", "author"))

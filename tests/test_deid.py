@@ -20,7 +20,8 @@ from pydicom.datadict import dictionary_VR, keyword_for_tag
 from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
 
-from cases.imaging.deid import (
+from imaging.data.ps315_annex_e import ATTRIBUTES, BY_TAG
+from imaging.deid import (
     ACTION_KEYS,
     REPORT_KEYS,
     DeidOptions,
@@ -30,7 +31,6 @@ from cases.imaging.deid import (
     deidentify_file,
     new_uid,
 )
-from cases.imaging.deid_table import ATTRIBUTES, BY_TAG
 
 SECRET = b"test-secret"
 OPTIONS = DeidOptions(uid_secret=SECRET)

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from pydicom.data import get_testdata_file
 
-from cases.imaging.deid import REPORT_KEYS
+from imaging.deid import REPORT_KEYS
 
 
 def bundled(name: str) -> Path:

@@ -32,6 +32,7 @@ from cases.models import (
     Tag,
     TeachingPoint,
 )
+from imaging import uploads
 from tests.conftest import make_case, make_user
 
 pytestmark = pytest.mark.django_db
@@ -496,7 +497,7 @@ def test_a_removed_figure_takes_its_image_files_with_it(
 ):
     study = Study.objects.create(case=draft, modality="CT")
     with django_capture_on_commit_callbacks(execute=True):
-        figure = services.add_figure(
+        figure = uploads.add_figure(
             study, upload=SimpleUploadedFile("a.jpg", jpeg_bytes()), by=author
         )
     figure.refresh_from_db()

@@ -19,8 +19,8 @@ from PIL import Image
 from pydicom.data import get_testdata_file
 from pydicom.uid import generate_uid
 
-from cases import figures, services, tasks
 from cases.models import Case, Figure, QuarantineDecision, Study
+from imaging import tasks, uploads
 from tests.conftest import make_case
 
 from .test_figures import jpeg_with_exif
@@ -78,7 +78,7 @@ def study(author) -> Study:
 def add(study, author, data, name="image.jpg", **kwargs) -> Figure:
     """Upload a file and run what is queued on commit (the processing), as after a request."""
     with TestCase.captureOnCommitCallbacks(execute=True):
-        figure = services.add_figure(study, upload=upload(data, name), by=author, **kwargs)
+        figure = uploads.add_figure(study, upload=upload(data, name), by=author, **kwargs)
     figure.refresh_from_db()
     return figure
 
@@ -394,15 +394,15 @@ def test_annotations_are_saved_as_an_edit_of_the_case(client, author, study):
 
 def test_the_sweeper_queues_figures_left_pending(study, author, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        figure = services.add_figure(study, upload=upload(jpeg_with_exif()), by=author)
+        figure = uploads.add_figure(study, upload=upload(jpeg_with_exif()), by=author)
     Figure.objects.filter(pk=figure.pk).update(
         queued_at=timezone.now() - datetime.timedelta(hours=1)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert figures.requeue_stalled_figures() == 1
+        assert tasks.requeue_stalled_figures() == 1
     figure.refresh_from_db()
     assert figure.status == "ready"
-    assert figures.requeue_stalled_figures() == 0
+    assert tasks.requeue_stalled_figures() == 0
 
 
 def test_processing_retries_when_storage_is_briefly_unreachable():

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pydicom.data import get_testdata_file
 
-from cases import services, tasks
 from cases.models import Figure, Study
+from imaging import tasks, uploads
 
 from .conftest import make_case
 
@@ -48,7 +48,7 @@ def test_uploaded_figure_gets_a_thumbnail_without_metadata_and_upright(
     draft_figure, author, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=author)
+        uploads.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=author)
     draft_figure.refresh_from_db()
     assert draft_figure.status == "ready"
     assert draft_figure.processing_error == ""
@@ -64,7 +64,7 @@ def test_derivatives_are_queued_only_after_the_upload_commits(
     draft_figure, author, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=author)
+        uploads.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=author)
         draft_figure.refresh_from_db()
         assert draft_figure.status == "pending"
     assert len(callbacks) == 1
@@ -74,7 +74,7 @@ def test_running_the_task_twice_changes_nothing(
     draft_figure, author, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=author)
+        uploads.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=author)
     draft_figure.refresh_from_db()
     first = draft_figure.thumbnail.name
     tasks.make_figure_derivatives(draft_figure.pk)
@@ -85,7 +85,7 @@ def test_running_the_task_twice_changes_nothing(
 
 def test_a_file_that_is_not_an_image_is_refused_before_anything_is_kept(draft_figure, author):
     with pytest.raises(ValidationError, match="not an image"):
-        services.attach_figure_image(draft_figure, upload=upload(b"not an image at all"), by=author)
+        uploads.attach_figure_image(draft_figure, upload=upload(b"not an image at all"), by=author)
     draft_figure.refresh_from_db()
     assert not draft_figure.original
     assert draft_figure.status == "pending"
@@ -112,14 +112,14 @@ def test_the_task_ignores_a_figure_that_no_longer_exists(db):
 def test_only_an_author_of_the_case_may_attach_images(draft_figure, trainee, editor):
     for person in (trainee, editor):
         with pytest.raises(PermissionDenied):
-            services.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=person)
+            uploads.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=person)
 
 
 def test_thumbnails_of_unpublished_cases_are_not_reachable_by_url(
     client, draft_figure, author, trainee, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=author)
+        uploads.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=author)
     url = f"/figures/{draft_figure.pk}/thumbnail.jpg"
     assert client.get(url).status_code == 404
     client.force_login(trainee)
@@ -137,7 +137,7 @@ def test_thumbnails_of_published_cases_are_served_to_anyone(
     study = Study.objects.create(case=case, modality="CT")
     figure = Figure.objects.create(study=study, label="Fig 1")
     with django_capture_on_commit_callbacks(execute=True):
-        services.attach_figure_image(figure, upload=upload(jpeg_with_exif()), by=author)
+        uploads.attach_figure_image(figure, upload=upload(jpeg_with_exif()), by=author)
     case.status = "published"
     case.save()
     assert client.get(f"/figures/{figure.pk}/thumbnail.jpg").status_code == 200
@@ -149,9 +149,9 @@ def test_a_real_celery_worker_makes_the_thumbnail_through_the_broker(author, cel
     worker, log = celery_worker_process
     case = make_case(author=author, published=False)
     study = Study.objects.create(case=case, modality="XR")
-    photo = services.add_figure(study, upload=upload(jpeg_with_exif()), by=author)
+    photo = uploads.add_figure(study, upload=upload(jpeg_with_exif()), by=author)
     ct = Path(get_testdata_file("CT_small.dcm"))
-    dicom = services.add_figure(study, upload=upload(ct.read_bytes(), "slice.dcm"), by=author)
+    dicom = uploads.add_figure(study, upload=upload(ct.read_bytes(), "slice.dcm"), by=author)
     deadline = time.monotonic() + 120
     for figure in (photo, dicom):
         while time.monotonic() < deadline:
@@ -180,13 +180,13 @@ def test_processing_again_replaces_the_thumbnail_and_only_editors_of_the_case_ma
     draft_figure, author, trainee, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=author)
+        uploads.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=author)
     draft_figure.refresh_from_db()
     old_thumbnail = Path(draft_figure.thumbnail.path)
     with pytest.raises(PermissionDenied):
-        services.process_figure_again(draft_figure, by=trainee)
+        uploads.process_figure_again(draft_figure, by=trainee)
     with django_capture_on_commit_callbacks(execute=True):
-        services.process_figure_again(draft_figure, by=author)
+        uploads.process_figure_again(draft_figure, by=author)
     draft_figure.refresh_from_db()
     assert draft_figure.status == "ready"
     assert Path(draft_figure.thumbnail.path).exists()

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
 
-from cases.imaging.derivatives import (
+from imaging.derivatives import (
     Derivatives,
     UnreadableImage,
     make_derivatives,

@@ -12,7 +12,7 @@ import pydicom.data
 import pytest
 from pydicom.dataset import Dataset
 
-from cases.imaging.dicom_render import (
+from imaging.dicom_render import (
     PRESET_LABELS,
     PRESETS,
     frames_of,

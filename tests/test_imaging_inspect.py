@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 from pydicom.uid import generate_uid
 
-from cases.imaging.inspect import Inspected, Limits, RefusedUpload, inspect_upload
+from imaging.inspect import Inspected, Limits, RefusedUpload, inspect_upload
 
 TEST_FILES = Path(os.path.dirname(pydicom.data.__file__)) / "test_files"
 

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from pydicom.uid import ExplicitVRLittleEndian
 
-from cases.imaging.redact import parse_regions, redact_dataset, redact_image
+from imaging.redact import parse_regions, redact_dataset, redact_image
 
 TEST_FILES = Path(os.path.dirname(pydicom.data.__file__)) / "test_files"
 TOP_LEFT_QUARTER = {"x": 0, "y": 0, "width": 0.5, "height": 0.5}

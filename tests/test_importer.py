@@ -1,4 +1,4 @@
-"""The case-report importer (cases/importer) and `manage.py import_cases`.
+"""The case-report importer (interchange/importer) and `manage.py import_cases`.
 
 The seed documents are read from settings.SEED_CASES_DIR at run time; their text is never
 copied here. The small reports in this file are invented for these tests.
@@ -18,10 +18,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cases.document import DOCUMENT_PREFETCH, case_to_document, empty_document
-from cases.importer import ParsedCase, parse_case_report
-from cases.importer.rights import SUPPORTED_LICENCES, consent_status, licence_id
-from cases.importer.text import paragraphs, render_markdown
 from cases.models import Case, Licence
+from interchange.importer import ParsedCase, parse_case_report
+from interchange.importer.rights import SUPPORTED_LICENCES, consent_status, licence_id
+from interchange.importer.text import paragraphs, render_markdown
 
 FITT_VP = ("frequency", "intensity", "time", "type", "volume", "progression")
 SEED_NUMBERS = ("000", "001", "002", "003", "004")

@@ -16,13 +16,13 @@ import pytest
 from django.core.management import call_command
 
 from cases.document import empty_document
-from cases.importer import ParsedCase, parse_case_report
-from cases.importer.certainty import parse_certainty
-from cases.importer.headings import heading_text, is_upper_case_label, role_of
-from cases.importer.imaging import StudyBuilder
-from cases.importer.patient import find_patient
-from cases.importer.text import Para, paragraphs
 from cases.models import Case
+from interchange.importer import ParsedCase, parse_case_report
+from interchange.importer.certainty import parse_certainty
+from interchange.importer.headings import heading_text, is_upper_case_label, role_of
+from interchange.importer.imaging import StudyBuilder
+from interchange.importer.patient import find_patient
+from interchange.importer.text import Para, paragraphs
 
 DOCUMENTS = Path(__file__).parent / "importer_documents"
 UNPLACED = "Unplaced text"

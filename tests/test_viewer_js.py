@@ -1,7 +1,7 @@
 """The image viewer and the drawing tools in the system Chromium (Playwright, sync API).
 
 The pages are the real partials (cases/_viewer.html, _annotate.html, _redact.html) rendered
-into tests/js_harness/page.html with figure data shaped like cases.viewer.viewer_data's, and
+into tests/js_harness/page.html with figure data shaped like imaging.viewer.viewer_data's, and
 served with the site's static files and synthetic JPEG frames by a small HTTP server that sends
 the site's Content-Security-Policy, so an inline style or script would show up as a console
 error. Screenshots of every tool at desktop and phone widths go to screenshots/viewer-*.png.
@@ -120,7 +120,7 @@ def ultrasound(index: int) -> Image.Image:
     return image
 
 
-# Figure data, as cases.viewer.viewer_data gives it ---------------------------------------------
+# Figure data, as imaging.viewer.viewer_data gives it ---------------------------------------------
 
 
 def ct_figure(figure_id: int = 12, annotations: list | None = None) -> dict:

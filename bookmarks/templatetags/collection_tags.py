@@ -6,7 +6,7 @@ from django import template
 from django.db.models import Exists, OuterRef
 
 from cases.models import Case, Figure, Study
-from cases.viewer import viewer_data
+from imaging.viewer import viewer_data
 
 from ..models import Bookmark, Collection, CollectionItem
 

@@ -88,14 +88,3 @@ def patient_summary(case: Case) -> str:
     if case.patient_sex and case.patient_sex != Case.Sex.UNKNOWN:
         parts.append(case.get_patient_sex_display().lower())
     return ", ".join(part for part in parts if part)
-
-
-@register.filter
-def viewer_data(figure: Figure, case: Case | None = None) -> dict:
-    """What the image viewer needs about a figure (cases/viewer.py), its caption rendered."""
-    from cases.viewer import viewer_data as data
-
-    result = data(figure)
-    if figure.caption:
-        result["caption_html"] = markdown_inline(figure.caption, case)
-    return result

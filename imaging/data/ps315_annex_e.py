@@ -17,7 +17,7 @@ attributes (odd groups), Curve Data (50xx,xxxx) and Overlay Data / Comments (60x
 the table and leaves no half-described overlay plane behind.
 
 Names and keywords follow the DICOM data dictionary; a test checks each keyword against
-pydicom's copy of it. The compound actions are resolved in `cases.imaging.deid`.
+pydicom's copy of it. The compound actions are resolved in `imaging.deid`.
 """
 
 from __future__ import annotations

@@ -12,10 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import figures, permissions
-from .models import Case, Figure
-from .services import StaleEdit
-from .viewer import viewer_data
+from cases import permissions
+from cases.models import Case, Figure
+from cases.services import StaleEdit
+
+from ..annotations import save_annotations
+from ..quarantine import attest_clean, redact_figure
+from ..viewer import viewer_data
 
 
 def figure_status(figure: Figure) -> dict:
@@ -83,7 +86,7 @@ def figure_attest(request, pk: int) -> HttpResponse:
             status=400,
         )
     try:
-        figures.attest_clean(figure, by=request.user, note=request.POST.get("note", ""))
+        attest_clean(figure, by=request.user, note=request.POST.get("note", ""))
     except ValidationError as error:
         return _render_review(request, figure, error=" ".join(error.messages), status=400)
     messages.success(request, f"{figure} is released to readers: you attested it is clean.")
@@ -96,7 +99,7 @@ def figure_redact(request, pk: int) -> HttpResponse:
     figure = _reviewable(request, pk)
     try:
         regions = json.loads(request.POST.get("regions") or "[]")
-        figures.redact_figure(figure, by=request.user, regions=regions)
+        redact_figure(figure, by=request.user, regions=regions)
     except json.JSONDecodeError:
         return _render_review(request, figure, error="The regions could not be read.", status=400)
     except ValidationError as error:
@@ -159,7 +162,7 @@ def _save_annotations(request, figure: Figure) -> tuple[str, int]:
     if annotations is None or base_version is None:
         return "The annotations could not be read; nothing was saved.", 400
     try:
-        figures.save_annotations(
+        save_annotations(
             figure, by=request.user, base_version=base_version, annotations=annotations
         )
     except StaleEdit as stale:

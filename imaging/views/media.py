@@ -17,8 +17,9 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from . import permissions
-from .models import Case, Figure
+from cases import permissions
+from cases.models import Case, Figure
+from cases.storage import private_storage
 
 SIZES = {"thumb": "thumbnail", "thumbnail": "thumbnail", "web": "web", "full": "full"}
 
@@ -33,9 +34,7 @@ def figure_for(request, pk: int) -> Figure:
     )
     if figure.status == Figure.ProcessingStatus.READY:
         return figure
-    if figure.is_quarantined and permissions.can_review_quarantine(
-        request.user, figure.study.case
-    ):
+    if figure.is_quarantined and permissions.can_review_quarantine(request.user, figure.study.case):
         return figure
     raise Http404("This image is not available.")
 
@@ -97,11 +96,9 @@ def figure_dicom(request, pk: int) -> HttpResponse:
     if not names:
         raise Http404("This figure has no DICOM.")
     buffer = io.BytesIO()
-    from .storage import private_storage as storage
-
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for number, name in enumerate(dict.fromkeys(names), start=1):
-            with storage.open(name, "rb") as source:
+            with private_storage.open(name, "rb") as source:
                 archive.writestr(f"IM{number:04d}.dcm", source.read())
     buffer.seek(0)
     label = (figure.label or f"figure-{figure.pk}").replace(" ", "-").lower()

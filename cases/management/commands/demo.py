@@ -30,7 +30,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Institution, Role, User
-from cases.importer import EmptyReportError, parse_case_report
 from cases.models import Case, CaseEvent, QuizQuestion
 from cases.services import (
     create_case_from_document,
@@ -38,6 +37,7 @@ from cases.services import (
     publish_imported_case,
     submit_case,
 )
+from interchange.importer import EmptyReportError, parse_case_report
 from reviews.services import assign_reviewer
 
 # A development password, documented in the README and printed by the command. Set only when

@@ -1,7 +1,7 @@
 """`python manage.py deidentify PATH… --out DIR [--format json|text] [--secret-from-settings NAME]`
 
 De-identifies DICOM files with the same engine as the upload pipeline
-(`cases.imaging.deid.deidentify_dataset`) and writes the results under DIR with the same
+(`imaging.deid.deidentify_dataset`) and writes the results under DIR with the same
 relative names. Files at risk of burned-in text go to DIR/quarantine/ instead. Inputs are only
 read. A file that fails is reported and the others are still processed; the command then exits
 non-zero.
@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cases.imaging.deid import DeidOptions, deidentify_file
+from imaging.deid import DeidOptions, deidentify_file
 
 QUARANTINE_FOLDER = "quarantine"
 DEFAULT_SECRET_SETTING = "DEIDENTIFICATION_SECRET"

@@ -1,0 +1,1 @@
+"""Pure data: reference tables the image pipeline applies."""

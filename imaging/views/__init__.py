@@ -1,0 +1,1 @@
+"""Pages and files about figures: media, quarantine decisions, annotations, uploads."""
