@@ -251,7 +251,7 @@ class _ReportReader:
             self.document["rehabilitation"] = rehabilitation
 
     def fill_document(self, body: Body, *, clinical: bool, patient: Any) -> None:
-        from cases.document import patient_document  # see __init__: loads the models
+        from cases.document import patient_document  # loads the models: see _ReportReader
 
         document = self.document
         document["case_type"] = "clinical_case" if clinical else "topic_review"
