@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from .models import ApiToken, hash_key
-
-if TYPE_CHECKING:
-    from accounts.models import User
+from .models import ApiToken, User, hash_key
 
 KEY_PREFIX = "tf_"
 MAX_ACTIVE_TOKENS = 20

@@ -28,14 +28,15 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from cases import figures, permissions, services
+from cases.api.cases import case_for
 from cases.editor_parts import forget_files_of
 from cases.forms import FigureForm
 from cases.models import Case, Figure, QuarantineDecision
 from cases.viewer import viewer_data
 
-from .cases import MAX_ID, case_for
 from .concurrency import base_version, set_etag
 from .errors import Conflict, errors
+from .ids import MAX_ID
 from .studies import (
     IF_MATCH,
     VERSION_FIELD_HELP,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from api.services import create_token
+from accounts.services import create_token
 from community import moderation
 from notifications.models import Notification
 from tests.conftest import make_case, make_user

@@ -8,7 +8,7 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from .models import ApiToken, hash_key
+from accounts.models import ApiToken, hash_key
 
 # Recording every use would write on every request; once a minute tells the owner enough.
 LAST_USED_PRECISION = datetime.timedelta(minutes=1)
@@ -34,7 +34,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
-    target_class = "api.authentication.TokenAuthentication"
+    target_class = "accounts.api.authentication.TokenAuthentication"
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema):

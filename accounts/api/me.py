@@ -14,12 +14,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.permissions import NotSuspended
 from accounts.forms import ProfileForm
 from accounts.models import Role, User
+from api.errors import errors
+from api.validation import require_text
 from notifications.services import unread_count
-
-from .errors import errors
-from .reviews import require_text
 
 TAG = "me"
 
@@ -88,7 +88,7 @@ class ProfileChangeSerializer(serializers.Serializer):
 
 
 class Me(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [NotSuspended, IsAuthenticated]
     parser_classes = [JSONParser]
     http_method_names = ["get", "patch", "head", "options"]
 

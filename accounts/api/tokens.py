@@ -22,9 +22,10 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .errors import errors
-from .models import ApiToken
-from .services import create_token, revoke_token
+from accounts.api.permissions import NotSuspended
+from accounts.models import ApiToken
+from accounts.services import create_token, revoke_token
+from api.errors import errors
 
 DEFAULT_NAME = "API token"
 WRONG_CREDENTIALS = "Unable to sign in with this username and password."
@@ -112,7 +113,7 @@ def _created(token: ApiToken, key: str) -> Response:
 class ObtainTokenView(APIView):
     # Credentials travel in the body, never in a session: so no cookie, and no CSRF to check.
     authentication_classes = []
-    permission_classes = [AllowAny]
+    permission_classes = [NotSuspended, AllowAny]
     throttle_scope = "token"
 
     @extend_schema(
@@ -164,7 +165,7 @@ def _why_not_signed_in(data: dict) -> str:
 
 
 class OwnTokensMixin:
-    permission_classes = [IsAuthenticated]
+    permission_classes = [NotSuspended, IsAuthenticated]
     serializer_class = TokenSerializer
 
     def get_queryset(self):

@@ -1,6 +1,6 @@
 """/api/v1/bookmarks/: the caller's own bookmarks, over the same services as the pages.
 
-Someone else's bookmark is a 404. The collection endpoints are in `collection_api.py`; the
+Someone else's bookmark is a 404. The collection endpoints are in `collections.py`; the
 helpers here serve both.
 """
 
@@ -20,12 +20,13 @@ from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from api.cases import MAX_ID, CaseSummarySerializer
+from accounts.api.permissions import NotSuspended
 from api.errors import errors
+from api.ids import MAX_ID
+from bookmarks import services
+from bookmarks.models import Bookmark
+from cases.api.serializers import CaseSummarySerializer
 from cases.models import Case
-
-from . import services
-from .models import Bookmark
 
 BOOKMARKS = "bookmarks"
 
@@ -76,7 +77,7 @@ BOOKMARK_ID = OpenApiParameter(
 
 
 class OwnBookmarksMixin:
-    permission_classes = [IsAuthenticated]
+    permission_classes = [NotSuspended, IsAuthenticated]
     parser_classes = [JSONParser]
     serializer_class = BookmarkSerializer
 

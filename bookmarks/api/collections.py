@@ -30,13 +30,15 @@ from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticate
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.cases import MAX_ID, CaseSummarySerializer
+from accounts.api.permissions import NotSuspended
 from api.errors import errors
+from api.ids import MAX_ID
+from bookmarks import services
+from bookmarks.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Collection, CollectionItem
+from cases.api.serializers import CaseSummarySerializer
 from cases.rendering import render_markdown
 
-from . import services
-from .api import path_id, readable_case, with_cards
-from .models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Collection, CollectionItem
+from .bookmarks import path_id, readable_case, with_cards
 
 COLLECTIONS = "collections"
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -302,7 +304,7 @@ def _own_collection(request, pk) -> Collection:
 )
 class CollectionListView(generics.ListAPIView):
     serializer_class = CollectionSerializer
-    permission_classes = [IsAuthenticatedOrReadOnly]
+    permission_classes = [NotSuspended, IsAuthenticatedOrReadOnly]
     parser_classes = [JSONParser]
     filterset_class = CollectionFilter
     queryset = Collection.objects.none()  # for the schema; requests use get_queryset
@@ -353,7 +355,7 @@ class CollectionListView(generics.ListAPIView):
     ),
 )
 class CollectionDetailView(APIView):
-    permission_classes = [IsAuthenticatedOrReadOnly]
+    permission_classes = [NotSuspended, IsAuthenticatedOrReadOnly]
     parser_classes = [JSONParser]
 
     def get(self, request, pk):
@@ -377,7 +379,7 @@ class CollectionDetailView(APIView):
 
 
 class ShareLinkView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [NotSuspended, IsAuthenticated]
 
     @extend_schema(
         summary="Make a new shared link for a collection of yours",
@@ -396,7 +398,7 @@ class ShareLinkView(APIView):
 
 
 class ItemListView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [NotSuspended, IsAuthenticated]
     parser_classes = [JSONParser]
 
     @extend_schema(
@@ -433,7 +435,7 @@ class ItemListView(APIView):
 
 
 class ItemDetailView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [NotSuspended, IsAuthenticated]
     parser_classes = [JSONParser]
 
     def _item(self, request, pk, item_id) -> CollectionItem:
@@ -478,7 +480,7 @@ class ItemDetailView(APIView):
 
 
 class SharedCollectionView(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = [NotSuspended, AllowAny]
 
     @extend_schema(
         summary="Read a collection by its shared link",

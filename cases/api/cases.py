@@ -8,139 +8,41 @@ sends some of the document's keys (`cases.document_edit`). Every read starts fro
 from __future__ import annotations
 
 from django.db.models import F
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
+from accounts.api.permissions import NotSuspended
+from api.concurrency import base_version, set_etag
+from api.errors import errors
+from api.negotiation import FormatNamesAFile
 from cases import permissions, services
 from cases.document import DOCUMENT_PREFETCH, case_to_document
 from cases.document_edit import create_case_document, edit_case_document
 from cases.filters import CaseListFilter
+from cases.lookups import readable_case_or_404
 from cases.models import Case, Commentary
-from cases.templatetags.case_tags import card_figure
 from cases.workflow import Action, available_actions
 from cases.workflow_forms import AssignReviewerForm
 from reviews import services as review_services
 
-from .concurrency import base_version, set_etag
 from .document_schema import CaseCreateSerializer, CaseDocumentSerializer
-from .errors import errors
-from .negotiation import FormatNamesAFile
-
-# Ids beyond a 64-bit integer cannot name a row; looking them up would fail in the database.
-MAX_ID = 2**63 - 1
-
-
-def case_for(request, pk, *, follow_workflow: bool = False, queryset=None) -> Case:
-    """The case at `pk` if this person may read it, else 404 (never 403: no existence leak).
-
-    With `follow_workflow`, also 404 unless they take part in its workflow (authors, editors,
-    its reviewers), as for the editorial page and the revision history.
-    """
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404("No case found.") from None
-    if not 0 < pk <= MAX_ID:
-        raise Http404("No case found.")
-    base = queryset if queryset is not None else Case.objects.all()
-    case = get_object_or_404(base & Case.objects.visible_to(request.user), pk=pk)
-    if follow_workflow and not permissions.can_follow_workflow(request.user, case):
-        raise Http404("No case found.")
-    return case
-
-
-class CaseSummarySerializer(serializers.ModelSerializer):
-    """A case as lists show it: enough to choose one, without the answer."""
-
-    url = serializers.SerializerMethodField()
-    page_url = serializers.CharField(source="get_absolute_url", read_only=True)
-    modalities = serializers.SerializerMethodField()
-    systems = serializers.SerializerMethodField()
-    thumbnail_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Case
-        fields = [
-            "id",
-            "url",
-            "page_url",
-            "title",
-            "case_type",
-            "status",
-            "visibility",
-            "version",
-            "difficulty",
-            "in_unknown_mode",
-            "modalities",
-            "systems",
-            "thumbnail_url",
-            "created_at",
-            "updated_at",
-            "published_at",
-        ]
-
-    def get_url(self, case: Case) -> str:
-        return reverse("api-case-detail", kwargs={"pk": case.pk})
-
-    def get_modalities(self, case: Case) -> list[str]:
-        return list(dict.fromkeys(study.modality for study in case.studies.all()))
-
-    def get_systems(self, case: Case) -> list[str]:
-        return [system.code for system in case.systems.all()]
-
-    def get_thumbnail_url(self, case: Case) -> str | None:
-        figure = card_figure(case)
-        return reverse("figure-thumbnail", args=[figure.pk]) if figure else None
-
-
-class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(
-        required=False, allow_blank=True, max_length=5000, help_text="A note for the record."
-    )
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=5000, help_text="Why; the authors are told.")
-
-
-class DecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(
-        choices=[Action.ACCEPT, Action.REQUEST_CHANGES, Action.REJECT]
-    )
-    message = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=5000,
-        help_text="To the authors; required to request changes or to reject.",
-    )
-
-
-class AssignReviewerSerializer(serializers.Serializer):
-    reviewer = serializers.CharField(help_text="The reviewer's username.", max_length=150)
-    due_date = serializers.DateField(required=False, help_text="Default: two weeks from now.")
-
-
-class AvailableActionSerializer(serializers.Serializer):
-    action = serializers.CharField()
-    label = serializers.CharField()
-    path = serializers.CharField()
-    note_required = serializers.BooleanField()
-    note_label = serializers.CharField()
-
-
-class VerifyCommentarySerializer(serializers.Serializer):
-    commentary = serializers.IntegerField(
-        min_value=0, help_text="The commentary's index in the document's `commentaries`."
-    )
+from .serializers import (
+    AssignReviewerSerializer,
+    AvailableActionSerializer,
+    CaseSummarySerializer,
+    DecisionSerializer,
+    NoteSerializer,
+    ReasonSerializer,
+    VerifyCommentarySerializer,
+)
 
 
 def document_for(user, case: Case) -> dict:
@@ -212,7 +114,7 @@ class CaseViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = CaseSummarySerializer
-    permission_classes = [IsAuthenticatedOrReadOnly]
+    permission_classes = [NotSuspended, IsAuthenticatedOrReadOnly]
     filterset_class = CaseListFilter
     filter_backends = [*viewsets.GenericViewSet.filter_backends, OrderingFilter]
     ordering_fields = ["title", "published_at", "updated_at", "created_at"]
@@ -227,10 +129,12 @@ class CaseViewSet(
         )
 
     def get_object(self) -> Case:
-        return case_for(self.request, self.kwargs["pk"])
+        return readable_case_or_404(self.request.user, self.kwargs["pk"])
 
     def retrieve(self, request, pk=None):
-        case = case_for(request, pk, queryset=Case.objects.prefetch_related(*DOCUMENT_PREFETCH))
+        case = readable_case_or_404(
+            request.user, pk, queryset=Case.objects.prefetch_related(*DOCUMENT_PREFETCH)
+        )
         return set_etag(Response(document_for(request.user, case)), case)
 
     def create(self, request):
@@ -276,9 +180,13 @@ class CaseViewSet(
     )
     @action(detail=True, methods=["get"], content_negotiation_class=FormatNamesAFile)
     def export(self, request, pk=None):
+        # interchange builds on cases: importing it at module level would load a feature app
+        # whenever the case API loads, and interchange imports cases back.
         from interchange.exports import FORMATS, export_case
 
-        case = case_for(request, pk, queryset=Case.objects.prefetch_related(*DOCUMENT_PREFETCH))
+        case = readable_case_or_404(
+            request.user, pk, queryset=Case.objects.prefetch_related(*DOCUMENT_PREFETCH)
+        )
         format = request.query_params.get("format") or "json"
         if format not in FORMATS:
             raise ValidationError(
@@ -305,7 +213,7 @@ class CaseViewSet(
         filter_backends=[],
     )
     def available(self, request, pk=None):
-        case = case_for(request, pk)
+        case = readable_case_or_404(request.user, pk)
         paths = {
             Action.REQUEST_CHANGES: "decide",
             Action.ACCEPT: "decide",
@@ -331,7 +239,7 @@ class CaseViewSet(
     # The workflow (PRODUCT.md section 4). Each action is one service call.
 
     def _take(self, request, pk, action_name: str, note: str) -> Response:
-        case = case_for(request, pk)
+        case = readable_case_or_404(request.user, pk)
         case = services.take_action(case, action=action_name, by=request.user, note=note)
         return _document_response(request, case)
 
@@ -350,7 +258,7 @@ class CaseViewSet(
         request=NoteSerializer,
         responses={200: CaseDocumentSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[NotSuspended, IsAuthenticated])
     def submit(self, request, pk=None):
         return self._take(request, pk, Action.SUBMIT, self._note(request))
 
@@ -359,7 +267,7 @@ class CaseViewSet(
         request=NoteSerializer,
         responses={200: CaseDocumentSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[NotSuspended, IsAuthenticated])
     def withdraw(self, request, pk=None):
         return self._take(request, pk, Action.WITHDRAW, self._note(request))
 
@@ -368,7 +276,7 @@ class CaseViewSet(
         request=NoteSerializer,
         responses={200: CaseDocumentSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[NotSuspended, IsAuthenticated])
     def reopen(self, request, pk=None):
         return self._take(request, pk, Action.REOPEN, self._note(request))
 
@@ -377,7 +285,7 @@ class CaseViewSet(
         request=DecisionSerializer,
         responses={200: CaseDocumentSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[NotSuspended, IsAuthenticated])
     def decide(self, request, pk=None):
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -390,7 +298,7 @@ class CaseViewSet(
         request=NoteSerializer,
         responses={200: CaseDocumentSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[NotSuspended, IsAuthenticated])
     def publish(self, request, pk=None):
         return self._take(request, pk, Action.PUBLISH, self._note(request))
 
@@ -399,7 +307,7 @@ class CaseViewSet(
         request=ReasonSerializer,
         responses={200: CaseDocumentSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[NotSuspended, IsAuthenticated])
     def retract(self, request, pk=None):
         return self._take(request, pk, Action.RETRACT, self._reason(request))
 
@@ -412,7 +320,7 @@ class CaseViewSet(
         detail=True,
         methods=["post"],
         url_path="return-to-draft",
-        permission_classes=[IsAuthenticated],
+        permission_classes=[NotSuspended, IsAuthenticated],
     )
     def return_to_draft(self, request, pk=None):
         return self._take(request, pk, Action.RETURN_TO_DRAFT, self._reason(request))
@@ -427,9 +335,9 @@ class CaseViewSet(
             **errors(401, 403, 404, 409, 429),
         },
     )
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[NotSuspended, IsAuthenticated])
     def revise(self, request, pk=None):
-        case = case_for(request, pk)
+        case = readable_case_or_404(request.user, pk)
         had_draft = case.pending_revisions.exclude(status__in=["rejected", "withdrawn"]).exists()
         draft = services.start_revision(case, by=request.user)
         code = status.HTTP_200_OK if had_draft else status.HTTP_201_CREATED
@@ -446,10 +354,10 @@ class CaseViewSet(
         detail=True,
         methods=["post"],
         url_path="assign-reviewer",
-        permission_classes=[IsAuthenticated],
+        permission_classes=[NotSuspended, IsAuthenticated],
     )
     def assign_reviewer(self, request, pk=None):
-        case = case_for(request, pk, follow_workflow=True)
+        case = readable_case_or_404(request.user, pk, follow_workflow=True)
         if not permissions.can_manage_reviews(request.user, case):
             raise services.PermissionDenied("Only editors who do not author the case assign.")
         serializer = AssignReviewerSerializer(data=request.data)
@@ -493,10 +401,10 @@ class CaseViewSet(
         detail=True,
         methods=["post"],
         url_path="verify-commentary",
-        permission_classes=[IsAuthenticated],
+        permission_classes=[NotSuspended, IsAuthenticated],
     )
     def verify_commentary(self, request, pk=None):
-        case = case_for(request, pk, follow_workflow=True)
+        case = readable_case_or_404(request.user, pk, follow_workflow=True)
         serializer = VerifyCommentarySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         index = serializer.validated_data["commentary"]
@@ -507,3 +415,8 @@ class CaseViewSet(
             )
         services.verify_commentary(commentaries[index], by=request.user)
         return _document_response(request, case)
+
+
+def case_for(request, pk, **options) -> Case:
+    """`readable_case_or_404` for a request; the studies and figures endpoints still call it."""
+    return readable_case_or_404(request.user, pk, **options)

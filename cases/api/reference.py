@@ -11,9 +11,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.permissions import NotSuspended
+from api.errors import errors
 from cases.models import Case, Licence, Tag
-
-from .errors import errors
 
 TAG = "reference"
 # Each word must appear in the name or the code; more words than this are ignored.
@@ -77,7 +77,7 @@ def tags_visible_to(user) -> QuerySet[Tag]:
 )
 class TagList(generics.ListAPIView):
     serializer_class = TagSerializer
-    permission_classes = [AllowAny]
+    permission_classes = [NotSuspended, AllowAny]
     filterset_class = TagFilter
     queryset = Tag.objects.none()  # for the schema; requests use get_queryset
 
@@ -94,7 +94,7 @@ class LicenceSerializer(serializers.Serializer):
 
 
 class LicenceList(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = [NotSuspended, AllowAny]
 
     @extend_schema(
         summary="List the licences a case may be published under",

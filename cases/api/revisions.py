@@ -21,12 +21,12 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from accounts.api.permissions import NotSuspended
+from api.errors import errors
 from cases.diff import ADDED, CHANGED, DELETE, EQUAL, INSERT, MOVED, REMOVED, SKIP, diff_documents
 from cases.history_views import RevisionPairForm
+from cases.lookups import readable_case_or_404
 from cases.models import Case, Revision
-
-from .cases import case_for
-from .errors import errors
 
 TAG = "revisions"
 
@@ -160,7 +160,7 @@ NUMBER = OpenApiParameter(
 )
 class RevisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = RevisionSerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [NotSuspended, IsAuthenticated]
     lookup_field = "number"
     # Any number reaches the view, which answers 404 in the API's format for a malformed one.
     lookup_value_regex = "[^/]+"
@@ -168,7 +168,9 @@ class RevisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_case(self) -> Case:
         if not hasattr(self, "_case"):
-            self._case = case_for(self.request, self.kwargs["case_id"], follow_workflow=True)
+            self._case = readable_case_or_404(
+                self.request.user, self.kwargs["case_id"], follow_workflow=True
+            )
         return self._case
 
     def get_queryset(self) -> QuerySet[Revision]:

@@ -17,13 +17,13 @@ from rest_framework.exceptions import Throttled
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from api.cases import MAX_ID, case_for
 from api.errors import PreconditionFailed, errors
+from api.ids import MAX_ID
+from cases.lookups import readable_case_or_404
 from cases.rendering import render_markdown
-
-from . import comment_permissions as rules
-from . import comments
-from .models import Comment, Flag
+from community import comment_permissions as rules
+from community import comments
+from community.models import Comment, Flag
 
 TAG = "comments"
 
@@ -209,7 +209,7 @@ class CaseCommentList(generics.GenericAPIView):
         responses={200: CommentSerializer(many=True), **errors(404, 429)},
     )
     def get(self, request, case_id: int):
-        case = case_for(request, case_id)
+        case = readable_case_or_404(request.user, case_id)
         page = self.paginate_queryset(comments.comments_of(case))
         data = CommentSerializer(page, many=True, context={"request": request}).data
         return self.get_paginated_response(data)
@@ -227,7 +227,7 @@ class CaseCommentList(generics.GenericAPIView):
         responses={201: CommentSerializer, **errors(400, 401, 403, 404, 415, 429)},
     )
     def post(self, request, case_id: int):
-        case = case_for(request, case_id)
+        case = readable_case_or_404(request.user, case_id)
         data = _body(NewCommentSerializer, request)
         parent = None
         if data.get("parent"):
@@ -358,7 +358,7 @@ class CaseFlag(generics.GenericAPIView):
         },
     )
     def post(self, request, case_id: int):
-        case = case_for(request, case_id)
+        case = readable_case_or_404(request.user, case_id)
         data = _body(NewFlagSerializer, request)
         flag, created = comments.flag_case(
             case=case, by=request.user, reason=data["reason"], note=data.get("note", "")

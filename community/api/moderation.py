@@ -23,13 +23,13 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.permissions import NotSuspended
 from api.errors import errors
 from cases.models import Case
-
-from . import moderation
-from .models import Comment, Flag, ModerationAction
-from .moderation import REASON_MAX_LENGTH, REASON_REQUIRED, Result
-from .moderation_permissions import can_moderate
+from community import moderation
+from community.models import Comment, Flag, ModerationAction
+from community.moderation import REASON_MAX_LENGTH, REASON_REQUIRED, Result
+from community.moderation_permissions import can_moderate
 
 TAG = "moderation"
 
@@ -193,7 +193,7 @@ class ModerationActionFilter(django_filters.FilterSet):
     )
 )
 class FlagListView(generics.ListAPIView):
-    permission_classes = [IsModerator]
+    permission_classes = [NotSuspended, IsModerator]
     serializer_class = OpenReportSerializer
     filterset_class = OpenReportFilter
     queryset = Flag.objects.none()  # for the schema; requests use get_queryset
@@ -218,7 +218,7 @@ class FlagListView(generics.ListAPIView):
     )
 )
 class ModerationActionListView(generics.ListAPIView):
-    permission_classes = [IsModerator]
+    permission_classes = [NotSuspended, IsModerator]
     serializer_class = ModerationActionSerializer
     filterset_class = ModerationActionFilter
     queryset = ModerationAction.objects.none()
@@ -256,7 +256,7 @@ def _get(queryset: QuerySet, pk: str, what: str):
 class ModerationActionView(APIView):
     """Parse the reason, run the action, answer its audit row."""
 
-    permission_classes = [IsModerator]
+    permission_classes = [NotSuspended, IsModerator]
 
     def reason(self, request) -> str:
         serializer = ModerationReasonSerializer(data=request.data)

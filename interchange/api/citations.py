@@ -10,11 +10,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from accounts.api.permissions import NotSuspended
 from api.errors import errors
 from api.negotiation import FormatNamesAFile
-
-from .citable import citable_case
-from .citations import CITATION_FORMATS, FORMATS, TEXT_FORMATS, filename_for
+from interchange.citable import citable_case
+from interchange.citations import CITATION_FORMATS, FORMATS, TEXT_FORMATS, filename_for
 
 CSL_JSON_SCHEMA = {
     "type": "array",
@@ -46,7 +46,7 @@ def _text(description: str) -> OpenApiResponse:
 
 
 class CaseCitation(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = [NotSuspended, AllowAny]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = FormatNamesAFile
 

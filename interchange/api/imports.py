@@ -21,13 +21,13 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from api.cases import MAX_ID
+from accounts.api.permissions import NotSuspended
 from api.errors import errors
+from api.ids import MAX_ID
 from cases import permissions
-
-from . import jobs
-from .importing import Result
-from .models import ImportJob
+from interchange import jobs
+from interchange.importing import Result
+from interchange.models import ImportJob
 
 IMPORTS = "imports"
 
@@ -144,7 +144,7 @@ def _job_id(raw) -> int:
 
 class ImportJobList(generics.GenericAPIView):
     serializer_class = ImportJobSerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [NotSuspended, IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
 
     def get_queryset(self):
@@ -192,7 +192,7 @@ class ImportJobList(generics.GenericAPIView):
 
 class ImportJobDetail(generics.GenericAPIView):
     serializer_class = ImportJobSerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [NotSuspended, IsAuthenticated]
 
     @extend_schema(
         operation_id="imports_retrieve",

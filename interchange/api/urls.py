@@ -2,14 +2,14 @@
 
 from django.urls import path
 
-from . import citation_api, import_api
+from . import citations, imports
 
 urlpatterns: list = [
     path(
         "cases/<int:id>/citation/",
-        citation_api.CaseCitation.as_view(),
+        citations.CaseCitation.as_view(),
         name="api-case-citation",
     ),
-    path("imports/", import_api.ImportJobList.as_view(), name="api-import-list"),
-    path("imports/<str:pk>/", import_api.ImportJobDetail.as_view(), name="api-import-detail"),
+    path("imports/", imports.ImportJobList.as_view(), name="api-import-list"),
+    path("imports/<str:pk>/", imports.ImportJobDetail.as_view(), name="api-import-detail"),
 ]

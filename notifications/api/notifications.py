@@ -15,10 +15,10 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from accounts.api.permissions import NotSuspended
+from api.errors import errors
 from notifications import services
 from notifications.models import Notification
-
-from .errors import errors
 
 TAG = "notifications"
 UNREAD_HEADER = "X-Unread-Count"
@@ -96,7 +96,7 @@ class NotificationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = NotificationSerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [NotSuspended, IsAuthenticated]
     filterset_class = NotificationFilter
     queryset = Notification.objects.none()  # for the schema; requests use get_queryset
     # Any id reaches the view, which answers 404 in the API's format for a malformed one.

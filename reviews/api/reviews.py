@@ -13,8 +13,6 @@ with the page's forms checking the input first, so a rule lives in one place.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -32,15 +30,16 @@ from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from accounts.api.permissions import NotSuspended
 from accounts.models import Role
+from api.errors import errors
+from api.ids import MAX_ID
+from api.validation import require_text
 from cases.models import Case, CaseAuthor
 from cases.workflow_forms import AnswerReviewForm
 from reviews import services
 from reviews.forms import DeclineForm, ReviewForm
 from reviews.models import Review
-
-from .cases import MAX_ID
-from .errors import errors
 
 TAG = "reviews"
 
@@ -193,23 +192,6 @@ class ReviewFilter(django_filters.FilterSet):
         fields = ["case", "status"]
 
 
-def require_text(data, names) -> None:
-    """A 400 unless the body is an object whose given fields among `names` are text.
-
-    Django forms read any value as text; a number, list or null sent for a text field is a
-    mistake the caller should hear about.
-    """
-    if not isinstance(data, Mapping):
-        raise ValidationError({"non_field_errors": ["Send the fields as a JSON object."]})
-    wrong = {
-        name: ["Send this field as text."]
-        for name in names
-        if name in data and not isinstance(data[name], str)
-    }
-    if wrong:
-        raise ValidationError(wrong)
-
-
 def _checked(form_class, data) -> dict:
     """The request body checked by the page's form; its messages come back as a 400."""
     require_text(data, form_class.base_fields)
@@ -238,7 +220,7 @@ def _checked(form_class, data) -> dict:
 )
 class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ReviewSerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [NotSuspended, IsAuthenticated]
     parser_classes = [JSONParser]
     filterset_class = ReviewFilter
     queryset = Review.objects.none()  # for the schema; requests use get_queryset

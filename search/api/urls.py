@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .api import SavedSearchViewSet, SearchViewSet
+from .views import SavedSearchViewSet, SearchViewSet
 
 router = SimpleRouter()
 router.register("search", SearchViewSet, basename="api-search")

@@ -14,14 +14,14 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from api.cases import CaseSummarySerializer
+from accounts.api.permissions import NotSuspended
 from api.errors import errors
 from api.pagination import Pagination
+from cases.api.serializers import CaseSummarySerializer
 from cases.filters import CaseFilter
 from cases.models import Case
-
-from . import engine, facets, services, snippets
-from .models import SavedSearch
+from search import engine, facets, services, snippets
+from search.models import SavedSearch
 
 FACET_SCHEMA = {
     "type": "object",
@@ -96,7 +96,7 @@ class SearchResultSerializer(CaseSummarySerializer):
 )
 class SearchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = SearchResultSerializer
-    permission_classes = [AllowAny]
+    permission_classes = [NotSuspended, AllowAny]
     filterset_class = CaseFilter
     pagination_class = SearchPagination
     queryset = Case.objects.none()  # for the schema; requests use get_queryset
@@ -208,7 +208,7 @@ class SavedSearchViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = SavedSearchSerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [NotSuspended, IsAuthenticated]
     queryset = SavedSearch.objects.none()  # for the schema; requests use get_queryset
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     # Any id reaches the view, which answers 404 in the API's format for a malformed one.

@@ -13,9 +13,8 @@ from rest_framework import serializers
 
 from cases.models import Case
 from cases.templatetags.case_tags import card_figure, modalities
-
-from . import labels, reveal, services
-from .models import Attempt, ReviewQueueEntry
+from study import labels, reveal, services
+from study.models import Attempt, ReviewQueueEntry
 
 
 class UnknownPatientSerializer(serializers.Serializer):

@@ -3,14 +3,14 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from . import views
 
 router = SimpleRouter()
-router.register("unknowns", api.UnknownViewSet, basename="api-unknown")
-router.register("attempts", api.AttemptViewSet, basename="api-attempt")
+router.register("unknowns", views.UnknownViewSet, basename="api-unknown")
+router.register("attempts", views.AttemptViewSet, basename="api-attempt")
 
 urlpatterns = [
     *router.urls,
-    path("review-queue/", api.ReviewQueueList.as_view(), name="api-review-queue"),
-    path("progress/", api.Progress.as_view(), name="api-progress"),
+    path("review-queue/", views.ReviewQueueList.as_view(), name="api-review-queue"),
+    path("progress/", views.Progress.as_view(), name="api-progress"),
 ]

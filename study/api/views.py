@@ -21,13 +21,14 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.cases import MAX_ID
+from accounts.api.permissions import NotSuspended
 from api.errors import errors
+from api.ids import MAX_ID
 from cases.models import Case
+from study import queries, reveal, services
+from study.filters import UnknownFilter
+from study.models import Attempt, ReviewQueueEntry
 
-from . import queries, reveal, services
-from .filters import UnknownFilter
-from .models import Attempt, ReviewQueueEntry
 from .serializers import (
     AnswerSerializer,
     AssessSerializer,
@@ -79,7 +80,7 @@ def _pk(value: Any) -> int:
 )
 class UnknownViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = UnknownSummarySerializer
-    permission_classes = [IsAuthenticatedOrReadOnly]
+    permission_classes = [NotSuspended, IsAuthenticatedOrReadOnly]
     filterset_class = UnknownFilter
     queryset = Case.objects.none()  # for the schema; requests use get_queryset
     lookup_value_regex = "[^/]+"
@@ -173,7 +174,7 @@ class UnknownViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 )
 class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = AttemptSummarySerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [NotSuspended, IsAuthenticated]
     queryset = Attempt.objects.none()
     lookup_value_regex = "[^/]+"
     filter_backends = []
@@ -236,7 +237,7 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 )
 class ReviewQueueList(ListAPIView):
     serializer_class = ReviewQueueEntrySerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [NotSuspended, IsAuthenticated]
     filter_backends = []
 
     def get_queryset(self) -> QuerySet[ReviewQueueEntry]:
@@ -252,7 +253,7 @@ class ReviewQueueList(ListAPIView):
 
 
 class Progress(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [NotSuspended, IsAuthenticated]
 
     @extend_schema(
         summary="Your progress",

@@ -1,0 +1,17 @@
+"""Ids in API paths and bodies: what can name a row, and reading one from a path segment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Ids beyond a 64-bit integer cannot name a row; looking them up would fail in the database.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(raw: Any) -> int | None:
+    """The id in `raw` (a path segment or a number), or None if it cannot name a row."""
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if 0 < value <= MAX_ID else None
