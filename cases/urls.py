@@ -1,32 +1,32 @@
 """The case pages: reading, browsing, the editor, dashboards, history and the editorial workflow.
 
 `cases/<pk>/<slug>/` (a case's page) would match any one word after a case's id, so its slug
-converter refuses the words other pages use there: no pattern here or in another app's
-`urls.py` can be shadowed by it, whatever order they are included in.
+converter refuses the words other pages use there: it shadows no pattern here or in another
+app's `urls.py`, whatever order they are included in.
 """
 
 from django.urls import path, register_converter
 
 from . import dashboard_views, editor_views, history_views, views, workflow_views
 
-# One-word pages under cases/<pk>/, of this app and of others (community, study); a case
-# whose slug is one of these words is still reached by its permalink, cases/<pk>/.
-RESERVED_CASE_WORDS = (
-    "comments",
-    "edit",
-    "editorial",
-    "flag",
-    "history",
-    "preview",
-    "revise",
-    "unknown",
+# One-word pages under cases/<pk>/, of this app and of others (community, study).
+RESERVED_CASE_WORDS = frozenset(
+    {"comments", "edit", "editorial", "flag", "history", "preview", "revise", "unknown"}
 )
 
 
 class CaseSlugConverter:
-    regex = "(?!(?:" + "|".join(RESERVED_CASE_WORDS) + ")/)[-a-zA-Z0-9_]+"
+    """A case's slug, but never one of the words above: those addresses are other pages.
+
+    Refused in `to_python`, not in the regex, so that reversing a case whose slug happens to
+    be such a word still gives an address, as it always did.
+    """
+
+    regex = "[-a-zA-Z0-9_]+"
 
     def to_python(self, value: str) -> str:
+        if value in RESERVED_CASE_WORDS:
+            raise ValueError(f"{value!r} names another page of the case")
         return value
 
     def to_url(self, value: str) -> str:
