@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
+
 # Ids beyond a 64-bit integer cannot name a row; looking them up would fail in the database.
 MAX_ID = 2**63 - 1
 
@@ -15,3 +17,11 @@ def parse_id(raw: Any) -> int | None:
     except (TypeError, ValueError):
         return None
     return value if 0 < value <= MAX_ID else None
+
+
+def id_or_404(raw: Any, message: str = "Not found.") -> int:
+    """The id in a path segment; anything that cannot name a row is a 404."""
+    value = parse_id(raw)
+    if value is None:
+        raise Http404(message)
+    return value

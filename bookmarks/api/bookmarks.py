@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from accounts.api.permissions import NotSuspended
 from api.errors import errors
-from api.ids import MAX_ID
+from api.ids import MAX_ID, id_or_404
 from bookmarks import services
 from bookmarks.models import Bookmark
 from cases.api.serializers import CaseSummarySerializer
@@ -33,13 +33,7 @@ BOOKMARKS = "bookmarks"
 
 def path_id(raw) -> int:
     """A path id as a number; anything else is a 404 in the API's format."""
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise Http404("Not found.") from None
-    if not 0 < value <= MAX_ID:
-        raise Http404("Not found.")
-    return value
+    return id_or_404(raw)
 
 
 def with_cards(queryset: QuerySet) -> QuerySet:

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from accounts.api.permissions import NotSuspended
 from api.errors import errors
-from api.ids import MAX_ID
+from api.ids import id_or_404
 from cases import permissions
 from interchange import jobs
 from interchange.importing import Result
@@ -133,13 +133,7 @@ LOCATION = OpenApiParameter(
 
 
 def _job_id(raw) -> int:
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise Http404("No such import job.") from None
-    if not 0 < value <= MAX_ID:
-        raise Http404("No such import job.")
-    return value
+    return id_or_404(raw, "No such import job.")
 
 
 class ImportJobList(generics.GenericAPIView):

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
@@ -23,7 +22,7 @@ from rest_framework.views import APIView
 
 from accounts.api.permissions import NotSuspended
 from api.errors import errors
-from api.ids import MAX_ID
+from api.ids import id_or_404
 from cases.models import Case
 from study import queries, reveal, services
 from study.filters import UnknownFilter
@@ -49,13 +48,7 @@ TAG = "unknowns"
 
 
 def _pk(value: Any) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise Http404("Not found.") from None
-    if not 0 < pk <= MAX_ID:
-        raise Http404("Not found.")
-    return pk
+    return id_or_404(value)
 
 
 # --- Views ---------------------------------------------------------------------------------------
