@@ -9,10 +9,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from api.models import ApiToken
-from api.services import create_token, revoke_token
-
 from .forms import ApiTokenForm, ProfileForm
+from .models import ApiToken
+from .services import create_token, revoke_token
 
 TOKENS_PER_PAGE = 20
 

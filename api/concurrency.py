@@ -8,26 +8,33 @@ which the API answers with 412, so nobody's work is silently overwritten.
 from __future__ import annotations
 
 import re
+from typing import Any, Protocol
 
 from rest_framework.response import Response
 
-from cases.models import Case
-
 from .errors import PreconditionRequired
+
+
+class Versioned(Protocol):
+    """A row with a version raised on every change, such as a case."""
+
+    pk: Any
+    version: int
+
 
 ETAG = re.compile(r'^\s*(?:W/)?"?(?:case-\d+-v)?(\d+)"?\s*$')
 
 
-def etag(case: Case) -> str:
+def etag(case: Versioned) -> str:
     return f'"case-{case.pk}-v{case.version}"'
 
 
-def set_etag(response: Response, case: Case) -> Response:
+def set_etag(response: Response, case: Versioned) -> Response:
     response["ETag"] = etag(case)
     return response
 
 
-def base_version(request, case: Case) -> int:
+def base_version(request, case: Versioned) -> int:
     """The version a write was made from: If-Match first, else `version` in the body."""
     header = request.headers.get("If-Match")
     if header:

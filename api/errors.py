@@ -3,7 +3,8 @@
 `detail` is a sentence a person can read; `errors` maps a field (a key of the request body,
 dotted into nested documents, e.g. `rights.licence` or `sections.2.body`) to its messages and
 is empty when the error is not about one field. Services raise Django's exceptions; they are
-mapped here so that no view translates them by hand.
+mapped here so that no view translates them by hand. An app whose services raise their own
+exceptions translates them before this handler (see `cases/api/errors.py`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
-
-from cases.services import InvalidTransition, StaleEdit
 
 NON_FIELD = "non_field_errors"
 
@@ -89,10 +88,6 @@ def error_body(detail: str, errors: dict[str, list[str]] | None = None) -> dict[
 
 
 def _from_django(exc: Exception) -> exceptions.APIException | Exception:
-    if isinstance(exc, StaleEdit):
-        return PreconditionFailed(str(exc))
-    if isinstance(exc, InvalidTransition):
-        return Conflict(" ".join(exc.messages))
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             return exceptions.ValidationError(

@@ -28,6 +28,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from cases import permissions, services
+from cases.api.cases import case_for
 from cases.files import release_files_of
 from cases.forms import FigureForm
 from cases.models import Case, Figure, QuarantineDecision
@@ -36,9 +37,9 @@ from imaging.quarantine import attest_clean, clean_regions, redact_figure
 from imaging.uploads import add_figure
 from imaging.viewer import viewer_data
 
-from .cases import MAX_ID, case_for
 from .concurrency import base_version, set_etag
 from .errors import Conflict, errors
+from .ids import MAX_ID
 from .studies import (
     IF_MATCH,
     VERSION_FIELD_HELP,

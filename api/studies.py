@@ -22,14 +22,15 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from cases import permissions, services
+from cases.api.cases import case_for
 from cases.editor_views import LOCKED_REASONS
 from cases.files import release_files_of
 from cases.forms import StudyForm
 from cases.models import Case, Figure, Modality, Study
 
-from .cases import MAX_ID, case_for
 from .concurrency import base_version, set_etag
 from .errors import NON_FIELD, errors
+from .ids import MAX_ID
 
 if TYPE_CHECKING:
     from django import forms

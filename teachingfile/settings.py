@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
+    # No models of its own now; kept installed so its migrations (the token table's past) run.
     "api",
     "cases",
     "imaging",
@@ -79,8 +80,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # After authentication, and inside the CSP, messages and framing middleware so that its
-    # refusal page gets their headers.
+    # Suspended members' page writes (the API's are refused by a DRF permission). After
+    # authentication, and inside the CSP, messages and framing middleware so that its refusal
+    # page gets their headers.
     "community.middleware.SuspendedUserMiddleware",
 ]
 
@@ -254,14 +256,18 @@ CELERY_BEAT_SCHEDULE = {
 # The API (/api/v1/): sessions with CSRF for the browser, hashed tokens for programs.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "api.authentication.TokenAuthentication",
+        "accounts.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        # Views that name their own permission classes start them with it too.
+        "accounts.api.permissions.NotSuspended",
+        "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["api.throttles.ScopedByMethodThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anonymous_read": os.environ.get("API_THROTTLE_ANONYMOUS_READ", "600/hour"),

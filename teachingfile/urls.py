@@ -1,22 +1,25 @@
+"""The site's addresses: one include per app for its pages and one for all of /api/v1/.
+
+No app's patterns shadow another's (`cases/<pk>/<slug>/` refuses the words other pages use
+after a case's id), so these includes can stand in any order; tests/test_url_layout.py checks.
+"""
+
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("teachingfile.api_urls")),
     path("api/", include("api.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("", include("cases.workflow_urls")),
-    path("", include("reviews.urls")),
-    path("", include("cases.dashboard_urls")),
     path("notifications/", include("notifications.urls")),
-    path("", include("cases.history_urls")),
-    path("", include("cases.editor_urls")),
+    path("", include("cases.urls")),
     path("", include("imaging.urls")),
+    path("", include("reviews.urls")),
     path("", include("search.urls")),
     path("", include("study.urls")),
     path("", include("bookmarks.urls")),
     path("", include("community.urls")),
     path("", include("interchange.urls")),
-    path("", include("cases.urls")),
 ]

@@ -20,7 +20,7 @@ from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
-from api.services import create_token
+from accounts.services import create_token
 from cases.models import Case, Commentary, Figure
 from notifications.models import Notification
 from reviews.models import Review

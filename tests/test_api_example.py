@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from api.services import create_token
+from accounts.services import create_token
 from cases.models import Case, Figure
 from interchange.importer import parse_case_report
 

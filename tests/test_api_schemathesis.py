@@ -31,8 +31,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from api.models import ApiToken
-from api.services import create_token
+from accounts.models import ApiToken
+from accounts.services import create_token
 from api.throttles import ScopedByMethodThrottle
 from cases import services
 from cases.models import Case, Figure, Revision, Study

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from api.models import ApiToken, hash_key
-from api.services import create_token, revoke_token
+from accounts.api.tokens import DISABLED_ACCOUNT, WRONG_CREDENTIALS
+from accounts.models import ApiToken, hash_key
+from accounts.services import create_token, revoke_token
 from api.throttles import ScopedByMethodThrottle
-from api.tokens import DISABLED_ACCOUNT, WRONG_CREDENTIALS
 
 from .conftest import PASSWORD
 

@@ -11,7 +11,7 @@ import schemathesis
 from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
 
-from api.services import create_token
+from accounts.services import create_token
 from bookmarks import services
 from bookmarks.models import Collection
 

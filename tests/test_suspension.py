@@ -1,14 +1,16 @@
-"""A suspended member reads but does not write (community/middleware.py): every POST, PUT,
-PATCH and DELETE is refused on pages and in the API, except logging out."""
+"""A suspended member reads but does not write (community/middleware.py for pages,
+accounts/api/permissions.py for the API): every POST, PUT, PATCH and DELETE is refused on pages
+and in the API, except logging out."""
 
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from api.services import create_token
+from accounts.api.permissions import NotSuspended
+from accounts.services import create_token
 from community import moderation
 from notifications.models import Notification
 from tests.conftest import make_case, make_user
@@ -160,3 +162,35 @@ def test_a_suspension_set_in_the_admin_applies_too(client, trainee):
     trainee.save(update_fields=["suspended_at"])
     client.force_login(trainee)
     assert client.post(reverse("notifications-mark-all-read")).status_code == 403
+
+
+def _api_views():
+    """Every view under /api/v1/, with the viewset actions routed to it."""
+    def walk(patterns):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns)
+            elif isinstance(entry, URLPattern) and hasattr(entry.callback, "cls"):
+                yield entry.name, entry.callback
+
+    v1 = next(entry for entry in get_resolver().url_patterns if str(entry.pattern) == "api/v1/")
+    return sorted(walk(v1.url_patterns), key=lambda item: item[0])
+
+
+def test_every_api_view_refuses_suspended_members_writes():
+    """A view that names its own permission classes replaces the default ones: it must start
+    them with NotSuspended, or suspended members could write through it."""
+    views = _api_views()
+    assert len(views) > 50
+    missing = []
+    for name, callback in views:
+        view = callback.cls
+        actions = getattr(callback, "actions", None) or {}
+        classes = [view.permission_classes]
+        for method_name in actions.values():
+            method = getattr(view, method_name, None)
+            classes.append(getattr(method, "kwargs", {}).get("permission_classes") or [])
+        for permission_classes in classes:
+            if permission_classes and NotSuspended not in permission_classes:
+                missing.append(name)
+    assert missing == []

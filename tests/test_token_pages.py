@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from api.models import ApiToken, hash_key
-from api.services import MAX_ACTIVE_TOKENS, create_token
+from accounts.models import ApiToken, hash_key
+from accounts.services import MAX_ACTIVE_TOKENS, create_token
 
 PAGE = "/accounts/tokens/"
 

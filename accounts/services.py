@@ -1,0 +1,46 @@
+"""Creating and revoking API tokens: what the account page and the API both call."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from .models import ApiToken, User, hash_key
+
+KEY_PREFIX = "tf_"
+MAX_ACTIVE_TOKENS = 20
+
+
+def create_token(
+    user: User, *, name: str, expires_at: datetime.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for `user`, and its key: the only time the key is ever shown."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": "Give the token a name, e.g. what program uses it."})
+    if len(name) > 100:
+        raise ValidationError({"name": "Keep the name to 100 characters."})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": "The expiry must be in the future."})
+    if ApiToken.objects.active().filter(user=user).count() >= MAX_ACTIVE_TOKENS:
+        raise ValidationError(
+            f"You have {MAX_ACTIVE_TOKENS} active tokens, the most allowed: revoke one first."
+        )
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=key[:10], key_hash=hash_key(key), expires_at=expires_at
+    )
+    return token, key
+
+
+def revoke_token(token: ApiToken, *, by: User) -> ApiToken:
+    """Revoke a token at once. Only its owner may; revoking twice changes nothing."""
+    if token.user_id != by.pk:
+        raise PermissionDenied("Only the token's owner can revoke it.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

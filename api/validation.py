@@ -1,0 +1,25 @@
+"""Checks of a request body that Django forms do not make."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from rest_framework.exceptions import ValidationError
+
+
+def require_text(data: Any, names: Iterable[str]) -> None:
+    """A 400 unless the body is an object whose given fields among `names` are text.
+
+    Django forms read any value as text; a number, list or null sent for a text field is a
+    mistake the caller should hear about.
+    """
+    if not isinstance(data, Mapping):
+        raise ValidationError({"non_field_errors": ["Send the fields as a JSON object."]})
+    wrong = {
+        name: ["Send this field as text."]
+        for name in names
+        if name in data and not isinstance(data[name], str)
+    }
+    if wrong:
+        raise ValidationError(wrong)

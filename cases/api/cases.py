@@ -1,0 +1,422 @@
+"""The case resource: list, read, create, update, delete, export, and the workflow actions.
+
+A case's representation is its canonical document (`cases.document.case_to_document`); a write
+sends some of the document's keys (`cases.document_edit`). Every read starts from
+`Case.objects.visible_to(user)`, and every change is a call to a service.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F
+from django.http import HttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.response import Response
+
+from accounts.api.permissions import NotSuspended
+from api.concurrency import base_version, set_etag
+from api.errors import errors
+from api.negotiation import FormatNamesAFile
+from cases import permissions, services
+from cases.document import DOCUMENT_PREFETCH, case_to_document
+from cases.document_edit import create_case_document, edit_case_document
+from cases.filters import CaseListFilter
+from cases.lookups import readable_case_or_404
+from cases.models import Case, Commentary
+from cases.workflow import Action, available_actions
+from cases.workflow_forms import AssignReviewerForm
+from reviews import services as review_services
+
+from .document_schema import CaseCreateSerializer, CaseDocumentSerializer
+from .serializers import (
+    AssignReviewerSerializer,
+    AvailableActionSerializer,
+    CaseSummarySerializer,
+    DecisionSerializer,
+    NoteSerializer,
+    ReasonSerializer,
+    VerifyCommentarySerializer,
+)
+
+
+def document_for(user, case: Case) -> dict:
+    """The canonical document as this person may read it.
+
+    The quiz's answers are for the people who write and review the case; readers meet the
+    questions in unknown mode, where they answer before they are told, so theirs is empty.
+    """
+    document = case_to_document(case)
+    if not permissions.can_follow_workflow(user, case):
+        document["questions"] = []
+    return document
+
+
+def _document_response(request, case: Case, *, code: int = status.HTTP_200_OK) -> Response:
+    full = Case.objects.prefetch_related(*DOCUMENT_PREFETCH).get(pk=case.pk)
+    return set_etag(Response(document_for(request.user, full), status=code), full)
+
+
+ACTION_ERRORS = errors(400, 401, 403, 404, 409, 429)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description='The ETag of the case you edited, e.g. "case-12-v3" (or send `version`).',
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List cases",
+        description="The cases you may read, newest first. Filters are those of the browse "
+        "page, plus `status` and `mine`. Unlisted cases appear only to their authors.",
+        responses={200: CaseSummarySerializer(many=True), **errors(400, 429)},
+    ),
+    retrieve=extend_schema(
+        summary="Read a case (the canonical case document)",
+        responses={200: CaseDocumentSerializer, **errors(404, 429)},
+    ),
+    create=extend_schema(
+        summary="Create a draft case",
+        description="Send a canonical case document with at least a title; studies and "
+        "figures are added afterwards through their sub-resources.",
+        request=CaseCreateSerializer,
+        responses={201: CaseDocumentSerializer, **errors(400, 401, 403, 429)},
+    ),
+    partial_update=extend_schema(
+        summary="Edit a case",
+        description="Send the keys of the document to change; a list replaces the whole list. "
+        "Say which version you edited with If-Match (the ETag) or `version`: a stale "
+        "version gets 412 and changes nothing.",
+        request=CaseDocumentSerializer,
+        parameters=[IF_MATCH],
+        responses={200: CaseDocumentSerializer, **errors(400, 401, 403, 404, 412, 428, 429)},
+    ),
+    destroy=extend_schema(
+        summary="Delete a draft you created",
+        description="Only drafts that were never submitted can be deleted.",
+        responses={204: None, **errors(401, 403, 404, 409, 429)},
+    ),
+)
+class CaseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = CaseSummarySerializer
+    permission_classes = [NotSuspended, IsAuthenticatedOrReadOnly]
+    filterset_class = CaseListFilter
+    filter_backends = [*viewsets.GenericViewSet.filter_backends, OrderingFilter]
+    ordering_fields = ["title", "published_at", "updated_at", "created_at"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    tags = ["cases"]
+
+    def get_queryset(self):
+        user = self.request.user
+        cases = Case.objects.visible_to(user).in_lists_for(user)
+        return cases.with_card_data().order_by(
+            F("published_at").desc(nulls_last=True), "-created_at", "-pk"
+        )
+
+    def get_object(self) -> Case:
+        return readable_case_or_404(self.request.user, self.kwargs["pk"])
+
+    def retrieve(self, request, pk=None):
+        case = readable_case_or_404(
+            request.user, pk, queryset=Case.objects.prefetch_related(*DOCUMENT_PREFETCH)
+        )
+        return set_etag(Response(document_for(request.user, case)), case)
+
+    def create(self, request):
+        case = create_case_document(by=request.user, document=request.data)
+        response = _document_response(request, case, code=status.HTTP_201_CREATED)
+        response["Location"] = reverse("api-case-detail", kwargs={"pk": case.pk})
+        return response
+
+    def partial_update(self, request, pk=None):
+        case = self.get_object()
+        version = base_version(request, case)
+        changes = {key: value for key, value in request.data.items() if key != "version"}
+        case = edit_case_document(case, by=request.user, base_version=version, changes=changes)
+        return _document_response(request, case)
+
+    def destroy(self, request, pk=None):
+        services.delete_draft(self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    # Reading more of a case.
+
+    @extend_schema(
+        summary="Export a case as a file",
+        description="`format=json` (the default): the canonical case document, the same JSON "
+        "as the case's detail. `format=bundle`: a zip with `case.json`, the images of the "
+        "figures that are ready (de-identified), `LICENCE.txt` and `README.txt`, to import "
+        "on another site. `format=mirc`: a MIRC document and its images in a zip.",
+        parameters=[
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                required=False,
+                enum=["json", "bundle", "mirc"],
+                description="What to download; default `json`.",
+            )
+        ],
+        responses={
+            (200, "application/json"): CaseDocumentSerializer,
+            (200, "application/zip"): OpenApiTypes.BINARY,
+            **errors(400, 404, 429),
+        },
+    )
+    @action(detail=True, methods=["get"], content_negotiation_class=FormatNamesAFile)
+    def export(self, request, pk=None):
+        # interchange builds on cases: importing it at module level would load a feature app
+        # whenever the case API loads, and interchange imports cases back.
+        from interchange.exports import FORMATS, export_case
+
+        case = readable_case_or_404(
+            request.user, pk, queryset=Case.objects.prefetch_related(*DOCUMENT_PREFETCH)
+        )
+        format = request.query_params.get("format") or "json"
+        if format not in FORMATS:
+            raise ValidationError(
+                f"“{format[:40]}” is not an export format: use one of {', '.join(FORMATS)}."
+            )
+        if format == "json":
+            response = set_etag(Response(document_for(request.user, case)), case)
+            response["Content-Disposition"] = f'attachment; filename="case-{case.pk}.json"'
+            return response
+        export = export_case(case, user=request.user, format=format)
+        response = HttpResponse(export.content, content_type=export.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+        return response
+
+    @extend_schema(
+        summary="The workflow actions you can take now",
+        responses={200: AvailableActionSerializer(many=True), **errors(404, 429)},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="actions",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def available(self, request, pk=None):
+        case = readable_case_or_404(request.user, pk)
+        paths = {
+            Action.REQUEST_CHANGES: "decide",
+            Action.ACCEPT: "decide",
+            Action.REJECT: "decide",
+            Action.RETURN_TO_DRAFT: "return-to-draft",
+        }
+        return Response(
+            [
+                {
+                    "action": transition.action.value,
+                    "label": transition.action.label,
+                    "path": reverse(
+                        f"api-case-{paths.get(transition.action, transition.action.value)}",
+                        kwargs={"pk": case.pk},
+                    ),
+                    "note_required": transition.note_required,
+                    "note_label": transition.note_label,
+                }
+                for transition in available_actions(request.user, case)
+            ]
+        )
+
+    # The workflow (PRODUCT.md section 4). Each action is one service call.
+
+    def _take(self, request, pk, action_name: str, note: str) -> Response:
+        case = readable_case_or_404(request.user, pk)
+        case = services.take_action(case, action=action_name, by=request.user, note=note)
+        return _document_response(request, case)
+
+    def _note(self, request) -> str:
+        serializer = NoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data.get("note", "")
+
+    def _reason(self, request) -> str:
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data["reason"]
+
+    @extend_schema(
+        summary="Submit a draft for peer review",
+        request=NoteSerializer,
+        responses={200: CaseDocumentSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[NotSuspended, IsAuthenticated])
+    def submit(self, request, pk=None):
+        return self._take(request, pk, Action.SUBMIT, self._note(request))
+
+    @extend_schema(
+        summary="Withdraw a submission before review starts",
+        request=NoteSerializer,
+        responses={200: CaseDocumentSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[NotSuspended, IsAuthenticated])
+    def withdraw(self, request, pk=None):
+        return self._take(request, pk, Action.WITHDRAW, self._note(request))
+
+    @extend_schema(
+        summary="Reopen a withdrawn or rejected case as a draft",
+        request=NoteSerializer,
+        responses={200: CaseDocumentSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[NotSuspended, IsAuthenticated])
+    def reopen(self, request, pk=None):
+        return self._take(request, pk, Action.REOPEN, self._note(request))
+
+    @extend_schema(
+        summary="Decide on a reviewed case: accept, request changes or reject",
+        request=DecisionSerializer,
+        responses={200: CaseDocumentSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[NotSuspended, IsAuthenticated])
+    def decide(self, request, pk=None):
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        return self._take(request, pk, data["decision"], data.get("message", ""))
+
+    @extend_schema(
+        summary="Publish an accepted case",
+        description="Refused with 400 while the publication checklist has open items.",
+        request=NoteSerializer,
+        responses={200: CaseDocumentSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[NotSuspended, IsAuthenticated])
+    def publish(self, request, pk=None):
+        return self._take(request, pk, Action.PUBLISH, self._note(request))
+
+    @extend_schema(
+        summary="Retract a published case",
+        request=ReasonSerializer,
+        responses={200: CaseDocumentSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[NotSuspended, IsAuthenticated])
+    def retract(self, request, pk=None):
+        return self._take(request, pk, Action.RETRACT, self._reason(request))
+
+    @extend_schema(
+        summary="Return a submitted case to its authors as a draft",
+        request=ReasonSerializer,
+        responses={200: CaseDocumentSerializer, **ACTION_ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="return-to-draft",
+        permission_classes=[NotSuspended, IsAuthenticated],
+    )
+    def return_to_draft(self, request, pk=None):
+        return self._take(request, pk, Action.RETURN_TO_DRAFT, self._reason(request))
+
+    @extend_schema(
+        summary="Start a new revision of a published case",
+        description="Answers the draft revision (201 when new, 200 when one is already open).",
+        request=None,
+        responses={
+            200: CaseDocumentSerializer,
+            201: CaseDocumentSerializer,
+            **errors(401, 403, 404, 409, 429),
+        },
+    )
+    @action(detail=True, methods=["post"], permission_classes=[NotSuspended, IsAuthenticated])
+    def revise(self, request, pk=None):
+        case = readable_case_or_404(request.user, pk)
+        had_draft = case.pending_revisions.exclude(status__in=["rejected", "withdrawn"]).exists()
+        draft = services.start_revision(case, by=request.user)
+        code = status.HTTP_200_OK if had_draft else status.HTTP_201_CREATED
+        response = _document_response(request, draft, code=code)
+        response["Location"] = reverse("api-case-detail", kwargs={"pk": draft.pk})
+        return response
+
+    @extend_schema(
+        summary="Ask a reviewer to review the case",
+        request=AssignReviewerSerializer,
+        responses={201: CaseDocumentSerializer, **ACTION_ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="assign-reviewer",
+        permission_classes=[NotSuspended, IsAuthenticated],
+    )
+    def assign_reviewer(self, request, pk=None):
+        case = readable_case_or_404(request.user, pk, follow_workflow=True)
+        if not permissions.can_manage_reviews(request.user, case):
+            raise services.PermissionDenied("Only editors who do not author the case assign.")
+        serializer = AssignReviewerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        reviewer = (
+            AssignReviewerForm(case=case)
+            .fields["reviewer"]
+            .queryset.filter(username=data["reviewer"])
+            .first()
+        )
+        if reviewer is None:
+            raise services.ValidationError(
+                {"reviewer": f"“{data['reviewer']}” is not a reviewer who can review this case."}
+            )
+        form = AssignReviewerForm(
+            {
+                "reviewer": reviewer.pk if reviewer else "",
+                "due_date": data.get("due_date") or review_services.default_due_date(),
+            },
+            case=case,
+        )
+        if not form.is_valid():
+            raise services.ValidationError(
+                {field: list(messages) for field, messages in form.errors.items()}
+            )
+        review_services.assign_reviewer(
+            case,
+            by=request.user,
+            reviewer=form.cleaned_data["reviewer"],
+            due_date=form.cleaned_data["due_date"],
+        )
+        return _document_response(request, case, code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Vouch for a machine-generated commentary",
+        request=VerifyCommentarySerializer,
+        responses={200: CaseDocumentSerializer, **ACTION_ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="verify-commentary",
+        permission_classes=[NotSuspended, IsAuthenticated],
+    )
+    def verify_commentary(self, request, pk=None):
+        case = readable_case_or_404(request.user, pk, follow_workflow=True)
+        serializer = VerifyCommentarySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        index = serializer.validated_data["commentary"]
+        commentaries = list(Commentary.objects.filter(case=case).order_by("position", "pk"))
+        if index >= len(commentaries):
+            raise services.ValidationError(
+                {"commentary": f"The case has {len(commentaries)} commentaries."}
+            )
+        services.verify_commentary(commentaries[index], by=request.user)
+        return _document_response(request, case)
+
+
+def case_for(request, pk, **options) -> Case:
+    """`readable_case_or_404` for a request; the studies and figures endpoints still call it."""
+    return readable_case_or_404(request.user, pk, **options)
