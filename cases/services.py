@@ -353,7 +353,7 @@ def notify_people(
 ) -> None:
     from notifications.services import notify
 
-    notify(recipients, kind=kind, case=case, title=title, body=body, url=url)
+    notify(recipients, kind=kind, case_id=case.pk, title=title, body=body, url=url)
 
 
 def _editorial_url(case: Case) -> str:
