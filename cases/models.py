@@ -231,7 +231,7 @@ class Case(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
-    # Search (search/indexing.py keeps these up to date; PostgreSQL only, unused on SQLite).
+    # Search (cases/search_vector.py keeps these up to date; PostgreSQL only, unused on SQLite).
     search_vector = SearchVectorField(null=True, editable=False)
     search_terms = models.TextField(
         blank=True,

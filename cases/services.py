@@ -13,8 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from search.indexing import refresh_search_vector
-
 from . import permissions
 from .document import DOCUMENT_PREFETCH, Document, case_to_document
 
@@ -37,6 +35,7 @@ from .models import (
     Tag,
     TeachingPoint,
 )
+from .search_vector import refresh_search_vector
 from .workflow import TRANSITIONS, Action, Actor, Transition, state_label
 
 if TYPE_CHECKING:
