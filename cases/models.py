@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from accounts.validators import validate_orcid
 
 from .querysets import CaseQuerySet
+from .readership import CaseView  # noqa: F401  (a model of this app, defined apart)
 
 MAX_DISPLAYED_AGE_YEARS = 90
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, redirect, render
 
-from search.viewing import count_case_view
-
 from . import permissions
 from .document import DOCUMENT_PREFETCH
 from .models import Case
+from .viewing import count_case_view
 
 # The case page shows every part of the document except the quiz, which belongs to unknown mode.
 CASE_PAGE_PREFETCH = [lookup for lookup in DOCUMENT_PREFETCH if lookup != "questions"]
