@@ -27,8 +27,8 @@ from cases.filters import CaseListFilter
 from cases.models import Case, Commentary
 from cases.templatetags.case_tags import card_figure
 from cases.workflow import Action, available_actions
-from cases.workflow_forms import AssignReviewerForm
 from reviews import services as review_services
+from reviews.forms import AssignReviewerForm
 
 from .concurrency import base_version, set_etag
 from .document_schema import CaseCreateSerializer, CaseDocumentSerializer

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "api",
     "cases",
     "reviews",
+    "editorial",
     "notifications",
     "search",
     "study",
