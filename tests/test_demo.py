@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from accounts.models import Institution, Role, User
 from cases.document import DOCUMENT_PREFETCH, case_to_document
 from cases.importer import parse_case_report
-from cases.management.commands.demo import DEMO_DATA_DIR, DEMO_PASSWORD
 from cases.models import Case, Figure, QuizQuestion, Tag
+from teachingfile.management.commands.demo import DEMO_DATA_DIR, DEMO_PASSWORD
 
 EXPECTED_ROLES = {
     "author": {"author"},
