@@ -1,6 +1,6 @@
 """Peer reviews: the reviews a person may read, and the reviewer's, author's and editor's writes.
 
-Who reads what is the editorial page's rule (editorial/views.py):
+Who reads what is the editorial page's rule (reviews/editorial_views.py):
 
 - reviewers read their own reviews, whatever their state;
 - authors read the completed reviews of their cases, without the reviewer's name, the editor's

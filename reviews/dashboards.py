@@ -30,7 +30,8 @@ from django.utils import timezone
 from cases import permissions
 from cases.dashboard_frame import forbidden, render_dashboard
 from cases.models import Case, CaseAuthor, CaseEvent
-from reviews.models import Review
+
+from .models import Review
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet

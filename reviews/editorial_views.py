@@ -16,11 +16,10 @@ from django.views.decorators.http import require_POST
 from cases import permissions, services
 from cases.models import Case, CaseEvent, Commentary
 from cases.workflow import DESTRUCTIVE, TRANSITIONS, Action, Actor, available_actions
-from reviews import services as review_services
-from reviews.forms import AnswerReviewForm, AssignReviewerForm
-from reviews.models import Review
 
-from .forms import ActionForm
+from . import services as review_services
+from .forms import ActionForm, AnswerReviewForm, AssignReviewerForm
+from .models import Review
 
 
 def _editorial_case(request, pk: int) -> Case:

@@ -10,6 +10,14 @@ from .models import Review
 from .services import default_due_date
 
 
+class ActionForm(forms.Form):
+    """A workflow action's note, on the editorial page."""
+
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
 class ReviewForm(forms.Form):
     recommendation = forms.ChoiceField(
         choices=Review.Recommendation.choices,

@@ -60,7 +60,6 @@ INSTALLED_APPS = [
     "api",
     "cases",
     "reviews",
-    "editorial",
     "notifications",
     "search",
     "study",

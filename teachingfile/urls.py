@@ -6,7 +6,6 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("", include("editorial.urls")),
     path("", include("reviews.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("cases.history_urls")),

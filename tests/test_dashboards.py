@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Case, CaseAuthor, CaseEvent
-from editorial import dashboards
+from reviews import dashboards
 from reviews.models import Review
 
 from .conftest import make_case, make_user
