@@ -72,12 +72,13 @@ def search_once(params: dict[str, str]) -> int:
     from django.contrib.auth.models import AnonymousUser
     from django.http import QueryDict
 
+    from cases import facets, fulltext
     from cases.filters import CaseFilter
     from cases.models import Case
-    from search import engine, facets, snippets
+    from search import snippets
 
     user = AnonymousUser()
-    listed = Case.objects.visible_to(user).listed().with_card_data().defer(*engine.SEARCH_COLUMNS)
+    listed = Case.objects.visible_to(user).listed().with_card_data().defer(*fulltext.SEARCH_COLUMNS)
     query = QueryDict(mutable=True)
     query.update(params)
     results = CaseFilter(query, queryset=listed).qs

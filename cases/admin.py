@@ -17,6 +17,7 @@ from .models import (
     Tag,
     TeachingPoint,
 )
+from .readership import CaseView
 
 
 class CaseAuthorInline(admin.TabularInline):
@@ -182,3 +183,10 @@ class RevisionAdmin(ReadOnlyAdmin):
     list_filter = ("kind",)
     search_fields = ("case__title", "summary")
     raw_id_fields = ("case", "created_by")
+
+
+@admin.register(CaseView)
+class CaseViewAdmin(ReadOnlyAdmin):
+    list_display = ("case", "day")
+    list_filter = ("day",)
+    raw_id_fields = ("case",)

@@ -6,8 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from search import engine, facets
-
+from . import facets, fulltext
 from .models import Case, CaseAuthor, Modality, Study, System
 
 
@@ -53,7 +52,7 @@ class CaseFilter(django_filters.FilterSet):
     # Last, so that it orders what the other filters kept. Without it, a search is ordered by
     # relevance and a list without a search by date of publication, newest first.
     sort = django_filters.ChoiceFilter(
-        method="sort_by", choices=engine.SORT_CHOICES, label="Sort by", empty_label=None
+        method="sort_by", choices=fulltext.SORT_CHOICES, label="Sort by", empty_label=None
     )
 
     class Meta:
@@ -81,7 +80,7 @@ class CaseFilter(django_filters.FilterSet):
         self.filters["system"].field.choices = choices
 
     def search(self, queryset, name: str, value: str):
-        return engine.search_cases(queryset, value)
+        return fulltext.search_cases(queryset, value)
 
     def with_modality(self, queryset, name: str, value: str):
         studied = Exists(Study.objects.filter(case=OuterRef("pk"), modality=value))
@@ -102,7 +101,7 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(facets.sex_q(value))
 
     def sort_by(self, queryset, name: str, value: str):
-        return engine.order_cases(queryset, value)
+        return fulltext.order_cases(queryset, value)
 
 
 class CaseListFilter(CaseFilter):

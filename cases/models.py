@@ -17,6 +17,7 @@ from accounts.validators import validate_orcid
 
 from .choices import Licence, Modality
 from .querysets import CaseQuerySet
+from .readership import CaseView  # noqa: F401  (a model of this app, defined apart)
 
 MAX_DISPLAYED_AGE_YEARS = 90
 
@@ -197,7 +198,7 @@ class Case(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
-    # Search (search/indexing.py keeps these up to date; PostgreSQL only, unused on SQLite).
+    # Search (cases/search_vector.py keeps these up to date; PostgreSQL only, unused on SQLite).
     search_vector = SearchVectorField(null=True, editable=False)
     search_terms = models.TextField(
         blank=True,

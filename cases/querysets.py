@@ -43,17 +43,14 @@ class CaseQuerySet(models.QuerySet):
             Exists(CaseAuthor.objects.filter(case=OuterRef("pk"), user=user))
         )
         if user.has_role("reviewer"):
-            from reviews.models import Review
-
-            rule |= Q(
-                Exists(
-                    Review.objects.filter(
-                        case=OuterRef("pk"),
-                        reviewer=user,
-                        status__in=[Review.Status.ASSIGNED, Review.Status.COMPLETED],
-                    )
-                )
+            # Through the reverse relation of reviews (which sit above cases): a review asked
+            # of this person, assigned or completed. The subquery starts from the case's key.
+            reviewed = self.model.objects.filter(
+                pk=OuterRef("pk"),
+                reviews__reviewer=user,
+                reviews__status__in=["assigned", "completed"],
             )
+            rule |= Q(Exists(reviewed))
         if user.has_role("editor"):
             rule |= ~Q(status__in=["draft", "withdrawn"])
         if user.has_role("moderator"):

@@ -13,8 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from search.indexing import refresh_search_vector
-
 from . import permissions
 from .document import DOCUMENT_PREFETCH, Document, case_to_document
 from .files import release_files_of
@@ -35,6 +33,7 @@ from .models import (
     Tag,
     TeachingPoint,
 )
+from .search_vector import refresh_search_vector
 from .workflow import TRANSITIONS, Action, Actor, Transition, state_label
 
 if TYPE_CHECKING:
@@ -351,7 +350,7 @@ def notify_people(
 ) -> None:
     from notifications.services import notify
 
-    notify(recipients, kind=kind, case=case, title=title, body=body, url=url)
+    notify(recipients, kind=kind, case_id=case.pk, title=title, body=body, url=url)
 
 
 def _editorial_url(case: Case) -> str:

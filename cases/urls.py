@@ -1,4 +1,4 @@
-"""The case pages: reading, browsing, the editor, dashboards, history and the editorial workflow.
+"""The case pages: reading, the editor and the history of revisions.
 
 `cases/<pk>/<slug>/` (a case's page) would match any one word after a case's id, so its slug
 converter refuses the words other pages use there: it shadows no pattern here or in another
@@ -7,7 +7,7 @@ app's `urls.py`, whatever order they are included in.
 
 from django.urls import path, register_converter
 
-from . import dashboard_views, editor_views, history_views, views, workflow_views
+from . import editor_views, history_views, views
 
 # One-word pages under cases/<pk>/, of this app and of others (community, study).
 RESERVED_CASE_WORDS = frozenset(
@@ -36,17 +36,10 @@ class CaseSlugConverter:
 register_converter(CaseSlugConverter, "case_slug")
 
 reading = [
-    path("", views.home, name="home"),
-    path("cases/", views.browse, name="browse"),
     path("cases/<int:pk>/", views.case_permalink, name="case-permalink"),
     path("cases/<int:pk>/<case_slug:slug>/", views.case_detail, name="case-detail"),
 ]
 
-dashboards = [
-    path("cases/mine/", dashboard_views.my_cases, name="my-cases"),
-    path("reviews/", dashboard_views.reviewer_dashboard, name="reviewer-dashboard"),
-    path("editor/", dashboard_views.editor_dashboard, name="editor-dashboard"),
-]
 
 editor = [
     path("cases/new/", editor_views.case_create, name="case-create"),
@@ -65,35 +58,5 @@ history = [
     ),
 ]
 
-workflow = [
-    path("cases/<int:pk>/editorial/", workflow_views.case_editorial, name="case-editorial"),
-    path(
-        "cases/<int:pk>/editorial/reviewers/",
-        workflow_views.assign_reviewer,
-        name="case-assign-reviewer",
-    ),
-    path(
-        "cases/<int:pk>/editorial/reviews/<int:review_pk>/cancel/",
-        workflow_views.cancel_review,
-        name="case-cancel-review",
-    ),
-    path(
-        "cases/<int:pk>/editorial/reviews/<int:review_pk>/answer/",
-        workflow_views.answer_review,
-        name="case-answer-review",
-    ),
-    path(
-        "cases/<int:pk>/editorial/commentaries/<int:commentary_pk>/verify/",
-        workflow_views.verify_commentary,
-        name="case-verify-commentary",
-    ),
-    # Before editorial/<slug:action>/, which would otherwise take "delete" for an action.
-    path("cases/<int:pk>/editorial/delete/", workflow_views.delete_draft, name="case-delete"),
-    path(
-        "cases/<int:pk>/editorial/<slug:action>/",
-        workflow_views.case_action,
-        name="case-action",
-    ),
-]
 
-urlpatterns = [*reading, *dashboards, *editor, *history, *workflow]
+urlpatterns = [*reading, *editor, *history]

@@ -156,7 +156,7 @@ def _notify_about(comment: Comment, *, by: User) -> None:
             title=f"{by} replied to your comment on “{case.title}”",
             body=body,
             url=url,
-            case=case,
+            case_id=case.pk,
         )
     authors = [user for user in site_authors_of(case) if user.pk not in told]
     if authors:
@@ -166,7 +166,7 @@ def _notify_about(comment: Comment, *, by: User) -> None:
             title=f"{by} commented on your case “{case.title}”",
             body=body,
             url=url,
-            case=case,
+            case_id=case.pk,
         )
 
 

@@ -234,7 +234,7 @@ def _resolve(
     notify(
         [flag.reporter for flag in flags],
         kind="flag_outcome",
-        case=case,
+        case_id=case.pk,
         title=FLAGGER_TITLES[outcome],
         body=_flagger_body(outcome, comment=comment, case=case),
         url=url,
@@ -256,7 +256,7 @@ def _tell_comment_author(comment: Comment, *, title: str, body: str) -> None:
     notify(
         [comment.author],
         kind="moderation",
-        case=comment.case,
+        case_id=comment.case_id,
         title=title,
         body=body,
         url=_comment_url(comment),

@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from cases.dashboard_views import forbidden
+from cases.dashboard_frame import forbidden
 from cases.models import Case
 from cases.services import InvalidTransition
 from cases.workflow import state_label

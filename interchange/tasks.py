@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import job_runner
+from .models import ImportJob
 
 
 @shared_task(
@@ -13,14 +21,21 @@ from celery import shared_task
 )
 def run_import_job(job_id: int) -> None:
     """Import the files of an import job still waiting; a finished job is left as it is."""
-    from .jobs import run_import_job as run
-
-    run(job_id)
+    job_runner.run_import_job(job_id)
 
 
 @shared_task
 def requeue_stalled_import_jobs() -> int:
-    """Queue again import jobs left unfinished, e.g. when their worker stopped."""
-    from .jobs import requeue_stalled_import_jobs as requeue
-
-    return requeue()
+    """Queue again the jobs nobody has worked on for a while (a lost message, a dead worker)."""
+    older_than = datetime.timedelta(minutes=getattr(settings, "IMPORT_REQUEUE_AFTER_MINUTES", 30))
+    stalled = ImportJob.objects.filter(
+        status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING],
+        updated_at__lt=timezone.now() - older_than,
+    ).values_list("pk", flat=True)
+    count = 0
+    for job_id in stalled:
+        with transaction.atomic():
+            ImportJob.objects.filter(pk=job_id).update(updated_at=timezone.now())
+            run_import_job.delay_on_commit(job_id)
+        count += 1
+    return count

@@ -12,7 +12,6 @@ from .models import Notification
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from cases.models import Case
 
 TITLE_MAX_LENGTH = Notification._meta.get_field("title").max_length
 
@@ -24,9 +23,10 @@ def notify(
     title: str,
     body: str = "",
     url: str = "",
-    case: Case | None = None,
+    case_id: int | None = None,
 ) -> list[Notification]:
-    """Tell each distinct active recipient, on the site and by e-mail.
+    """Tell each distinct active recipient, on the site and by e-mail; `case_id` is the case
+    the notification is about, if any.
 
     Call it inside the transaction that makes the change: the rows roll back with it, and the
     e-mails are queued only once it commits, so nobody is told about something that never
@@ -46,7 +46,7 @@ def notify(
         people.append(user)
 
     notifications = Notification.objects.bulk_create(
-        Notification(recipient=user, kind=kind, case=case, title=title, body=body, url=url)
+        Notification(recipient=user, kind=kind, case_id=case_id, title=title, body=body, url=url)
         for user in people
     )
     for notification, user in zip(notifications, people, strict=True):

@@ -11,6 +11,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from .models import Notification
+
 logger = logging.getLogger(__name__)
 
 SUBJECT_PREFIX = "[Teaching File] "
@@ -36,8 +38,6 @@ def email_text(notification) -> str:
 
 @shared_task(bind=True, max_retries=MAX_ATTEMPTS - 1, default_retry_delay=5 * 60)
 def send_notification_email(self, notification_id: int) -> None:
-    from .models import Notification
-
     error = None
     with transaction.atomic():
         # The row lock keeps a redelivered task from sending the same e-mail twice at once.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from .services import remind_reviewers
+
 
 @shared_task
 def remind_reviewers_of_due_reviews() -> int:
-    from .services import remind_reviewers
-
     return remind_reviewers()

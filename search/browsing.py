@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, QueryDict
 
-from .engine import SORT_CHOICES, SORT_NEWEST, SORT_RELEVANCE
-from .facets import FACETS, FacetValue
+from cases.facets import FACETS, FacetValue
+from cases.fulltext import SORT_CHOICES, SORT_NEWEST, SORT_RELEVANCE
+
 from .querystrings import SAVED_PARAMETERS
 
 

@@ -1,32 +1,10 @@
-"""Saved searches (with their optional e-mail digest) and daily case views."""
+"""Saved searches, with their optional e-mail digest."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-
-
-class CaseView(models.Model):
-    """One reader of one published case on one day.
-
-    `viewer` is a hash keyed with a salt that changes every day (search/views_counting.py), so
-    a reader is counted once a day and nobody can be followed from one day to the next; no
-    address is stored. The unique constraint makes counting safe when two requests race.
-    """
-
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="daily_views")
-    day = models.DateField()
-    viewer = models.CharField(max_length=64)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["case", "day", "viewer"], name="one_view_per_day"),
-        ]
-        indexes = [models.Index(fields=["day"], name="search_caseview_day_idx")]
-
-    def __str__(self) -> str:
-        return f"Case {self.case_id} viewed on {self.day}"
 
 
 class SavedSearch(models.Model):

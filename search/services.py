@@ -1,18 +1,16 @@
-"""Writes of the search app: saved searches, their e-mail digests, and counting case views."""
+"""Writes of the search app: saved searches and their e-mail digests."""
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import hmac
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import connections, router, transaction
-from django.db.models import F, Q, QuerySet
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +19,7 @@ from cases.filters import CaseFilter
 from cases.models import Case
 
 from . import permissions
-from .models import CaseView, SavedSearch
+from .models import SavedSearch
 from .querystrings import normalise_query
 
 if TYPE_CHECKING:
@@ -213,52 +211,3 @@ def send_saved_search_digest(saved_search_id: int, *, now: datetime.datetime | N
         saved_search.last_sent_at = now
         saved_search.save(update_fields=["last_sent_at"])
     return sent
-
-
-# --- Case views --------------------------------------------------------------------------------
-
-
-def viewer_key(
-    *,
-    user_id: int | None,
-    session_key: str = "",
-    address: str = "",
-    user_agent: str = "",
-    day: datetime.date,
-) -> str:
-    """Who is reading, as a hash that changes every day: a signed-in person by their id, a
-    visitor by their session, or else by their address and browser. Nothing raw is kept."""
-    if user_id is not None:
-        identity = f"user:{user_id}"
-    elif session_key:
-        identity = f"session:{session_key}"
-    else:
-        identity = f"visitor:{address}|{user_agent[:300]}"
-    salt = hmac.new(
-        settings.SECRET_KEY.encode(), f"case-views:{day.isoformat()}".encode(), hashlib.sha256
-    ).digest()
-    return hmac.new(salt, identity.encode(), hashlib.sha256).hexdigest()
-
-
-def record_case_view(*, case: Case, viewer: str, day: datetime.date | None = None) -> bool:
-    """Count one reader of a published case, once a day. True when this view was counted.
-
-    Race-safe: the insert does nothing when the (case, day, viewer) row exists, and the count
-    rises only when a row was inserted.
-    """
-    if case.status != Case.Status.PUBLISHED:
-        return False
-    day = day or timezone.localdate()
-    alias = router.db_for_write(CaseView)
-    connection = connections[alias]
-    table = connection.ops.quote_name(CaseView._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (case_id, day, viewer) VALUES (%s, %s, %s) "  # noqa: S608
-            "ON CONFLICT (case_id, day, viewer) DO NOTHING RETURNING id",
-            [case.pk, day.isoformat(), viewer],
-        )
-        counted = cursor.fetchone() is not None
-    if counted:
-        Case.objects.using(alias).filter(pk=case.pk).update(view_count=F("view_count") + 1)
-    return counted

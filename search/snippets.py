@@ -13,10 +13,9 @@ from django.db.models import Func, OuterRef, StringAgg, Subquery, TextField, Val
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from cases.fulltext import clean_text, parse_terms
 from cases.models import Case, Section, Study
-
-from .engine import clean_text, parse_terms
-from .indexing import SEARCH_CONFIG
+from cases.search_vector import SEARCH_CONFIG
 
 SNIPPET_MAX_CHARS = 260
 

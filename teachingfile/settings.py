@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "bookmarks",
     "community",
     "interchange",
+    # The project itself, for the commands that load every app (`demo`).
+    "teachingfile",
 ]
 
 MIDDLEWARE = [

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from cases import dashboard_views
 from cases.models import Case, CaseAuthor, CaseEvent
+from reviews import dashboards
 from reviews.models import Review
 
 from .conftest import make_case, make_user
@@ -241,7 +241,7 @@ def test_each_empty_group_says_so(client, author):
 
 
 def test_long_groups_are_cut_with_a_note(client, author, monkeypatch):
-    monkeypatch.setattr(dashboard_views, "ROWS_PER_GROUP", 2)
+    monkeypatch.setattr(dashboards, "ROWS_PER_GROUP", 2)
     for number in range(3):
         make_case(author=author, published=False, title=f"Draft {number}")
     make_case(author=author, title="Published one")
@@ -290,7 +290,7 @@ def test_my_cases_takes_the_same_queries_however_many_cases(
     ],
 )
 def test_due_dates_are_said_in_words(days_left, phrase):
-    assert dashboard_views.due_phrase(days_left) == phrase
+    assert dashboards.due_phrase(days_left) == phrase
 
 
 def test_reviews_to_do_come_soonest_due_first_with_overdue_ones_marked(

@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import Institution, Role, User
 from cases.document import DOCUMENT_PREFETCH, case_to_document
-from cases.management.commands.demo import DEMO_DATA_DIR, DEMO_PASSWORD
 from cases.models import Case, Figure, QuizQuestion, Tag
 from interchange.importer import parse_case_report
+from teachingfile.management.commands.demo import DEMO_DATA_DIR, DEMO_PASSWORD
 
 EXPECTED_ROLES = {
     "author": {"author"},

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.models import Case
-from interchange import jobs
+from interchange import job_runner, tasks
 from interchange.models import ImportJob, ImportJobFile
 
 from .conftest import make_user, signed_in_api_client
@@ -203,7 +203,7 @@ def test_a_job_whose_worker_died_carries_on_when_run_again(author, settings):
     )
     waiting = ImportJobFile(job=job, position=1, name=report(9)[0])
     waiting.stored.save("job-waiting.txt", upload(*report(9)), save=True)
-    jobs.run_import_job(job.pk)
+    job_runner.run_import_job(job.pk)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.finished_at
     assert job.files_done == 2 and job.imported == 2
@@ -222,7 +222,7 @@ def test_jobs_left_unfinished_for_a_while_are_queued_again(
     an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
     ImportJob.objects.filter(pk=stalled.pk).update(updated_at=an_hour_ago)
     with django_capture_on_commit_callbacks(execute=True):
-        assert jobs.requeue_stalled_import_jobs() == 1
+        assert tasks.requeue_stalled_import_jobs() == 1
     stalled.refresh_from_db()
     recent.refresh_from_db()
     assert stalled.status == ImportJob.Status.DONE and stalled.imported == 1
@@ -233,18 +233,18 @@ def test_jobs_left_unfinished_for_a_while_are_queued_again(
 def test_a_task_for_a_finished_job_does_nothing(author):
     job = ImportJob.objects.create(owner=author, status=ImportJob.Status.DONE, file_count=1)
     ImportJobFile.objects.create(job=job, position=0, name="late.txt", stored="imports/late.txt")
-    jobs.run_import_job(job.pk)
+    job_runner.run_import_job(job.pk)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.files_done == 0
     assert not Case.objects.exists()
-    jobs.run_import_job(10**9)  # a job deleted since: nothing to do, no error
+    job_runner.run_import_job(10**9)  # a job deleted since: nothing to do, no error
 
 
 @pytest.mark.django_db
 def test_a_stored_upload_that_went_missing_needs_attention(author):
     job = ImportJob.objects.create(owner=author, file_count=1)
     ImportJobFile.objects.create(job=job, position=0, name="gone.txt", stored="imports/gone.txt")
-    jobs.run_import_job(job.pk)
+    job_runner.run_import_job(job.pk)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.attention == 1
     assert "no longer stored" in job.results[0]["reasons"][0]

@@ -64,7 +64,7 @@ def test_notify_creates_a_row_per_recipient_and_emails_only_after_commit(
                 title="Changes requested",
                 body="Please shorten the discussion.",
                 url=EDITORIAL_PATH,
-                case=case,
+                case_id=case.pk,
             )
         assert mail.outbox == []
     assert len(callbacks) == 2

@@ -11,9 +11,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import fulltext
 from cases.models import Case, Section, Study, System, Tag
-from search import engine, snippets
-from search.indexing import refresh_search_vector
+from cases.search_vector import refresh_search_vector
+from search import snippets
 
 from .conftest import make_case, make_user
 
@@ -30,7 +31,7 @@ def indexed(*cases: Case) -> None:
 
 def found(text: str, **filters) -> list[str]:
     listed = Case.objects.listed().filter(**filters)
-    return [case.title for case in engine.search_cases(listed, text)]
+    return [case.title for case in fulltext.search_cases(listed, text)]
 
 
 def titles(response) -> list[str]:

@@ -7,7 +7,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from cases.models import Case, Study, System, Tag
-from search.indexing import refresh_search_vector
+from cases.search_vector import refresh_search_vector
 from search.models import SavedSearch
 
 from .conftest import make_case, make_user

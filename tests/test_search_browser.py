@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cases.models import Case, Study, System, Tag
-from search.indexing import refresh_search_vector
+from cases.search_vector import refresh_search_vector
 from search.models import SavedSearch
 from tests.conftest import CHROMIUM, PASSWORD, make_case, make_user
 

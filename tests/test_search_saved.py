@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, Study
+from cases.search_vector import refresh_search_vector
 from search import services, tasks
-from search.indexing import refresh_search_vector
 from search.models import SavedSearch
 
 from .conftest import make_case, make_user

@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from cases.models import Case
-from search.models import CaseView
-from search.services import record_case_view, viewer_key
+from cases.readership import CaseView
+from cases.viewing import record_case_view, viewer_key
 
 from .conftest import make_case
 

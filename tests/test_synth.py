@@ -7,8 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from cases import fulltext
 from cases.models import Case, Study, Tag
-from search import engine
 from search.management.commands.synth import synthetic_cases
 
 from .conftest import make_case
@@ -36,7 +36,7 @@ def test_synth_adds_published_searchable_cases_with_their_parts(db):
     assert len(set(cases.values_list("title", flat=True))) > 20  # varied
     # Searchable like any case: the vectors were computed in the same command.
     diagnosis = case.final_diagnosis.split()[0]
-    found = engine.search_cases(Case.objects.listed(), diagnosis)
+    found = fulltext.search_cases(Case.objects.listed(), diagnosis)
     assert found.filter(pk=case.pk).exists()
 
 

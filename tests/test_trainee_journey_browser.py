@@ -10,7 +10,7 @@ import re
 import pytest
 
 from cases.models import Case, Study, System
-from search.indexing import refresh_search_vector
+from cases.search_vector import refresh_search_vector
 from tests.conftest import CHROMIUM, PASSWORD, make_case, make_user
 from tests.test_browser import make_figures_ready
 from tests.test_study_models import DIAGNOSIS, make_unknown

@@ -30,8 +30,8 @@ from cases.filters import CaseListFilter
 from cases.lookups import readable_case_or_404
 from cases.models import Case, Commentary
 from cases.workflow import Action, available_actions
-from cases.workflow_forms import AssignReviewerForm
 from reviews import services as review_services
+from reviews.forms import AssignReviewerForm
 
 from .document_schema import CaseCreateSerializer, CaseDocumentSerializer
 from .serializers import (

@@ -1,6 +1,6 @@
 """Peer reviews: the reviews a person may read, and the reviewer's, author's and editor's writes.
 
-Who reads what is the editorial page's rule (cases/workflow_views.py):
+Who reads what is the editorial page's rule (reviews/editorial_views.py):
 
 - reviewers read their own reviews, whatever their state;
 - authors read the completed reviews of their cases, without the reviewer's name, the editor's
@@ -36,9 +36,8 @@ from api.errors import errors
 from api.ids import MAX_ID
 from api.validation import require_text
 from cases.models import Case, CaseAuthor
-from cases.workflow_forms import AnswerReviewForm
 from reviews import services
-from reviews.forms import DeclineForm, ReviewForm
+from reviews.forms import AnswerReviewForm, DeclineForm, ReviewForm
 from reviews.models import Review
 
 TAG = "reviews"

@@ -1,7 +1,7 @@
 """The search endpoints of /api/v1/: `search/` (results with snippets and facet counts) and
 `saved-searches/` (your saved searches).
 
-The search takes the browse page's parameters and runs the same search (search/engine.py) over
+The search takes the browse page's parameters and runs the same search (cases/fulltext.py) over
 the same cases: published, listed, and visible to the caller.
 """
 
@@ -17,10 +17,11 @@ from rest_framework.response import Response
 from accounts.api.permissions import NotSuspended
 from api.errors import errors
 from api.pagination import Pagination
+from cases import facets, fulltext
 from cases.api.serializers import CaseSummarySerializer
 from cases.filters import CaseFilter
 from cases.models import Case
-from search import engine, facets, services, snippets
+from search import services, snippets
 from search.models import SavedSearch
 
 FACET_SCHEMA = {
@@ -108,7 +109,7 @@ class SearchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             Case.objects.visible_to(self.request.user)
             .listed()
             .with_card_data()
-            .defer(*engine.SEARCH_COLUMNS)
+            .defer(*fulltext.SEARCH_COLUMNS)
         )
 
     def list(self, request, *args, **kwargs) -> Response:

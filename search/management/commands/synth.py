@@ -29,7 +29,7 @@ from cases.models import (
     Tag,
     TeachingPoint,
 )
-from search.indexing import refresh_search_vector
+from cases.search_vector import refresh_search_vector
 from search.synthetic import SYNTHETIC_TAG, SyntheticCase, synthetic_case
 
 SYNTHETIC_AUTHOR = "synthetic-author"

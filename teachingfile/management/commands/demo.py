@@ -1,5 +1,7 @@
 """`python manage.py demo`: demo users for every role and the demo cases, idempotently.
 
+It lives in the project package because it loads every app (cases, reviews, accounts).
+
 Cases come from the seed documents (`settings.SEED_CASES_DIR`) when that folder exists, and
 from the project's own cases in `cases/demo_data/` otherwise. A case is published only when its
 source states a licence; the demo never invents a licence, a consent or an image, so the others
@@ -48,7 +50,7 @@ DEMO_AUTHOR = "author"
 DEMO_EDITOR = "editor"
 DEMO_REVIEWER = "reviewer"
 REVIEW_DAYS = 7
-DEMO_DATA_DIR = Path(__file__).resolve().parents[2] / "demo_data"
+DEMO_DATA_DIR = Path(settings.BASE_DIR) / "cases" / "demo_data"
 FEATURED_CASES = 2
 
 

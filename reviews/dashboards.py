@@ -25,13 +25,13 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
-from django.shortcuts import render
 from django.utils import timezone
 
-from reviews.models import Review
+from cases import permissions
+from cases.dashboard_frame import forbidden, render_dashboard
+from cases.models import Case, CaseAuthor, CaseEvent
 
-from . import permissions
-from .models import Case, CaseAuthor, CaseEvent
+from .models import Review
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -118,33 +118,6 @@ def author_groups() -> list[CaseGroup]:
             "No withdrawn, rejected or retracted case.",
         ),
     ]
-
-
-def available_dashboards(user: User) -> list[tuple[str, str]]:
-    """(URL name, label) of each dashboard this person may open, for the switcher."""
-    dashboards = [("my-cases", "My cases")] if user.is_author else []
-    if permissions.can_use_reviewer_dashboard(user):
-        dashboards.append(("reviewer-dashboard", "Reviews"))
-    if permissions.can_use_editor_dashboard(user):
-        dashboards.append(("editor-dashboard", "Editor"))
-    return dashboards
-
-
-def render_dashboard(
-    request: HttpRequest, template: str, context: dict, *, status: int = 200
-) -> HttpResponse:
-    context["dashboards"] = available_dashboards(request.user)
-    return render(request, template, context, status=status)
-
-
-def forbidden(request: HttpRequest, *, dashboard: str, needed_role: str) -> HttpResponse:
-    # A page that says whose page this is, rather than the bare 403 of PermissionDenied.
-    return render_dashboard(
-        request,
-        "dashboards/forbidden.html",
-        {"dashboard": dashboard, "needed_role": needed_role},
-        status=403,
-    )
 
 
 def days_since(moment: datetime.datetime, *, now: datetime.datetime) -> int:

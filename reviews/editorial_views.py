@@ -13,13 +13,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from reviews import services as review_services
-from reviews.models import Review
+from cases import permissions, services
+from cases.models import Case, CaseEvent, Commentary
+from cases.workflow import DESTRUCTIVE, TRANSITIONS, Action, Actor, available_actions
 
-from . import permissions, services
-from .models import Case, CaseEvent, Commentary
-from .workflow import DESTRUCTIVE, TRANSITIONS, Action, Actor, available_actions
-from .workflow_forms import ActionForm, AnswerReviewForm, AssignReviewerForm
+from . import services as review_services
+from .forms import ActionForm, AnswerReviewForm, AssignReviewerForm
+from .models import Review
 
 
 def _editorial_case(request, pk: int) -> Case:

@@ -4,13 +4,13 @@ A case's `search_vector` is weighted: A for its title and final diagnosis, B for
 systems, C for the clinical history, the imaging findings, the studies' findings and the
 sections. `search_terms` holds the title, final diagnosis and tag names for typo-tolerant
 (trigram) matching, and `facet_values` the modalities, systems and tags as tokens, so that the
-facets of many cases are counted in one pass (search/engine.py). All are computed in the
+facets of many cases are counted in one pass (cases/fulltext.py). All are computed in the
 database, by one UPDATE over any number of cases, so an edit, a publication and the
 synthetic-data generator all use the same statement.
 
 Call `refresh_search_vector([case.pk])` after a case's text, tags or parts change (the services
 in cases/services.py do). A case whose vector was never computed is still found, by its own
-text, until it is refreshed (search/engine.py).
+text, until it is refreshed (cases/fulltext.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from django.db import connections, router
 from django.db.models import QuerySet
 
-from cases.models import Case, Section, Study, System, Tag
+from .models import Case, Section, Study, System, Tag
 
 SEARCH_CONFIG = "english"
 

@@ -5,7 +5,7 @@ to what the reader may see) to those matching `text`, ranked best first:
 
 - On PostgreSQL, `text` is read with `websearch_to_tsquery` ("quoted phrases", -excluded words,
   `or`) against the stored, weighted `search_vector` (title and diagnosis count most, then tags
-  and systems, then the history, findings and sections; search/indexing.py). For plain words,
+  and systems, then the history, findings and sections; cases/search_vector.py). For plain words,
   each word may also match the title, diagnosis or tags by trigram word similarity, so
   "osteosarcma" still finds osteosarcoma (when the words as typed find fewer than `FEW` cases).
   Cases whose vector is not computed yet are matched on their own text.
@@ -13,7 +13,7 @@ to what the reader may see) to those matching `text`, ranked best first:
   "quoted phrases", -excluded words and `or` are understood too, and a title or diagnosis
   match ranks first.
 
-Beside it: search/facets.py counts the matching cases per facet, search/snippets.py gives each
+Beside it: cases/facets.py counts the matching cases per facet, search/snippets.py gives each
 case of a page the passage that matched.
 """
 
@@ -39,9 +39,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from cases.models import Case
-
-from .indexing import SEARCH_CONFIG
+from .models import Case
+from .search_vector import SEARCH_CONFIG
 
 # More words than this are ignored for word-by-word matching, not an error.
 MAX_SEARCH_WORDS = 8

@@ -11,9 +11,8 @@ from django.db import connections
 from django.db.models import Case as Conditional
 from django.db.models import Count, Exists, F, Func, Min, Q, QuerySet, TextField, Value, When
 
-from cases.models import Case, Modality, Study
-
-from .indexing import facet_tokens_sql, table_names
+from .models import Case, Modality, Study
+from .search_vector import facet_tokens_sql, table_names
 
 TAG_FACET_SIZE = 12
 
@@ -120,7 +119,7 @@ def facet_counts(
 
     A fixed number of queries, whatever the number of cases. On PostgreSQL, one: a single pass
     over the matching cases, reading their own columns and their facet tokens (modalities,
-    systems and tags, search/indexing.py). Elsewhere, four: an aggregate of the case's own
+    systems and tags, cases/search_vector.py). Elsewhere, four: an aggregate of the case's own
     columns, then one query each for modalities, systems and tags.
     """
     matched = queryset.order_by()
@@ -147,7 +146,7 @@ def _count_columns(matched: QuerySet[Case], facets: dict[str, list[FacetValue]])
             facets[facet].append(FacetValue(value, label, count))
 
 
-# Token kinds: m, s, t are stored (search/indexing.py); the others are read from the columns.
+# Token kinds: m, s, t are stored (cases/search_vector.py); the others are read from the columns.
 _KINDS = {
     "m": "modality",
     "s": "system",
