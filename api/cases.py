@@ -25,8 +25,9 @@ from cases.document import DOCUMENT_PREFETCH, case_to_document
 from cases.document_edit import create_case_document, edit_case_document
 from cases.filters import CaseListFilter
 from cases.models import Case, Commentary
+from cases.permissions import available_actions
 from cases.templatetags.case_tags import card_figure
-from cases.workflow import Action, available_actions
+from cases.workflow import Action
 from cases.workflow_forms import AssignReviewerForm
 from reviews import services as review_services
 

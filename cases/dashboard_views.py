@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import (
     Count,
     DateTimeField,
-    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -31,7 +30,7 @@ from django.utils import timezone
 from reviews.models import Review
 
 from . import permissions
-from .models import Case, CaseAuthor, CaseEvent
+from .models import Case, CaseEvent
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -203,9 +202,7 @@ def review_tally(condition: Q) -> Coalesce:
 
 def authored_cases(user: User) -> QuerySet[Case]:
     """The cases the user wrote or co-authors, in every state, from the one visibility rule."""
-    return Case.objects.visible_to(user).filter(
-        Q(created_by=user) | Exists(CaseAuthor.objects.filter(case=OuterRef("pk"), user=user))
-    )
+    return Case.objects.visible_to(user).authored_by(user)
 
 
 def grouped_author_cases(user: User) -> tuple[list[CaseGroup], int]:

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 
 from accounts.models import Role
 
+from .models import Case
+from .workflow import TRANSITIONS, Action, Actor, Transition
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
-
-    from .models import Case
 
 EDITABLE_STATES = frozenset({"draft", "changes_requested"})
 
@@ -36,8 +37,6 @@ def is_author_of(user: User | AnonymousUser, case: Case) -> bool:
 
 
 def can_view(user: User | AnonymousUser, case: Case) -> bool:
-    from .models import Case
-
     return Case.objects.visible_to(user).filter(pk=case.pk).exists()
 
 
@@ -86,8 +85,6 @@ def can_take_action(user: User | AnonymousUser, case: Case, action: str) -> bool
     not (co-)author the case, moderator actions to moderators who do not: nobody decides on
     their own work.
     """
-    from .workflow import TRANSITIONS, Actor
-
     if not user.is_authenticated:
         return False
     transition = TRANSITIONS[action]
@@ -145,3 +142,19 @@ def can_review_quarantine(user: User | AnonymousUser, case: Case) -> bool:
     if not user.is_authenticated:
         return False
     return is_author_of(user, case) or user.has_role(Role.EDITOR)
+
+
+def available_actions(user, case: Case) -> list[Transition]:
+    """The actions this person can take on the case in its current state, in table order.
+
+    Moderator actions are taken from the moderation queue, where the readers' reports are
+    resolved with them, so the editorial page and the API's action list do not offer them.
+    """
+    return [
+        transition
+        for action, transition in TRANSITIONS.items()
+        if action != Action.START_REVIEW
+        and transition.actor != Actor.MODERATOR
+        and case.status in transition.sources
+        and can_take_action(user, case, action)
+    ]

@@ -18,7 +18,8 @@ from reviews.models import Review
 
 from . import permissions, services
 from .models import Case, CaseEvent, Commentary
-from .workflow import DESTRUCTIVE, TRANSITIONS, Action, Actor, available_actions
+from .permissions import available_actions
+from .workflow import DESTRUCTIVE, TRANSITIONS, Action, Actor
 from .workflow_forms import ActionForm, AnswerReviewForm, AssignReviewerForm
 
 
