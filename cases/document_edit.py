@@ -22,6 +22,7 @@ from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
 from django.http import QueryDict
 
 from . import permissions, services
+from .edit_values import CaseChanges
 from .editor_parts import PARTS, Part
 from .models import Case, ExercisePrescription, System
 
@@ -490,9 +491,11 @@ class _Change:
                 for message in messages:
                     _add(self.errors, f"{key}.{item}{field}", str(message))
 
-    def apply(self, locked: Case) -> None:
+    def case_changes(self) -> CaseChanges:
+        changes = CaseChanges()
         for part in self.parts:
-            part.apply(locked)
+            changes = changes.merge(part.changes())
+        return changes
 
 
 def _summary(changes: Document) -> str:
@@ -518,8 +521,12 @@ def edit_case_document(case: Case, *, by: User, base_version: int, changes: Docu
         if case.version != base_version:
             raise services.StaleEdit(case, base_version=base_version)
         return case
-    return services.edit_case(
-        case, by=by, base_version=base_version, apply=change.apply, summary=_summary(changes)
+    return services.change_case(
+        case,
+        by=by,
+        base_version=base_version,
+        changes=change.case_changes(),
+        summary=_summary(changes),
     )
 
 

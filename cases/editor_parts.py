@@ -1,7 +1,8 @@
 """The case editor's parts: one page of the editor each, validated together, saved together.
 
 A part binds its forms and formsets (`cases/forms.py`) to the case loaded for the page and, once
-they are valid, `apply(locked)` writes them onto the case that `edit_case` locked.
+they are valid, `changes()` gives their values as typed `CaseChanges`, which the page saves with
+`services.change_case`: the same operation the API's writes call.
 """
 
 from __future__ import annotations
@@ -10,10 +11,20 @@ import copy
 from typing import TYPE_CHECKING
 
 from django import forms
-from django.db import transaction
-from django.db.models import F, Q
 from django.forms.formsets import DELETION_FIELD_NAME
 
+from .edit_values import (
+    AuthorRow,
+    CaseChanges,
+    CommentaryRow,
+    DifferentialRow,
+    FigureText,
+    QuestionRow,
+    ReferenceRow,
+    SectionRow,
+    StudyRow,
+    TeachingPointRow,
+)
 from .forms import (
     AuthorRows,
     CaseFieldsForm,
@@ -32,7 +43,7 @@ from .forms import (
     StudyFormSet,
     TeachingPointFormSet,
 )
-from .models import Case, CaseAuthor, Figure, Reference
+from .models import Case
 
 if TYPE_CHECKING:
     from django.http import QueryDict
@@ -59,7 +70,8 @@ class Part:
     def is_valid(self) -> bool:
         return all([form.is_valid() for form in self.forms()])
 
-    def apply(self, locked: Case) -> None:
+    def changes(self) -> CaseChanges:
+        """The validated values of the page, to save as one edit. Call once valid."""
         raise NotImplementedError
 
     @staticmethod
@@ -115,8 +127,8 @@ class CaseFieldsPart(Part):
     def forms(self):
         return [self.form]
 
-    def apply(self, locked):
-        self.form.copy_to(locked)
+    def changes(self):
+        return self.form.changes()
 
 
 class OverviewPart(CaseFieldsPart):
@@ -164,49 +176,38 @@ class StudiesPart(Part):
                     errors.append((f"Study {number}, {where.lower()}", message, anchor))
         return errors
 
-    def apply(self, locked):
-        kept, deleted = self.studies.rows_to_save()
-        deleted_pks = {study.pk for study in deleted}
-        for study in deleted:
-            forget_files_of(list(study.figures.all()))
-            study.delete()
-        for position, study in enumerate(kept):
-            study.case = locked
-            study.position = position
-            study.save()
-        for study_form, figures in self.figure_formsets:
-            if study_form.instance.pk is None or study_form.instance.pk in deleted_pks:
-                continue
-            removed = figures.rows_to_save()[1]
-            forget_files_of(removed)
-            figures.save_rows(study=study_form.instance)
+    def changes(self):
+        figures_of = {
+            study_form.instance.pk: figures for study_form, figures in self.figure_formsets
+        }
+        rows = []
+        for study in self.studies.rows_to_save()[0]:
+            figures = figures_of.get(study.pk)
+            rows.append(
+                StudyRow(
+                    id=study.pk,
+                    modality=study.modality,
+                    label=study.label,
+                    timing=study.timing,
+                    findings=study.findings,
+                    figures=None
+                    if figures is None
+                    else [
+                        FigureText(
+                            id=figure.pk,
+                            label=figure.label,
+                            caption=figure.caption,
+                            alt_text=figure.alt_text,
+                        )
+                        for figure in figures.rows_to_save()[0]
+                    ],
+                )
+            )
+        return CaseChanges(studies=rows)
 
     @staticmethod
     def fill(case):
         return len(case.studies.all())
-
-
-def forget_files_of(figures: list[Figure]) -> None:
-    """Delete the stored images of removed figures once the removal is committed.
-
-    A new revision of a published case shares its image files with it, so a file still named
-    by another figure is kept.
-    """
-    files = [
-        (field.storage, field.name)
-        for figure in figures
-        for field in (figure.original, figure.thumbnail)
-        if field
-    ]
-    if not files:
-        return
-
-    def delete_unused() -> None:
-        for storage, name in files:
-            if not Figure.objects.filter(Q(original=name) | Q(thumbnail=name)).exists():
-                storage.delete(name)
-
-    transaction.on_commit(delete_unused)
 
 
 class DiscussionPart(Part):
@@ -220,8 +221,13 @@ class DiscussionPart(Part):
     def forms(self):
         return [self.sections]
 
-    def apply(self, locked):
-        self.sections.save_rows(case=locked)
+    def changes(self):
+        return CaseChanges(
+            sections=[
+                SectionRow(id=row.pk, kind=row.kind, heading=row.heading, body=row.body)
+                for row in self.sections.rows_to_save()[0]
+            ]
+        )
 
     @staticmethod
     def fill(case):
@@ -245,10 +251,19 @@ class DiagnosisPart(Part):
     def forms(self):
         return [self.differentials, self.form, self.teaching_points]
 
-    def apply(self, locked):
-        self.form.copy_to(locked)
-        self.differentials.save_rows(case=locked)
-        self.teaching_points.save_rows(case=locked)
+    def changes(self):
+        return self.form.changes().merge(
+            CaseChanges(
+                differentials=[
+                    DifferentialRow(id=row.pk, diagnosis=row.diagnosis, note=row.note)
+                    for row in self.differentials.rows_to_save()[0]
+                ],
+                teaching_points=[
+                    TeachingPointRow(id=row.pk, text=row.text)
+                    for row in self.teaching_points.rows_to_save()[0]
+                ],
+            )
+        )
 
     @staticmethod
     def fill(case):
@@ -268,16 +283,15 @@ class ReferencesPart(Part):
     def forms(self):
         return [self.references]
 
-    def apply(self, locked):
-        kept, deleted = self.references.rows_to_save()
-        for reference in deleted:
-            reference.delete()
-        # Numbers are unique per case: move the stored ones out of the way before renumbering.
-        Reference.objects.filter(case=locked).update(number=F("number") + 10_000)
-        for number, reference in enumerate(kept, start=1):
-            reference.case = locked
-            reference.number = number
-            reference.save()
+    def changes(self):
+        return CaseChanges(
+            references=[
+                ReferenceRow(
+                    id=row.pk, citation=row.citation, doi=row.doi, pmid=row.pmid, url=row.url
+                )
+                for row in self.references.rows_to_save()[0]
+            ]
+        )
 
     @staticmethod
     def fill(case):
@@ -304,9 +318,20 @@ class CommentariesPart(Part):
         rehabilitation = form_errors(self.rehabilitation, "Rehabilitation")
         return formset_errors(self.commentaries) + rehabilitation
 
-    def apply(self, locked):
-        self.commentaries.save_rows(case=locked)
-        self.rehabilitation.apply_to(locked)
+    def changes(self):
+        return CaseChanges(
+            commentaries=[
+                CommentaryRow(
+                    id=row.pk,
+                    provenance=row.provenance,
+                    heading=row.heading,
+                    body=row.body,
+                    disclaimer=row.disclaimer,
+                )
+                for row in self.commentaries.rows_to_save()[0]
+            ],
+            rehabilitation=self.rehabilitation.values(),
+        )
 
     @staticmethod
     def fill(case):
@@ -337,16 +362,19 @@ class AuthorsPart(Part):
     def forms(self):
         return [self.authors]
 
-    def apply(self, locked):
-        kept, deleted = self.authors.rows_to_save()
-        for author in deleted:
-            author.delete()
-        # One authorship per user: clear the moved users first so that a swap is not a clash.
-        CaseAuthor.objects.filter(pk__in=[a.pk for a in kept if a.pk]).update(user=None)
-        for position, author in enumerate(kept):
-            author.case = locked
-            author.position = position
-            author.save()
+    def changes(self):
+        return CaseChanges(
+            authors=[
+                AuthorRow(
+                    id=row.pk,
+                    user=row.user,
+                    name=row.name,
+                    affiliation=row.affiliation,
+                    orcid=row.orcid,
+                )
+                for row in self.authors.rows_to_save()[0]
+            ]
+        )
 
     @staticmethod
     def fill(case):
@@ -365,9 +393,21 @@ class QuizPart(Part):
     def forms(self):
         return [self.form, self.questions]
 
-    def apply(self, locked):
-        self.form.copy_to(locked)
-        self.questions.save_rows(case=locked)
+    def changes(self):
+        return self.form.changes().merge(
+            CaseChanges(
+                questions=[
+                    QuestionRow(
+                        id=row.pk,
+                        stem=row.stem,
+                        options=list(row.options),
+                        answer=row.answer,
+                        explanation=row.explanation,
+                    )
+                    for row in self.questions.rows_to_save()[0]
+                ]
+            )
+        )
 
     @staticmethod
     def fill(case):

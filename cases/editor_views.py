@@ -1,7 +1,7 @@
 """The case editor: authors create a case and edit it part by part.
 
 Every case is fetched through `Case.objects.visible_to(request.user)`, every save goes through
-`services.edit_case` (which refuses a save made from an older version), and figures are added
+`services.change_case` (which refuses a save made from an older version), and figures are added
 through `services.add_figure`.
 """
 
@@ -25,27 +25,12 @@ from .editor_parts import PARTS, Part
 from .figure_views import figure_status
 from .forms import CaseCreateForm
 from .models import Case, Figure, Study
+from .permissions import LOCKED_REASONS
 from .views import CASE_PAGE_PREFETCH
 
 logger = logging.getLogger(__name__)
 
 FIRST_PART = next(iter(PARTS))
-
-# Why a case cannot be edited now, by state, in its authors' words.
-LOCKED_REASONS = {
-    Case.Status.SUBMITTED: "It is locked while under review: it was submitted and waits for "
-    "an editor. To change it now, withdraw it from its editorial page.",
-    Case.Status.IN_REVIEW: "It is locked while under review. You can edit it again if the "
-    "editor requests changes.",
-    Case.Status.ACCEPTED: "It was accepted and is locked until it is published.",
-    Case.Status.PUBLISHED: "It is published. Start a new revision to change it: readers keep "
-    "seeing the published version until the revision is published in turn.",
-    Case.Status.REJECTED: "It was rejected, so it can no longer be edited.",
-    Case.Status.WITHDRAWN: "It was withdrawn. Return it to draft from its editorial page to "
-    "edit it again.",
-    Case.Status.RETRACTED: "It was retracted, so it can no longer be edited.",
-}
-
 
 def forbidden(
     request: HttpRequest, message: str, *, title: str = "You cannot do this"
@@ -115,11 +100,11 @@ def case_edit(request: HttpRequest, pk: int, part: str = FIRST_PART) -> HttpResp
     if not forms.is_valid():
         return render_part(request, case, forms, base_version=base_version)
     try:
-        services.edit_case(
+        services.change_case(
             case,
             by=request.user,
             base_version=base_version,
-            apply=forms.apply,
+            changes=forms.changes(),
             summary=forms.title,
         )
     except services.StaleEdit as stale:

@@ -26,7 +26,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import permissions
-from .models import Case, Figure, FigureFrame, QuarantineDecision, Study, figure_derivative_path
+from .editing import annotate_figure
+from .models import Figure, FigureFrame, QuarantineDecision, Study, figure_derivative_path
 
 if TYPE_CHECKING:
     import pydicom
@@ -592,19 +593,7 @@ def clean_annotations(annotations: Any, *, frames: int) -> list[dict[str, Any]]:
 
 def save_annotations(figure: Figure, *, by: User, base_version: int, annotations: Any) -> Figure:
     """Save the shapes drawn on a figure: an edit of the case, versioned like any other."""
-    from .services import edit_case
-
     cleaned = clean_annotations(annotations, frames=figure.frames.count())
-
-    def apply(locked: Case) -> None:
-        Figure.objects.filter(pk=figure.pk, study__case=locked).update(annotations=cleaned)
-
-    edit_case(
-        figure.study.case,
-        by=by,
-        base_version=base_version,
-        apply=apply,
-        summary=f"Annotations of {figure}",
-    )
+    annotate_figure(figure, by=by, base_version=base_version, annotations=cleaned)
     figure.refresh_from_db()
     return figure

@@ -1,24 +1,22 @@
-"""The case editor's forms: one part of a case per page, every part saved through `edit_case`.
+"""The case editor's forms: they check what an author typed, nothing more.
 
-A part binds its forms and formsets to the case loaded for the page and, once they are valid,
-`apply(locked)` writes them onto the case that `edit_case` locked. It never calls `save()` on a
-Case form: that instance was read before the lock and would write back stale columns (status,
-version) along with the edited ones.
+Once valid, their values become typed `CaseChanges` (`edit_values.py`) saved by the services in
+`editing.py`. Nothing calls `save()` on a Case form: that instance was read before the lock and
+would write back stale columns (status, version) along with the edited ones.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import Model
 from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
-from django.utils.text import slugify
 
 from accounts.models import User
 from accounts.validators import validate_orcid
 
+from .edit_values import CaseChanges
 from .models import (
     Case,
     CaseAuthor,
@@ -32,12 +30,8 @@ from .models import (
     Section,
     Study,
     System,
-    Tag,
     TeachingPoint,
 )
-
-if TYPE_CHECKING:
-    pass
 
 MAX_ROWS = 100
 MAX_TAGS = 30
@@ -126,18 +120,6 @@ class OrderedFormSet(forms.BaseModelFormSet):
             kept.append((math.inf if order is None else order, index, form.instance))
         kept.sort(key=lambda item: (item[0], item[1]))
         return [instance for _, _, instance in kept], deleted
-
-    def save_rows(self, **parent: Any) -> list[Model]:
-        """Delete the removed rows, then save the others with positions 0…n-1."""
-        kept, deleted = self.rows_to_save()
-        for instance in deleted:
-            instance.delete()
-        for position, instance in enumerate(kept):
-            for name, value in parent.items():
-                setattr(instance, name, value)
-            instance.position = position
-            instance.save()
-        return kept
 
     def live_forms(self) -> list[tuple[int, forms.Form]]:
         """(shown number, form) of the rows not marked for removal, for the error summary."""
@@ -507,15 +489,13 @@ QuestionFormSet = ordered_formset(
 
 
 class CaseFieldsForm(NoColon, forms.ModelForm):
-    """Case fields edited on one part. Copied onto the locked case, never saved from here."""
+    """Case fields edited on one part. Saved by the services, never from here."""
 
     many_to_many: tuple[str, ...] = ()
 
-    def copy_to(self, locked: Case) -> None:
+    def changes(self) -> CaseChanges:
         names = [name for name in self.Meta.fields if name not in self.many_to_many]
-        for name in names:
-            setattr(locked, name, self.cleaned_data[name])
-        locked.save(update_fields=[*names, "updated_at"])
+        return CaseChanges(fields={name: self.cleaned_data[name] for name in names})
 
 
 class OverviewForm(CaseFieldsForm):
@@ -595,23 +575,11 @@ class OverviewForm(CaseFieldsForm):
             cleaned["patient_age_unit"] = Case.AgeUnit.YEARS
         return cleaned
 
-    def copy_to(self, locked: Case) -> None:
-        title_changed = locked.title != self.cleaned_data["title"]
-        super().copy_to(locked)
-        if title_changed and locked.published_at is None:
-            # Nobody links to an unpublished case's address yet: let it follow the title.
-            locked.slug = slugify(locked.title)[:300] or "case"
-            locked.save(update_fields=["slug"])
-        locked.systems.set(self.cleaned_data["systems"])
-        locked.tags.set([tag_named(name) for name in self.cleaned_data["tags"]])
-
-
-def tag_named(name: str) -> Tag:
-    """The tag of that name, whatever its scheme, or a new custom one."""
-    existing = Tag.objects.filter(name__iexact=name).order_by("pk").first()
-    if existing:
-        return existing
-    return Tag.objects.create(name=name, scheme=Tag.Scheme.CUSTOM, slug=slugify(name)[:140])
+    def changes(self) -> CaseChanges:
+        changes = super().changes()
+        changes.systems = list(self.cleaned_data["systems"])
+        changes.tags = self.cleaned_data["tags"]
+        return changes
 
 
 class DiagnosisForm(CaseFieldsForm):
@@ -665,20 +633,6 @@ class RehabilitationForm(NoColon, forms.ModelForm):
         fields = list(ExercisePrescription.FIELDS)
         widgets = {name: textarea(2) for name in ExercisePrescription.FIELDS}
 
-    def apply_to(self, locked: Case) -> None:
-        """Create the prescription when a field is filled; delete it when all are emptied."""
-        filled = any(self.cleaned_data[name].strip() for name in ExercisePrescription.FIELDS)
-        current = locked.rehabilitation
-        if not filled:
-            if current is not None:
-                locked.rehabilitation = None
-                locked.save(update_fields=["rehabilitation", "updated_at"])
-                current.delete()
-            return
-        prescription = current or ExercisePrescription()
-        for name in ExercisePrescription.FIELDS:
-            setattr(prescription, name, self.cleaned_data[name])
-        prescription.save()
-        if current is None:
-            locked.rehabilitation = prescription
-            locked.save(update_fields=["rehabilitation", "updated_at"])
+    def values(self) -> dict[str, str]:
+        """The prescription's fields; all empty removes the plan."""
+        return {name: self.cleaned_data[name] for name in ExercisePrescription.FIELDS}

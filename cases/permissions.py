@@ -19,6 +19,21 @@ if TYPE_CHECKING:
 
 EDITABLE_STATES = frozenset({"draft", "changes_requested"})
 
+# Why a case cannot be edited now, by state, in its authors' words.
+LOCKED_REASONS = {
+    Case.Status.SUBMITTED: "It is locked while under review: it was submitted and waits for "
+    "an editor. To change it now, withdraw it from its editorial page.",
+    Case.Status.IN_REVIEW: "It is locked while under review. You can edit it again if the "
+    "editor requests changes.",
+    Case.Status.ACCEPTED: "It was accepted and is locked until it is published.",
+    Case.Status.PUBLISHED: "It is published. Start a new revision to change it: readers keep "
+    "seeing the published version until the revision is published in turn.",
+    Case.Status.REJECTED: "It was rejected, so it can no longer be edited.",
+    Case.Status.WITHDRAWN: "It was withdrawn. Return it to draft from its editorial page to "
+    "edit it again.",
+    Case.Status.RETRACTED: "It was retracted, so it can no longer be edited.",
+}
+
 
 def is_author_of(user: User | AnonymousUser, case: Case) -> bool:
     if not user.is_authenticated:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,10 +16,37 @@ from django.utils.text import slugify
 from search.indexing import refresh_search_vector
 
 from . import permissions
-from .document import DOCUMENT_PREFETCH, Document, case_to_document
+from .document import Document
+
+# Edits of a case's content live in editing.py; pages, the API and commands find them here.
+from .editing import (  # noqa: F401
+    EDITABLE_FIELDS,
+    StaleEdit,
+    add_study,
+    annotate_figure,
+    change_case,
+    change_case_fields,
+    change_figure,
+    change_study,
+    move_study,
+    record_revision,
+    remove_figure,
+    remove_study,
+    replace_authors,
+    replace_commentaries,
+    replace_differentials,
+    replace_questions,
+    replace_references,
+    replace_sections,
+    replace_studies,
+    replace_teaching_points,
+    revision_at,
+    set_rights,
+)
 
 # Figure writes live in figures.py; pages, the admin and commands also find them here.
 from .figures import add_figure, attach_figure_image, process_figure_again  # noqa: F401
+from .files import forget_files_of
 from .models import (
     Case,
     CaseAuthor,
@@ -43,42 +70,6 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-class StaleEdit(Exception):
-    """A save made from an older version of the case than the one stored now.
-
-    Carries the case as it is now and the version the editor started from, so the page can
-    keep what the author typed and show what changed in the meantime.
-    """
-
-    def __init__(self, case: Case, *, base_version: int) -> None:
-        self.case = case
-        self.base_version = base_version
-        super().__init__(
-            f"This case was changed by someone else while you were editing it "
-            f"(you started from version {base_version}; it is now at version {case.version})."
-        )
-
-
-def record_revision(case: Case, *, kind: str, by: User | None, summary: str = "") -> Revision:
-    """Snapshot the canonical document of a case. Call inside the transaction that changed it."""
-    fresh = Case.objects.prefetch_related(*DOCUMENT_PREFETCH).get(pk=case.pk)
-    last = Revision.objects.filter(case=case).order_by("-number").values_list("number", flat=True)
-    return Revision.objects.create(
-        case=case,
-        number=(last.first() or 0) + 1,
-        kind=kind,
-        case_version=fresh.version,
-        summary=summary[:200],
-        document=case_to_document(fresh),
-        created_by=by,
-    )
-
-
-def revision_at(case: Case, version: int) -> Revision | None:
-    """The latest snapshot of a case as it was at `version`, if one was taken."""
-    return Revision.objects.filter(case=case, case_version=version).order_by("-number").first()
-
-
 def create_case(*, by: User, title: str, case_type: str = Case.CaseType.CLINICAL_CASE) -> Case:
     """Start a new draft case written by `by`, who becomes its first author."""
     if not permissions.can_create_case(by):
@@ -98,41 +89,6 @@ def create_case(*, by: User, title: str, case_type: str = Case.CaseType.CLINICAL
         refresh_search_vector([case.pk])
         record_revision(case, kind=Revision.Kind.CREATED, by=by)
     return case
-
-
-def edit_case(
-    case: Case,
-    *,
-    by: User,
-    base_version: int,
-    apply: Callable[[Case], object],
-    summary: str = "",
-) -> Case:
-    """Save an edit of a case made from `base_version`: the one place case content is changed.
-
-    `apply` receives the locked case and saves the change (a form's or formset's save, a
-    serializer's). Under the row lock the version is compared first: a save started from an
-    older version raises StaleEdit and changes nothing, so nobody's work is silently
-    overwritten. Every accepted save raises the version and leaves a revision snapshot.
-    """
-    if not permissions.can_edit(by, case):
-        raise PermissionDenied(
-            "This case cannot be edited now: only its authors edit it, while it is a draft "
-            "or changes have been requested."
-        )
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if not permissions.can_edit(by, locked):
-            raise PermissionDenied("This case cannot be edited in its current state.")
-        if locked.version != base_version:
-            raise StaleEdit(locked, base_version=base_version)
-        apply(locked)
-        locked.refresh_from_db()
-        locked.version = base_version + 1
-        locked.save(update_fields=["version", "updated_at"])
-        refresh_search_vector([locked.pk])
-        record_revision(locked, kind=Revision.Kind.EDITED, by=by, summary=summary)
-    return locked
 
 
 def _prescription(data: Document | None) -> ExercisePrescription | None:
@@ -605,27 +561,7 @@ def verify_commentary(commentary: Commentary, *, by: User) -> Commentary:
 # which goes through review like any submission. Publishing it moves its content into the
 # published case, so the case keeps its id, link, comments and citation.
 
-CASE_CONTENT_FIELDS = (
-    "title",
-    "case_type",
-    "patient_age",
-    "patient_age_unit",
-    "patient_sex",
-    "clinical_history",
-    "imaging_findings",
-    "final_diagnosis",
-    "diagnostic_certainty",
-    "certainty_basis",
-    "difficulty",
-    "licence",
-    "copyright_holder",
-    "attribution",
-    "source",
-    "consent",
-    "consent_statement",
-    "visibility",
-    "in_unknown_mode",
-)
+CASE_CONTENT_FIELDS = EDITABLE_FIELDS
 CASE_PART_MODELS = (
     CaseAuthor,
     Section,
@@ -809,8 +745,6 @@ def delete_draft(case: Case, *, by: User) -> None:
     A case that has been submitted keeps its record (reviews, audit trail): it is withdrawn
     or rejected instead, never deleted.
     """
-    from .editor_parts import forget_files_of
-
     if not by.is_authenticated or (case.created_by_id != by.pk and not by.is_superuser):
         raise PermissionDenied("Only the author who created a draft can delete it.")
     if not permissions.can_delete_draft(by, case):
