@@ -1,7 +1,8 @@
 """Readable differences between two canonical case documents (see `cases/document.py`).
 
-Pure Python on plain dicts, so it works on stored revision snapshots of any age: missing keys
-and `None` values are read as empty, and nothing here raises on odd input.
+Plain dicts in, plain dataclasses out (only the choice labels come from the models), so it
+works on stored revision snapshots of any age: missing keys and `None` values are read as
+empty, and nothing here raises on odd input.
 
 `diff_documents(old, new)` walks the fields in the order a case is read and returns one
 `FieldChange` per changed field:
@@ -20,6 +21,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db.models import TextChoices
+
+from .models import Case, Commentary, Modality, Section, Tag
 
 EQUAL = "equal"
 INSERT = "insert"
@@ -77,57 +82,24 @@ def _humanize(value: str) -> str:
     return value.replace("_", " ").capitalize()
 
 
+def _labels(choices: type[TextChoices]) -> dict[str, str]:
+    # A diff names a value briefly: "Private", not the form's "Private (authors and editors)".
+    return {value: str(label).split(" (")[0] for value, label in choices.choices}
+
+
 CHOICES: dict[str, dict[str, str]] = {
-    "case_type": {"clinical_case": "Clinical case", "topic_review": "Topic review"},
-    "sex": {"female": "Female", "male": "Male", "other": "Other", "unknown": "Unknown"},
-    "certainty": {
-        "certain": "Certain",
-        "almost_certain": "Almost certain",
-        "probable": "Probable",
-        "possible": "Possible",
-    },
-    "difficulty": {
-        "student": "Student",
-        "resident": "Resident",
-        "fellow": "Fellow",
-        "consultant": "Consultant",
-    },
-    "visibility": {
-        "private": "Private",
-        "institution": "Institution members",
-        "unlisted": "Unlisted",
-        "public": "Public",
-    },
-    "consent": {
-        "obtained": "Obtained",
-        "not_required": "Not required",
-        "waived": "Waived",
-        "unknown": "Unknown",
-    },
-    "modality": {
-        "XR": "Radiograph",
-        "CT": "CT",
-        "MR": "MRI",
-        "US": "Ultrasound",
-        "NM": "Nuclear medicine",
-        "PT": "PET/CT",
-        "MG": "Mammography",
-        "XA": "Angiography",
-        "RF": "Fluoroscopy",
-        "OT": "Other",
-    },
-    "provenance": {"author": "Author", "machine_generated": "Machine-generated"},
+    "case_type": _labels(Case.CaseType),
+    "sex": _labels(Case.Sex),
+    "certainty": _labels(Case.Certainty),
+    "difficulty": _labels(Case.Difficulty),
+    "visibility": _labels(Case.Visibility),
+    "consent": _labels(Case.Consent),
+    "modality": _labels(Modality),
+    "provenance": _labels(Commentary.Provenance),
+    # Body systems are rows, not choices: the one name that reads badly humanised.
     "system": {"head_neck": "Head and neck"},
-    "scheme": {"radlex": "RadLex", "acr": "ACR", "snomed": "SNOMED CT", "custom": "Custom"},
-    "section": {
-        "background": "Background",
-        "clinical_perspective": "Clinical perspective",
-        "imaging_perspective": "Imaging perspective",
-        "outcome": "Outcome",
-        "discussion": "Discussion",
-        "management": "Management",
-        "other": "Other",
-    },
+    "scheme": _labels(Tag.Scheme),
+    "section": _labels(Section.Kind),
 }
 
 
