@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from accounts.validators import validate_orcid
 
-from .querysets import CaseQuerySet
+from ..querysets import CaseQuerySet
 
 MAX_DISPLAYED_AGE_YEARS = 90
 
@@ -406,7 +406,7 @@ class Study(models.Model):
 
 def private_storage():
     """Where uploaded originals and de-identified DICOM live: never served from MEDIA_URL."""
-    from .storage import private_storage
+    from ..storage import private_storage
 
     return private_storage
 
