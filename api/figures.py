@@ -28,8 +28,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from cases import figures, permissions, services
-from cases.forms import FigureForm
 from cases.models import Case, Figure, QuarantineDecision
+from cases.row_forms import FigureForm
 from cases.viewer import viewer_data
 
 from .cases import MAX_ID, case_for

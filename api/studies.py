@@ -3,7 +3,7 @@
 A study's text is part of the case, so every change is an edit of the case made through the
 same services as the editor's (`services.add_study`, `change_study`, `remove_study`): it names
 the case version it was made from (If-Match or `version`), raises the version by one and leaves
-a revision. A study's fields follow the editor's rules (`cases.forms.StudyForm`), checked here
+a revision. A study's fields follow the editor's rules (`cases.row_forms.StudyForm`), checked here
 by the same form before the service is called.
 """
 
@@ -23,9 +23,9 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from cases import permissions, services
-from cases.forms import StudyForm
 from cases.models import Case, Figure, Modality, Study
 from cases.permissions import LOCKED_REASONS
+from cases.row_forms import StudyForm
 
 from .cases import MAX_ID, case_for
 from .concurrency import base_version, set_etag

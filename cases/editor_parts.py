@@ -26,24 +26,26 @@ from .edit_values import (
     TeachingPointRow,
 )
 from .forms import (
-    AuthorRows,
     CaseFieldsForm,
-    CommentaryFormSet,
     DiagnosisForm,
+    OverviewForm,
+    QuizForm,
+    RehabilitationForm,
+    RightsForm,
+)
+from .models import Case
+from .row_forms import (
+    AuthorRows,
+    CommentaryFormSet,
     DifferentialFormSet,
     FigureRows,
     OrderedFormSet,
-    OverviewForm,
     QuestionFormSet,
-    QuizForm,
     ReferenceFormSet,
-    RehabilitationForm,
-    RightsForm,
     SectionFormSet,
     StudyFormSet,
     TeachingPointFormSet,
 )
-from .models import Case
 
 if TYPE_CHECKING:
     from django.http import QueryDict
