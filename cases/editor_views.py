@@ -7,8 +7,6 @@ through `services.add_figure`.
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from . import permissions, services
+from .diff import diff_documents
 from .document import DOCUMENT_PREFETCH
 from .editor_parts import PARTS, Part
 from .figure_views import figure_status
@@ -27,8 +26,6 @@ from .forms import CaseCreateForm
 from .models import Case, Figure, Study
 from .permissions import LOCKED_REASONS
 from .views import CASE_PAGE_PREFETCH
-
-logger = logging.getLogger(__name__)
 
 FIRST_PART = next(iter(PARTS))
 
@@ -175,11 +172,6 @@ def render_conflict(
 
 def changes_between(case: Case, old_version: int, new_version: int) -> list | None:
     """What changed between two versions, or None when it cannot be told."""
-    try:
-        from .diff import diff_documents
-    except ImportError:
-        logger.warning("cases.diff is not available: the conflict page lists no changes")
-        return None
     old = services.revision_at(case, old_version)
     new = services.revision_at(case, new_version)
     if old is None or new is None:
@@ -225,11 +217,9 @@ def locked(request: HttpRequest, case: Case) -> HttpResponse:
 @require_POST
 def case_revise(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a new draft revision of a published case; the published one stays live."""
-    from .services import start_revision
-
     case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
     try:
-        revision = start_revision(case, by=request.user)
+        revision = services.start_revision(case, by=request.user)
     except PermissionDenied:
         return forbidden(
             request,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from .. import storage
 from .case import Case, Modality
 
 
@@ -27,9 +28,7 @@ class Study(models.Model):
 
 def private_storage():
     """Where uploaded originals and de-identified DICOM live: never served from MEDIA_URL."""
-    from ..storage import private_storage
-
-    return private_storage
+    return storage.private_storage
 
 
 def figure_upload_path(figure: Figure, filename: str) -> str:
