@@ -14,16 +14,8 @@ from django import forms
 from django.forms.formsets import DELETION_FIELD_NAME
 
 from .edit_values import (
-    AuthorRow,
     CaseChanges,
-    CommentaryRow,
-    DifferentialRow,
-    FigureText,
-    QuestionRow,
-    ReferenceRow,
-    SectionRow,
     StudyRow,
-    TeachingPointRow,
 )
 from .forms import (
     CaseFieldsForm,
@@ -45,6 +37,7 @@ from .row_forms import (
     SectionFormSet,
     StudyFormSet,
     TeachingPointFormSet,
+    row_value,
 )
 
 if TYPE_CHECKING:
@@ -106,6 +99,11 @@ def form_errors(form: forms.Form, where: str) -> list[tuple[str, str, str]]:
             label = f"{where}, {field.label.lower()}" if where else str(field.label)
             errors.append((label, message, f"#{field.auto_id}"))
     return errors
+
+
+def rows_of(formset: OrderedFormSet) -> list:
+    """The typed values of a valid formset's rows, in the author's order."""
+    return [row_value(row) for row in formset.rows_to_save()[0]]
 
 
 def formset_errors(formset: OrderedFormSet) -> list[tuple[str, str, str]]:
@@ -192,17 +190,7 @@ class StudiesPart(Part):
                     label=study.label,
                     timing=study.timing,
                     findings=study.findings,
-                    figures=None
-                    if figures is None
-                    else [
-                        FigureText(
-                            id=figure.pk,
-                            label=figure.label,
-                            caption=figure.caption,
-                            alt_text=figure.alt_text,
-                        )
-                        for figure in figures.rows_to_save()[0]
-                    ],
+                    figures=None if figures is None else rows_of(figures),
                 )
             )
         return CaseChanges(studies=rows)
@@ -224,12 +212,7 @@ class DiscussionPart(Part):
         return [self.sections]
 
     def changes(self):
-        return CaseChanges(
-            sections=[
-                SectionRow(id=row.pk, kind=row.kind, heading=row.heading, body=row.body)
-                for row in self.sections.rows_to_save()[0]
-            ]
-        )
+        return CaseChanges(sections=rows_of(self.sections))
 
     @staticmethod
     def fill(case):
@@ -256,14 +239,8 @@ class DiagnosisPart(Part):
     def changes(self):
         return self.form.changes().merge(
             CaseChanges(
-                differentials=[
-                    DifferentialRow(id=row.pk, diagnosis=row.diagnosis, note=row.note)
-                    for row in self.differentials.rows_to_save()[0]
-                ],
-                teaching_points=[
-                    TeachingPointRow(id=row.pk, text=row.text)
-                    for row in self.teaching_points.rows_to_save()[0]
-                ],
+                differentials=rows_of(self.differentials),
+                teaching_points=rows_of(self.teaching_points),
             )
         )
 
@@ -286,14 +263,7 @@ class ReferencesPart(Part):
         return [self.references]
 
     def changes(self):
-        return CaseChanges(
-            references=[
-                ReferenceRow(
-                    id=row.pk, citation=row.citation, doi=row.doi, pmid=row.pmid, url=row.url
-                )
-                for row in self.references.rows_to_save()[0]
-            ]
-        )
+        return CaseChanges(references=rows_of(self.references))
 
     @staticmethod
     def fill(case):
@@ -322,16 +292,7 @@ class CommentariesPart(Part):
 
     def changes(self):
         return CaseChanges(
-            commentaries=[
-                CommentaryRow(
-                    id=row.pk,
-                    provenance=row.provenance,
-                    heading=row.heading,
-                    body=row.body,
-                    disclaimer=row.disclaimer,
-                )
-                for row in self.commentaries.rows_to_save()[0]
-            ],
+            commentaries=rows_of(self.commentaries),
             rehabilitation=self.rehabilitation.values(),
         )
 
@@ -365,18 +326,7 @@ class AuthorsPart(Part):
         return [self.authors]
 
     def changes(self):
-        return CaseChanges(
-            authors=[
-                AuthorRow(
-                    id=row.pk,
-                    user=row.user,
-                    name=row.name,
-                    affiliation=row.affiliation,
-                    orcid=row.orcid,
-                )
-                for row in self.authors.rows_to_save()[0]
-            ]
-        )
+        return CaseChanges(authors=rows_of(self.authors))
 
     @staticmethod
     def fill(case):
@@ -396,20 +346,7 @@ class QuizPart(Part):
         return [self.form, self.questions]
 
     def changes(self):
-        return self.form.changes().merge(
-            CaseChanges(
-                questions=[
-                    QuestionRow(
-                        id=row.pk,
-                        stem=row.stem,
-                        options=list(row.options),
-                        answer=row.answer,
-                        explanation=row.explanation,
-                    )
-                    for row in self.questions.rows_to_save()[0]
-                ]
-            )
-        )
+        return self.form.changes().merge(CaseChanges(questions=rows_of(self.questions)))
 
     @staticmethod
     def fill(case):

@@ -4,6 +4,7 @@ and formsets that keep the order the author gave. They check rows; the services 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from django import forms
 from django.db.models import Model
@@ -12,6 +13,16 @@ from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
 from accounts.models import User
 from accounts.validators import validate_orcid
 
+from .edit_values import (
+    AuthorRow,
+    CommentaryRow,
+    DifferentialRow,
+    FigureText,
+    QuestionRow,
+    ReferenceRow,
+    SectionRow,
+    TeachingPointRow,
+)
 from .models import (
     Case,
     CaseAuthor,
@@ -460,3 +471,47 @@ QuestionFormSet = ordered_formset(
     add_label="Add a question",
     empty_text="No questions yet.",
 )
+
+
+def row_value(row: Model) -> Any:
+    """The typed value of a row its form validated (the form wrote its values on the row)."""
+    match row:
+        case Section():
+            return SectionRow(id=row.pk, kind=row.kind, heading=row.heading, body=row.body)
+        case DifferentialDiagnosis():
+            return DifferentialRow(id=row.pk, diagnosis=row.diagnosis, note=row.note)
+        case TeachingPoint():
+            return TeachingPointRow(id=row.pk, text=row.text)
+        case Reference():
+            return ReferenceRow(
+                id=row.pk, citation=row.citation, doi=row.doi, pmid=row.pmid, url=row.url
+            )
+        case Commentary():
+            return CommentaryRow(
+                id=row.pk,
+                provenance=row.provenance,
+                heading=row.heading,
+                body=row.body,
+                disclaimer=row.disclaimer,
+            )
+        case CaseAuthor():
+            return AuthorRow(
+                id=row.pk,
+                user=row.user,
+                name=row.name,
+                affiliation=row.affiliation,
+                orcid=row.orcid,
+            )
+        case QuizQuestion():
+            return QuestionRow(
+                id=row.pk,
+                stem=row.stem,
+                options=list(row.options),
+                answer=row.answer,
+                explanation=row.explanation,
+            )
+        case Figure():
+            return FigureText(
+                id=row.pk, label=row.label, caption=row.caption, alt_text=row.alt_text
+            )
+    raise TypeError(f"No typed value for a {type(row).__name__} row.")
