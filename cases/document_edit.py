@@ -18,35 +18,40 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import ngettext
 
 from . import permissions, services
+from .document_keys import (
+    CHANGES_OF_KEY,
+    FORM_FIELD_PATHS,
+    FORM_OF_KEY,
+    LIST_KEYS,
+    PATIENT_FIELDS,
+    READ_ONLY_KEYS,
+    RIGHTS_FIELDS,
+    ROWS,
+    WRITABLE_KEYS,
+    DocumentErrors,
+    Errors,
+    RowKind,
+    add_error,
+    authors_matched,
+    row_items,
+    text_value,
+)
 from .edit_values import CaseChanges
 from .forms import DiagnosisForm, OverviewForm, QuizForm, RehabilitationForm, RightsForm
 from .models import (
     Case,
     CaseAuthor,
-    Commentary,
-    DifferentialDiagnosis,
     ExercisePrescription,
-    QuizQuestion,
-    Reference,
-    Section,
     System,
-    TeachingPoint,
 )
 from .row_forms import (
     MAX_ROWS,
-    AuthorForm,
-    CommentaryForm,
-    DifferentialForm,
-    QuestionForm,
-    ReferenceForm,
-    SectionForm,
-    TeachingPointForm,
     row_value,
 )
 
@@ -54,223 +59,6 @@ if TYPE_CHECKING:
     from accounts.models import User
 
     from .document import Document
-
-# The editor's form that checks each case field the document names.
-FORM_OF_KEY: dict[str, type[forms.ModelForm]] = {
-    "title": OverviewForm,
-    "case_type": OverviewForm,
-    "patient": OverviewForm,
-    "clinical_history": OverviewForm,
-    "imaging_findings": OverviewForm,
-    "difficulty": OverviewForm,
-    "visibility": OverviewForm,
-    "systems": OverviewForm,
-    "tags": OverviewForm,
-    "final_diagnosis": DiagnosisForm,
-    "diagnostic_certainty": DiagnosisForm,
-    "certainty_basis": DiagnosisForm,
-    "rights": RightsForm,
-    "in_unknown_mode": QuizForm,
-}
-LIST_KEYS = frozenset(
-    {
-        "sections",
-        "differential_diagnoses",
-        "teaching_points",
-        "references",
-        "commentaries",
-        "authors",
-        "questions",
-    }
-)
-READ_ONLY_KEYS = frozenset(
-    {"id", "status", "version", "created_at", "updated_at", "published_at", "cite", "studies"}
-)
-WRITABLE_KEYS = frozenset({*FORM_OF_KEY, *LIST_KEYS, "rehabilitation"})
-# Keys of list items that the document shows but a write does not set.
-READ_ONLY_ROW_KEYS = frozenset({"number", "verified_by", "verified_at", "rehabilitation"})
-
-RIGHTS_FIELDS = ("licence", "copyright_holder", "attribution", "source", "consent")
-RIGHTS_FIELDS += ("consent_statement",)
-PATIENT_FIELDS = {"age": "patient_age", "age_unit": "patient_age_unit", "sex": "patient_sex"}
-
-
-class RowKind:
-    """How one list of the document is stored and checked."""
-
-    def __init__(
-        self,
-        *,
-        model: type[Model],
-        form: type[forms.ModelForm],
-        related: str,
-        fields: dict[str, str],
-        defaults: dict[str, str] | None = None,
-    ) -> None:
-        self.model = model
-        self.form = form
-        self.related = related
-        # The item's keys as the document names them -> as the row form names them.
-        self.fields = fields
-        self.defaults = defaults or {}
-
-
-ROWS: dict[str, RowKind] = {
-    "sections": RowKind(
-        model=Section,
-        form=SectionForm,
-        related="sections",
-        fields={"kind": "kind", "heading": "heading", "body": "body"},
-        defaults={"kind": "discussion"},
-    ),
-    "differential_diagnoses": RowKind(
-        model=DifferentialDiagnosis,
-        form=DifferentialForm,
-        related="differential_diagnoses",
-        fields={"diagnosis": "diagnosis", "note": "note"},
-    ),
-    "teaching_points": RowKind(
-        model=TeachingPoint,
-        form=TeachingPointForm,
-        related="teaching_points",
-        fields={"text": "text"},
-    ),
-    "references": RowKind(
-        model=Reference,
-        form=ReferenceForm,
-        related="references",
-        fields={"citation": "citation", "doi": "doi", "pmid": "pmid", "url": "url"},
-    ),
-    "commentaries": RowKind(
-        model=Commentary,
-        form=CommentaryForm,
-        related="commentaries",
-        fields={
-            "provenance": "provenance",
-            "heading": "heading",
-            "body": "body",
-            "disclaimer": "disclaimer",
-        },
-        defaults={"provenance": "author"},
-    ),
-    "authors": RowKind(
-        model=CaseAuthor,
-        form=AuthorForm,
-        related="authors",
-        fields={
-            "username": "person",
-            "name": "name",
-            "affiliation": "affiliation",
-            "orcid": "orcid",
-        },
-    ),
-    "questions": RowKind(
-        model=QuizQuestion,
-        form=QuestionForm,
-        related="questions",
-        fields={
-            "stem": "stem",
-            "options": "options_text",
-            "answer": "answer_number",
-            "explanation": "explanation",
-        },
-    ),
-}
-# Where a case form's field sits in the document, when not under its own name.
-FORM_FIELD_PATHS = {
-    "patient_age": "patient.age",
-    "patient_age_unit": "patient.age_unit",
-    "patient_sex": "patient.sex",
-    **{name: f"rights.{name}" for name in RIGHTS_FIELDS},
-}
-# The attribute of CaseChanges each list key fills.
-CHANGES_OF_KEY = {"differential_diagnoses": "differentials"}
-
-
-class DocumentErrors(ValidationError):
-    """Errors keyed by the document's paths (`sections.2.body`, `rights.licence`)."""
-
-
-Errors = dict[str, list[str]]
-
-
-def _add(errors: Errors, path: str, message: str) -> None:
-    errors.setdefault(path, []).append(message)
-
-
-def _text(value: Any, path: str, errors: Errors) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        _add(errors, path, "Expected text.")
-        return ""
-    return str(value)
-
-
-def _row_items(key: str, value: Any, errors: Errors) -> list[dict]:
-    """The items of a list key as dicts of form values (by document name), checking types."""
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        _add(errors, key, "Expected a list.")
-        return []
-    kind = ROWS[key]
-    items = []
-    for index, item in enumerate(value):
-        path = f"{key}.{index}"
-        if key == "teaching_points" and not isinstance(item, dict):
-            item = {"text": item}
-        if not isinstance(item, dict):
-            _add(errors, path, "Expected an object.")
-            items.append({})
-            continue
-        unknown = set(item) - set(kind.fields) - READ_ONLY_ROW_KEYS
-        for name in sorted(unknown):
-            _add(errors, f"{path}.{name}", "Unknown field.")
-        row: dict[str, Any] = {}
-        for name in kind.fields:
-            raw = item.get(name, kind.defaults.get(name))
-            if key == "questions" and name == "options":
-                if not isinstance(raw, list) or not all(isinstance(o, str) for o in raw):
-                    _add(errors, f"{path}.options", "Expected a list of option texts.")
-                    raw = []
-                row[name] = "\n".join(option.replace("\n", " ") for option in raw)
-            elif key == "questions" and name == "answer":
-                if isinstance(raw, bool) or not isinstance(raw, int):
-                    _add(errors, f"{path}.answer", "Expected the index of the correct option.")
-                    raw = None
-                row[name] = None if raw is None else raw + 1
-            else:
-                row[name] = _text(raw, f"{path}.{name}", errors)
-        items.append(row)
-    return items
-
-
-def _authors_matched(stored: list, items: list[dict], creator_id: int | None) -> list[int | None]:
-    """Site users keep their row; external co-authors are matched in order."""
-    by_username = {
-        row.user.username.casefold(): index for index, row in enumerate(stored) if row.user_id
-    }
-    externals = [index for index, row in enumerate(stored) if not row.user_id]
-    matched: list[int | None] = []
-    taken: set[int] = set()
-    for item in items:
-        index = by_username.get((item.get("username") or "").casefold())
-        if index is None and not item.get("username") and externals:
-            index = externals.pop(0)
-        if index in taken:
-            index = None
-        if index is not None:
-            taken.add(index)
-        matched.append(index)
-    # The creator always stays an author, first unless placed elsewhere.
-    creator = next(
-        (i for i, row in enumerate(stored) if row.user_id and row.user_id == creator_id), None
-    )
-    if creator is not None and creator not in taken:
-        items.insert(0, {"username": stored[creator].user.username})
-        matched.insert(0, creator)
-    return matched
 
 
 class _DocumentChange:
@@ -285,7 +73,7 @@ class _DocumentChange:
         self.changes = CaseChanges()
         for key in changes:
             if key not in WRITABLE_KEYS and key not in READ_ONLY_KEYS:
-                _add(self.errors, key, "Unknown field.")
+                add_error(self.errors, key, "Unknown field.")
         self.keys = [key for key in changes if key in WRITABLE_KEYS]
         forms_given = {FORM_OF_KEY[key] for key in self.keys if key in FORM_OF_KEY}
         for form_class in (OverviewForm, DiagnosisForm, RightsForm, QuizForm):
@@ -309,13 +97,13 @@ class _DocumentChange:
             for name, messages in form.errors.items():
                 path = "non_field_errors" if name == "__all__" else FORM_FIELD_PATHS.get(name, name)
                 for message in messages:
-                    _add(self.errors, path, str(message))
+                    add_error(self.errors, path, str(message))
             return
         self.changes = self.changes.merge(form.changes())
 
     def _texts(self, names: tuple[str, ...]) -> dict[str, str]:
         return {
-            name: _text(self._value(name, getattr(self.case, name)), name, self.errors)
+            name: text_value(self._value(name, getattr(self.case, name)), name, self.errors)
             for name in names
         }
 
@@ -333,15 +121,15 @@ class _DocumentChange:
             if given is None:
                 patient = {"age": None, "age_unit": "", "sex": ""}
             elif not isinstance(given, dict):
-                _add(self.errors, "patient", "Expected an object or null.")
+                add_error(self.errors, "patient", "Expected an object or null.")
             else:
                 for name in set(given) - set(PATIENT_FIELDS) - {"age_display"}:
-                    _add(self.errors, f"patient.{name}", "Unknown field.")
+                    add_error(self.errors, f"patient.{name}", "Unknown field.")
                 patient = {name: given.get(name) for name in PATIENT_FIELDS}
         if patient["sex"] == "unknown":
             patient["sex"] = ""
         for name, field in PATIENT_FIELDS.items():
-            data[field] = _text(patient[name], f"patient.{name}", self.errors)
+            data[field] = text_value(patient[name], f"patient.{name}", self.errors)
         data["systems"] = [str(pk) for pk in self._system_ids()]
         data["tags"] = ", ".join(self._tag_names())
         return data
@@ -351,12 +139,12 @@ class _DocumentChange:
             return [system.pk for system in self.case.systems.all()]
         codes = self.given["systems"]
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-            _add(self.errors, "systems", "Expected a list of system codes.")
+            add_error(self.errors, "systems", "Expected a list of system codes.")
             codes = []
         known = dict(System.objects.filter(code__in=codes).values_list("code", "pk"))
         for code in codes:
             if code not in known:
-                _add(self.errors, "systems", f"“{code}” is not a system code.")
+                add_error(self.errors, "systems", f"“{code}” is not a system code.")
         return [known[code] for code in codes if code in known]
 
     def _tag_names(self) -> list[str]:
@@ -364,16 +152,16 @@ class _DocumentChange:
             return [tag.name for tag in self.case.tags.all()]
         tags = self.given["tags"]
         if not isinstance(tags, list):
-            _add(self.errors, "tags", "Expected a list of tags.")
+            add_error(self.errors, "tags", "Expected a list of tags.")
             tags = []
         names = []
         for index, tag in enumerate(tags):
             name = tag.get("name") if isinstance(tag, dict) else tag
             if not isinstance(name, str):
-                _add(self.errors, f"tags.{index}", "Expected a tag name or {name: …}.")
+                add_error(self.errors, f"tags.{index}", "Expected a tag name or {name: …}.")
                 continue
             if "," in name:
-                _add(self.errors, f"tags.{index}", "A tag cannot contain a comma.")
+                add_error(self.errors, f"tags.{index}", "A tag cannot contain a comma.")
                 continue
             names.append(name)
         return names
@@ -386,17 +174,19 @@ class _DocumentChange:
         given = self.given.get("rights")
         if "rights" in self.given:
             if not isinstance(given, dict):
-                _add(self.errors, "rights", "Expected an object.")
+                add_error(self.errors, "rights", "Expected an object.")
             else:
                 for name in set(given) - set(RIGHTS_FIELDS):
-                    _add(self.errors, f"rights.{name}", "Unknown field.")
+                    add_error(self.errors, f"rights.{name}", "Unknown field.")
                 values.update({name: given[name] for name in RIGHTS_FIELDS if name in given})
-        return {name: _text(value, f"rights.{name}", self.errors) for name, value in values.items()}
+        return {
+            name: text_value(value, f"rights.{name}", self.errors) for name, value in values.items()
+        }
 
     def _quiz_data(self) -> dict[str, Any]:
         unknown_mode = self._value("in_unknown_mode", self.case.in_unknown_mode)
         if not isinstance(unknown_mode, bool):
-            _add(self.errors, "in_unknown_mode", "Expected true or false.")
+            add_error(self.errors, "in_unknown_mode", "Expected true or false.")
         return {"in_unknown_mode": unknown_mode is True}
 
     # The lists, each row checked by the editor's form for such a row.
@@ -404,9 +194,9 @@ class _DocumentChange:
     def _rows(self, key: str) -> None:
         kind = ROWS[key]
         stored = list(getattr(self.case, kind.related).all())
-        items = _row_items(key, self.given[key], self.errors)
+        items = row_items(key, self.given[key], self.errors)
         if key == "authors":
-            matched = _authors_matched(stored, items, self.case.created_by_id)
+            matched = authors_matched(stored, items, self.case.created_by_id)
             for item, index in zip(items, matched, strict=True):
                 row = stored[index] if index is not None else None
                 # The document shows a site user's own name; sent back, it is not an override.
@@ -421,7 +211,7 @@ class _DocumentChange:
                 "Please submit at most %(num)d forms.",
                 MAX_ROWS,
             )
-            _add(self.errors, key, message % {"num": MAX_ROWS})
+            add_error(self.errors, key, message % {"num": MAX_ROWS})
             return
         checked = []
         for position, (item, index) in enumerate(zip(items, matched, strict=True)):
@@ -433,7 +223,7 @@ class _DocumentChange:
                 for name, messages in form.errors.items():
                     field = "" if name == "__all__" else "." + names.get(name, name)
                     for message in messages:
-                        _add(self.errors, f"{key}.{position}{field}", str(message))
+                        add_error(self.errors, f"{key}.{position}{field}", str(message))
                 continue
             checked.append(form)
         if key == "authors" and not any(f"{key}." in path for path in self.errors):
@@ -465,7 +255,7 @@ class _DocumentChange:
             if user is None:
                 continue
             if user.pk in seen:
-                _add(self.errors, "authors", f"{user} is listed twice: keep one row.")
+                add_error(self.errors, "authors", f"{user} is listed twice: keep one row.")
                 return
             seen.add(user.pk)
 
@@ -474,20 +264,20 @@ class _DocumentChange:
         if given is None:
             values = dict.fromkeys(ExercisePrescription.FIELDS, "")
         elif not isinstance(given, dict):
-            _add(self.errors, "rehabilitation", "Expected an object or null.")
+            add_error(self.errors, "rehabilitation", "Expected an object or null.")
             return
         else:
             for name in set(given) - set(ExercisePrescription.FIELDS):
-                _add(self.errors, f"rehabilitation.{name}", "Unknown field.")
+                add_error(self.errors, f"rehabilitation.{name}", "Unknown field.")
             values = {
-                name: _text(given.get(name), f"rehabilitation.{name}", self.errors)
+                name: text_value(given.get(name), f"rehabilitation.{name}", self.errors)
                 for name in ExercisePrescription.FIELDS
             }
         form = RehabilitationForm(data=values)
         if not form.is_valid():
             for name, messages in form.errors.items():
                 for message in messages:
-                    _add(self.errors, f"rehabilitation.{name}", str(message))
+                    add_error(self.errors, f"rehabilitation.{name}", str(message))
             return
         self.changes.rehabilitation = form.values()
 
