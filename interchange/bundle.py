@@ -29,6 +29,7 @@ from cases.document import DOCUMENT_PREFETCH, Document, case_to_document
 from cases.figures import _private, clean_annotations, inspect
 from cases.models import Case, Figure, Licence, Revision
 
+from . import citations
 from .document_check import DocumentShapeError, check_document
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ def licence_text(case: Case) -> str:
         f"Licence: {licence}",
         "",
         f"Copyright holder: {case.copyright_holder or 'not recorded'}",
-        f"Attribution: {case.attribution or case.citation()}",
+        f"Attribution: {case.attribution or citations.vancouver(case)}",
         f"Source: {case.source or case.permanent_url}",
         "",
         f"Patient consent: {case.get_consent_display()}",

@@ -337,9 +337,3 @@ class Case(models.Model):
     def publication_blockers(self) -> list[str]:
         return [label for label, met in self.publication_checklist() if not met]
 
-    def citation(self) -> str:
-        """The case in the Vancouver style, as the case page shows it (interchange.citations
-        also writes APA, BibTeX, RIS and CSL-JSON)."""
-        from interchange.citations import vancouver
-
-        return vancouver(self)
