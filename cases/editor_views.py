@@ -29,6 +29,7 @@ from .views import CASE_PAGE_PREFETCH
 
 FIRST_PART = next(iter(PARTS))
 
+
 def forbidden(
     request: HttpRequest, message: str, *, title: str = "You cannot do this"
 ) -> HttpResponse:

@@ -112,9 +112,7 @@ def can_take_action(user: User | AnonymousUser, case: Case, action: str) -> bool
 
 def can_manage_reviews(user: User | AnonymousUser, case: Case) -> bool:
     """Editors assign and cancel reviews of cases they do not (co-)author."""
-    return (
-        user.is_authenticated and user.has_role(Role.EDITOR) and not is_author_of(user, case)
-    )
+    return user.is_authenticated and user.has_role(Role.EDITOR) and not is_author_of(user, case)
 
 
 def can_be_reviewer_of(user: User, case: Case) -> bool:

@@ -336,4 +336,3 @@ class Case(models.Model):
 
     def publication_blockers(self) -> list[str]:
         return [label for label, met in self.publication_checklist() if not met]
-
