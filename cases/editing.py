@@ -13,7 +13,7 @@ import contextlib
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils.text import slugify
@@ -444,10 +444,14 @@ def change_figure(
     base_version: int,
     changes: Mapping[str, str] | None = None,
     annotations: list[dict[str, Any]] | None = None,
+    study: Study | None = None,
+    position: int | None = None,
     summary: str = "",
 ) -> Case:
-    """Change a figure's label, caption or alt text and, when given, replace its drawn
-    shapes (checked beforehand against the image: `figures.clean_annotations`): one edit."""
+    """Change a figure's label, caption or alt text; when given, replace its drawn shapes
+    (checked beforehand against the image: `figures.clean_annotations`) and move it to
+    `position` (0 is first; past the end is last) of `study`, another study of the same case,
+    or of its own: one edit."""
     changes = dict(changes or {})
     unknown = set(changes) - set(FIGURE_FIELDS)
     if unknown:
@@ -459,7 +463,24 @@ def change_figure(
         if changes:
             # Only these columns: processing may change the figure's others meanwhile.
             Figure.objects.filter(pk=figure.pk, study__case=locked).update(**changes)
+        if study is not None or position is not None:
+            _move_figure(locked, figure, study=study, position=position)
     return locked
+
+
+def _move_figure(
+    locked: Case, figure: Figure, *, study: Study | None, position: int | None
+) -> None:
+    target = study.pk if study is not None else figure.study_id
+    if not locked.studies.filter(pk=target).exists():
+        raise ValidationError({"study": "A figure moves only among the studies of its case."})
+    Figure.objects.filter(pk=figure.pk).update(study_id=target)
+    moved = Figure.objects.only("id", "position").get(pk=figure.pk)
+    rows = list(Figure.objects.filter(study_id=target).exclude(pk=figure.pk).only("id", "position"))
+    rows.insert(len(rows) if position is None else min(position, len(rows)), moved)
+    renumber(rows)
+    if target != figure.study_id:
+        renumber(list(Figure.objects.filter(study_id=figure.study_id).only("id", "position")))
 
 
 def annotate_figure(

@@ -267,3 +267,29 @@ def test_a_case_written_by_no_one_on_the_site_is_not_edited_by_a_stranger(author
     imported = make_case(author=None, published=False)
     with pytest.raises(PermissionDenied):
         services.change_case_fields(imported, by=author, base_version=1, fields={"title": "Mine"})
+
+
+def test_a_figure_moves_within_its_study_and_to_another_study_of_the_case(
+    draft, study, figure, author
+):
+    second = Figure.objects.create(study=study, label="Fig 2", position=1)
+    services.change_figure(second, by=author, base_version=1, position=0)
+    assert list(study.figures.values_list("pk", flat=True)) == [second.pk, figure.pk]
+
+    other = Study.objects.create(case=draft, modality="MR", position=1)
+    Figure.objects.create(study=other, label="Fig 3", position=0)
+    services.change_figure(figure, by=author, base_version=2, study=other, position=0)
+    assert list(other.figures.values_list("label", "position")) == [("Fig 1", 0), ("Fig 3", 1)]
+    assert list(study.figures.values_list("label", "position")) == [("Fig 2", 0)]
+    draft.refresh_from_db()
+    assert draft.version == 3
+
+
+def test_a_figure_does_not_move_to_a_study_of_another_case(draft, figure, author):
+    elsewhere = Study.objects.create(case=make_case(author=author), modality="CT")
+    with pytest.raises(ValidationError):
+        services.change_figure(figure, by=author, base_version=1, study=elsewhere)
+    figure.refresh_from_db()
+    assert figure.study.case == draft
+    draft.refresh_from_db()
+    assert draft.version == 1
