@@ -9,7 +9,8 @@ case's workflow, as the editor's status polling does.
 
 Uploads, like the editor's, are not edits of the case text: they need no version and do not
 raise it (an upload in one tab must not make the text typed in another stale). Label, caption,
-alt text, annotations and removal are edits of the case (`services.edit_case`).
+alt text, annotations and removal are edits of the case (`services.change_figure`,
+`services.remove_figure`), one version each.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -29,10 +29,9 @@ from rest_framework.response import Response
 
 from cases import permissions, services
 from cases.api.cases import case_for
-from cases.files import release_files_of
-from cases.forms import FigureForm
 from cases.models import Case, Figure, QuarantineDecision
-from imaging.annotations import save_annotations
+from cases.row_forms import FigureForm
+from imaging.annotations import clean_annotations
 from imaging.quarantine import attest_clean, clean_regions, redact_figure
 from imaging.uploads import add_figure
 from imaging.viewer import viewer_data
@@ -46,7 +45,6 @@ from .studies import (
     checked_with_form,
     ensure_editable,
     etag_header,
-    renumber,
     valid_body,
 )
 
@@ -442,9 +440,8 @@ class FigureDetail(generics.GenericAPIView):
         operation_id="cases_figures_partial_update",
         summary="Change a figure's label, caption, alt text or annotations",
         description="Send only what changes. An edit of the case: needs its version "
-        "(If-Match or `version`) and raises it (annotations are saved as an edit of their "
-        "own, so sending them with text raises the version by two). Annotations only on a "
-        "processed image (409 before).",
+        "(If-Match or `version`) and raises it by one, whatever it changes. Annotations only "
+        "on a processed image (409 before).",
         tags=["figures"],
         parameters=[IF_MATCH, etag_header(200)],
         request=FigureChangesSerializer,
@@ -464,35 +461,22 @@ class FigureDetail(generics.GenericAPIView):
         if "annotations" in changes and figure.status != Figure.ProcessingStatus.READY:
             raise Conflict("This image is not processed yet: annotate it once it is ready.")
         text = checked_with_form(FigureForm, figure, changes).cleaned_data
-
-        with transaction.atomic():  # both saves, or neither
-            if fields:
-
-                def apply(locked: Case) -> None:
-                    # An update of these columns only: processing may change the others meanwhile.
-                    Figure.objects.filter(pk=figure.pk, study__case=locked).update(
-                        **{name: text[name] for name in fields}
-                    )
-
-                case = services.edit_case(
-                    case,
-                    by=request.user,
-                    base_version=version,
-                    apply=apply,
-                    summary=f"Figure changed: {figure}",
+        annotations = None
+        if "annotations" in changes:
+            try:
+                annotations = clean_annotations(
+                    changes["annotations"], frames=figure.frames.count()
                 )
-                version = case.version
-            if "annotations" in changes:
-                try:
-                    save_annotations(
-                        figure,
-                        by=request.user,
-                        base_version=version,
-                        annotations=changes["annotations"],
-                    )
-                except ValidationError as invalid:
-                    raise serializers.ValidationError({"annotations": invalid.messages}) from None
-                case.refresh_from_db(fields=["version"])
+            except ValidationError as invalid:
+                raise serializers.ValidationError({"annotations": invalid.messages}) from None
+        case = services.change_figure(
+            figure,
+            by=request.user,
+            base_version=version,
+            changes={name: text[name] for name in fields},
+            annotations=annotations,
+            summary="" if fields else f"Annotations of {figure}",
+        )
         return _figure_answer(request, case, figure.pk)
 
     @extend_schema(
@@ -510,22 +494,7 @@ class FigureDetail(generics.GenericAPIView):
         figure = figure_in(case, figure_id, FigureAccess(request.user, case))
         ensure_editable(request.user, case)
         version = base_version(request, case)
-
-        def apply(locked: Case) -> None:
-            stored = Figure.objects.filter(pk=figure.pk, study__case=locked).first()
-            if stored is None:
-                return
-            release_files_of([stored])
-            stored.delete()
-            renumber(list(Figure.objects.filter(study_id=figure.study_id)))
-
-        case = services.edit_case(
-            case,
-            by=request.user,
-            base_version=version,
-            apply=apply,
-            summary=f"Figure removed: {figure}",
-        )
+        case = services.remove_figure(figure, by=request.user, base_version=version)
         return set_etag(Response(status=status.HTTP_204_NO_CONTENT), case)
 
 

@@ -1,9 +1,10 @@
 """The studies of a case: list them, add one, change, move or remove it.
 
-A study's text is part of the case, so every change is an edit of the case made through
-`services.edit_case`: it names the case version it was made from (If-Match or `version`),
-raises the version and leaves a revision. A study's fields follow the editor's rules
-(`cases.forms.StudyForm`), checked here by the same form.
+A study's text is part of the case, so every change is an edit of the case made through the
+same services as the editor's (`services.add_study`, `change_study`, `remove_study`): it names
+the case version it was made from (If-Match or `version`), raises the version by one and leaves
+a revision. A study's fields follow the editor's rules (`cases.row_forms.StudyForm`), checked here
+by the same form before the service is called.
 """
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ from rest_framework.response import Response
 
 from cases import permissions, services
 from cases.api.cases import case_for
-from cases.editor_views import LOCKED_REASONS
-from cases.files import release_files_of
-from cases.forms import StudyForm
 from cases.models import Case, Figure, Modality, Study
+from cases.permissions import LOCKED_REASONS
+from cases.row_forms import StudyForm
 
 from .concurrency import base_version, set_etag
 from .errors import NON_FIELD, errors
@@ -97,17 +97,6 @@ def checked_with_form(
             }
         )
     return form
-
-
-def renumber(rows: list[Model]) -> None:
-    """Positions 0…n-1 in the order given, written only where they changed."""
-    moved = []
-    for position, row in enumerate(rows):
-        if row.position != position:
-            row.position = position
-            moved.append(row)
-    if moved:
-        type(moved[0]).objects.bulk_update(moved, ["position"])
 
 
 # --- Studies ----------------------------------------------------------------------------------
@@ -199,12 +188,6 @@ def _study_answer(case: Case, study: Study, *, code: int = status.HTTP_200_OK) -
     return set_etag(Response(StudySerializer(study).data, status=code), case)
 
 
-def _move(locked: Case, study: Study, position: int) -> None:
-    rows = list(locked.studies.exclude(pk=study.pk))
-    rows.insert(min(position, len(rows)), study)
-    renumber(rows)
-
-
 class StudyList(generics.GenericAPIView):
     queryset = Study.objects.none()  # for the schema: the type of `case_id`
     serializer_class = StudySerializer
@@ -240,20 +223,17 @@ class StudyList(generics.GenericAPIView):
         ensure_editable(request.user, case)
         version = base_version(request, case)
         changes = valid_body(NewStudySerializer, request)
-        study = checked_with_form(StudyForm, Study(), changes).instance
-
-        def apply(locked: Case) -> None:
-            study.case = locked
-            study.position = locked.studies.count()
-            study.save()
-
-        case = services.edit_case(
+        checked = checked_with_form(StudyForm, Study(), changes).cleaned_data
+        study = services.add_study(
             case,
             by=request.user,
             base_version=version,
-            apply=apply,
-            summary=f"Study added: {study}",
+            modality=checked["modality"],
+            label=checked["label"],
+            timing=checked["timing"],
+            findings=checked["findings"],
         )
+        case = study.case
         response = _study_answer(case, study_in(case, study.pk), code=status.HTTP_201_CREATED)
         response["Location"] = request.build_absolute_uri(
             reverse("api-study-detail", args=[case.pk, study.pk])
@@ -299,22 +279,14 @@ class StudyDetail(generics.GenericAPIView):
             raise serializers.ValidationError(
                 "Nothing to change: send modality, label, timing, findings or position."
             )
-        changed = checked_with_form(StudyForm, study, changes).instance
-
-        def apply(locked: Case) -> None:
-            if fields:
-                Study.objects.filter(pk=study.pk, case=locked).update(
-                    **{name: getattr(changed, name) for name in fields}
-                )
-            if position is not None:
-                _move(locked, changed, position)
-
-        case = services.edit_case(
+        checked = checked_with_form(StudyForm, study, changes).cleaned_data
+        case = services.change_study(
             case,
+            study,
             by=request.user,
             base_version=version,
-            apply=apply,
-            summary=f"Study changed: {changed}",
+            changes={name: checked[name] for name in fields},
+            position=position,
         )
         return _study_answer(case, study_in(case, study.pk))
 
@@ -333,20 +305,5 @@ class StudyDetail(generics.GenericAPIView):
         study = study_in(case, study_id)
         ensure_editable(request.user, case)
         version = base_version(request, case)
-
-        def apply(locked: Case) -> None:
-            stored = locked.studies.filter(pk=study.pk).first()
-            if stored is None:
-                return
-            release_files_of(list(stored.figures.all()))
-            stored.delete()
-            renumber(list(locked.studies.all()))
-
-        case = services.edit_case(
-            case,
-            by=request.user,
-            base_version=version,
-            apply=apply,
-            summary=f"Study removed: {study}",
-        )
+        case = services.remove_study(case, study, by=request.user, base_version=version)
         return set_etag(Response(status=status.HTTP_204_NO_CONTENT), case)

@@ -4,6 +4,7 @@ from .models import (
     Case,
     CaseAuthor,
     CaseEvent,
+    CaseView,
     Commentary,
     DifferentialDiagnosis,
     ExercisePrescription,
@@ -17,7 +18,6 @@ from .models import (
     Tag,
     TeachingPoint,
 )
-from .readership import CaseView
 
 
 class CaseAuthorInline(admin.TabularInline):

@@ -1,7 +1,8 @@
 """Readable differences between two canonical case documents (see `cases/document.py`).
 
-Pure Python on plain dicts, so it works on stored revision snapshots of any age: missing keys
-and `None` values are read as empty, and nothing here raises on odd input.
+Plain dicts in, plain dataclasses out (only the choice labels come from the models), so it
+works on stored revision snapshots of any age: missing keys and `None` values are read as
+empty, and nothing here raises on odd input.
 
 `diff_documents(old, new)` walks the fields in the order a case is read and returns one
 `FieldChange` per changed field:
@@ -21,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .diff_fields import DOCUMENT, NOT_SET, Spec, as_dict, as_list, as_text, display, short
+
 EQUAL = "equal"
 INSERT = "insert"
 DELETE = "delete"
@@ -30,8 +33,6 @@ ADDED = "added"
 REMOVED = "removed"
 MOVED = "moved"
 CHANGED = "changed"
-
-NOT_SET = "(not set)"
 
 # Unchanged words kept on each side of a change; longer unchanged stretches become "…".
 CONTEXT_WORDS = 10
@@ -70,360 +71,12 @@ class FieldChange:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-# --- how each field is read --------------------------------------------------------------
-
-
-def _humanize(value: str) -> str:
-    return value.replace("_", " ").capitalize()
-
-
-CHOICES: dict[str, dict[str, str]] = {
-    "case_type": {"clinical_case": "Clinical case", "topic_review": "Topic review"},
-    "sex": {"female": "Female", "male": "Male", "other": "Other", "unknown": "Unknown"},
-    "certainty": {
-        "certain": "Certain",
-        "almost_certain": "Almost certain",
-        "probable": "Probable",
-        "possible": "Possible",
-    },
-    "difficulty": {
-        "student": "Student",
-        "resident": "Resident",
-        "fellow": "Fellow",
-        "consultant": "Consultant",
-    },
-    "visibility": {
-        "private": "Private",
-        "institution": "Institution members",
-        "unlisted": "Unlisted",
-        "public": "Public",
-    },
-    "consent": {
-        "obtained": "Obtained",
-        "not_required": "Not required",
-        "waived": "Waived",
-        "unknown": "Unknown",
-    },
-    "modality": {
-        "XR": "Radiograph",
-        "CT": "CT",
-        "MR": "MRI",
-        "US": "Ultrasound",
-        "NM": "Nuclear medicine",
-        "PT": "PET/CT",
-        "MG": "Mammography",
-        "XA": "Angiography",
-        "RF": "Fluoroscopy",
-        "OT": "Other",
-    },
-    "provenance": {"author": "Author", "machine_generated": "Machine-generated"},
-    "system": {"head_neck": "Head and neck"},
-    "scheme": {"radlex": "RadLex", "acr": "ACR", "snomed": "SNOMED CT", "custom": "Custom"},
-    "section": {
-        "background": "Background",
-        "clinical_perspective": "Clinical perspective",
-        "imaging_perspective": "Imaging perspective",
-        "outcome": "Outcome",
-        "discussion": "Discussion",
-        "management": "Management",
-        "other": "Other",
-    },
-}
-
-
-def _display(value: Any, choices: str | None = None) -> str:
-    if value is None or value == "" or value == [] or value == {}:
-        return NOT_SET
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, str):
-        if choices:
-            return CHOICES.get(choices, {}).get(value) or _humanize(value)
-        return value
-    if isinstance(value, list):
-        return ", ".join(_display(item) for item in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{key}: {_display(item)}" for key, item in value.items())
-    return str(value)
-
-
-def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else str(value)
-
-
-def _as_dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _as_list(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _short(text: str, length: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
-@dataclass(frozen=True)
-class Spec:
-    """How one key of a document (or of a list item) is compared and shown."""
-
-    key: str
-    label: str
-    kind: str  # "text", "value", "strings", "list" or "group"
-    choices: str | None = None
-    # value fields: what is compared, read from the whole container (patient age from age+unit)
-    read: Callable[[dict], Any] | None = None
-    # value fields: how the compared value is shown, given the container
-    show: Callable[[Any, dict], str] | None = None
-    fields: tuple[Spec, ...] = ()  # group fields, or the fields of each list item
-    identity: Callable[[Any], Any] | None = None  # list items: what names the item
-    title: Callable[[Any], str] | None = None  # list items: how the item is called on the page
-    fuzzy: bool = True  # list items: may an edited item be recognised by its similarity
-
-
-def _text(key: str, label: str) -> Spec:
-    return Spec(key, label, "text")
-
-
-def _value(key: str, label: str, choices: str | None = None, **options: Any) -> Spec:
-    return Spec(key, label, "value", choices=choices, **options)
-
-
-def _age(patient: dict) -> str:
-    shown = _as_text(patient.get("age_display"))
-    if shown or patient.get("age") is None:
-        return shown
-    unit = _as_text(patient.get("age_unit")) or "years"
-    return f"{patient['age']} {unit}"
-
-
-def _answer(answer: Any, question: dict) -> str:
-    if not isinstance(answer, int) or isinstance(answer, bool):
-        return _display(answer)
-    options = _as_list(question.get("options"))
-    letter = chr(ord("A") + answer) if 0 <= answer < 26 else str(answer + 1)
-    if 0 <= answer < len(options):
-        return f"{letter}: {_display(options[answer])}"
-    return letter
-
-
-def _annotations(annotations: Any, figure: dict) -> str:
-    count = len(_as_list(annotations))
-    if not count:
-        return "None"
-    return "1 annotation" if count == 1 else f"{count} annotations"
-
-
-def _timestamp(value: Any, container: dict) -> str:
-    # ISO timestamps read better to the minute: "2024-05-01 14:03".
-    return _display(value)[:16].replace("T", " ")
-
-
-def _named(*keys: str) -> Callable[[Any], Any]:
-    def identity(item: Any) -> Any:
-        item = _as_dict(item)
-        for key in keys:
-            value = " ".join(_as_text(item.get(key)).split()).casefold()
-            if value:
-                return (key, value)
-        return None
-
-    return identity
-
-
-def _called(*keys: str, fallback: str, choices: dict[str, str] | None = None) -> Callable:
-    def title(item: Any) -> str:
-        item = _as_dict(item)
-        for key in keys:
-            value = _as_text(item.get(key)).strip()
-            if value:
-                if choices and key in choices:
-                    return _display(value, choices[key])
-                return _short(value)
-        return fallback
-
-    return title
-
-
-PRESCRIPTION = (
-    _text("frequency", "Frequency"),
-    _text("intensity", "Intensity"),
-    _text("time", "Time"),
-    _text("type", "Type"),
-    _text("volume", "Volume"),
-    _text("progression", "Progression"),
-    _text("precautions", "Precautions"),
-)
-
-FIGURE = (
-    _text("label", "Label"),
-    _text("caption", "Caption"),
-    _text("alt_text", "Alt text"),
-    _value("status", "Image processing", "figure_status"),
-    _value("annotations", "Annotations", show=_annotations),
-)
-
-STUDY = (
-    _value("modality", "Modality", "modality"),
-    _text("label", "Label"),
-    _text("timing", "Timing"),
-    _text("findings", "Findings"),
-    Spec(
-        "figures",
-        "Figures",
-        "list",
-        fields=FIGURE,
-        identity=_named("label"),
-        title=_called("label", "caption", fallback="Figure"),
-    ),
-)
-
-QUESTION = (
-    _text("stem", "Question"),
-    Spec("options", "Options", "strings"),
-    _value("answer", "Correct answer", show=_answer),
-    _text("explanation", "Explanation"),
-)
-
-DOCUMENT: tuple[Spec, ...] = (
-    _text("title", "Title"),
-    _value("case_type", "Case type", "case_type"),
-    Spec(
-        "patient",
-        "Patient",
-        "group",
-        fields=(
-            _value("age", "Age", read=_age),
-            _value("sex", "Sex", "sex"),
-        ),
-    ),
-    _text("clinical_history", "Clinical history"),
-    _text("imaging_findings", "Imaging findings"),
-    Spec(
-        "studies",
-        "Studies",
-        "list",
-        fields=STUDY,
-        identity=_named("label"),
-        title=_called("label", "modality", fallback="Study", choices={"modality": "modality"}),
-    ),
-    Spec(
-        "sections",
-        "Sections",
-        "list",
-        fields=(
-            _value("kind", "Kind", "section"),
-            _text("heading", "Heading"),
-            _text("body", "Text"),
-        ),
-        identity=_named("heading"),
-        title=_called("heading", "kind", fallback="Section", choices={"kind": "section"}),
-    ),
-    Spec(
-        "differential_diagnoses",
-        "Differential diagnoses",
-        "list",
-        fields=(_text("diagnosis", "Diagnosis"), _text("note", "Note")),
-        identity=_named("diagnosis"),
-        title=_called("diagnosis", fallback="Differential diagnosis"),
-    ),
-    _text("final_diagnosis", "Final diagnosis"),
-    _value("diagnostic_certainty", "Diagnostic certainty", "certainty"),
-    _text("certainty_basis", "Certainty basis"),
-    Spec("teaching_points", "Teaching points", "strings"),
-    Spec("rehabilitation", "Rehabilitation (FITT-VP)", "group", fields=PRESCRIPTION),
-    Spec(
-        "commentaries",
-        "Commentaries",
-        "list",
-        fields=(
-            _value("provenance", "Written by", "provenance"),
-            _text("heading", "Heading"),
-            _text("body", "Text"),
-            _text("disclaimer", "Disclaimer"),
-            Spec("rehabilitation", "Rehabilitation (FITT-VP)", "group", fields=PRESCRIPTION),
-            _value("verified_by", "Verified by"),
-            _value("verified_at", "Verified at", show=_timestamp),
-        ),
-        identity=_named("heading"),
-        title=_called("heading", fallback="Commentary"),
-    ),
-    Spec(
-        "references",
-        "References",
-        "list",
-        fields=(
-            _value("number", "Number"),
-            _text("citation", "Citation"),
-            _value("doi", "DOI"),
-            _value("pmid", "PMID"),
-            _value("url", "Link"),
-        ),
-        identity=_named("doi", "pmid", "citation"),
-        title=_called("citation", "doi", "url", fallback="Reference"),
-    ),
-    Spec(
-        "tags",
-        "Tags",
-        "list",
-        fields=(
-            _text("name", "Name"),
-            _value("scheme", "Scheme", "scheme"),
-            _value("code", "Code"),
-        ),
-        identity=_named("name"),
-        title=_called("name", fallback="Tag"),
-    ),
-    Spec("systems", "Systems", "strings", choices="system", fuzzy=False),
-    _value("difficulty", "Difficulty", "difficulty"),
-    Spec(
-        "rights",
-        "Rights",
-        "group",
-        fields=(
-            _value("licence", "Licence"),
-            _text("copyright_holder", "Copyright holder"),
-            _text("attribution", "Attribution"),
-            _text("source", "Source"),
-            _value("consent", "Patient consent", "consent"),
-            _text("consent_statement", "Consent statement"),
-        ),
-    ),
-    Spec(
-        "authors",
-        "Authors",
-        "list",
-        fields=(
-            _text("name", "Name"),
-            _text("affiliation", "Affiliation"),
-            _value("orcid", "ORCID"),
-            _value("username", "Site account"),
-        ),
-        identity=_named("username", "orcid", "name"),
-        title=_called("name", "username", fallback="Author"),
-    ),
-    _value("visibility", "Visibility", "visibility"),
-    _value("in_unknown_mode", "In unknown mode"),
-    Spec(
-        "questions",
-        "Quiz questions",
-        "list",
-        fields=QUESTION,
-        identity=_named("stem"),
-        title=_called("stem", fallback="Question"),
-    ),
-)
-
-
 # --- comparing -----------------------------------------------------------------------------
 
 
 def diff_documents(old: dict | None, new: dict | None) -> list[FieldChange]:
     """What changed from `old` to `new`, field by field in reading order; [] when nothing did."""
-    return _diff_fields(_as_dict(old), _as_dict(new), DOCUMENT)
+    return _diff_fields(as_dict(old), as_dict(new), DOCUMENT)
 
 
 def changed_labels(changes: list[FieldChange]) -> list[str]:
@@ -442,16 +95,16 @@ def _diff_fields(old: dict, new: dict, specs: tuple[Spec, ...]) -> list[FieldCha
 
 def _diff_field(old: dict, new: dict, spec: Spec) -> FieldChange | None:
     if spec.kind == "text":
-        before, after = _as_text(old.get(spec.key)), _as_text(new.get(spec.key))
+        before, after = as_text(old.get(spec.key)), as_text(new.get(spec.key))
         if before == after:
             return None
         return FieldChange(spec.key, spec.label, "text", segments=text_segments(before, after))
     if spec.kind == "value":
         return _diff_value(old, new, spec)
     if spec.kind == "group":
-        fields = _diff_fields(_as_dict(old.get(spec.key)), _as_dict(new.get(spec.key)), spec.fields)
+        fields = _diff_fields(as_dict(old.get(spec.key)), as_dict(new.get(spec.key)), spec.fields)
         return FieldChange(spec.key, spec.label, "group", changes=fields) if fields else None
-    items = _diff_items(_as_list(old.get(spec.key)), _as_list(new.get(spec.key)), spec)
+    items = _diff_items(as_list(old.get(spec.key)), as_list(new.get(spec.key)), spec)
     return FieldChange(spec.key, spec.label, "list", items=items) if items else None
 
 
@@ -463,7 +116,7 @@ def _diff_value(old: dict, new: dict, spec: Spec) -> FieldChange | None:
     if spec.show:
         shown_before, shown_after = spec.show(before, old), spec.show(after, new)
     else:
-        shown_before, shown_after = _display(before, spec.choices), _display(after, spec.choices)
+        shown_before, shown_after = display(before, spec.choices), display(after, spec.choices)
     if shown_before == shown_after:
         shown_after += " (edited)"
     return FieldChange(spec.key, spec.label, "value", old=shown_before, new=shown_after)
@@ -568,11 +221,11 @@ def _elide(segments: list[Segment], context: int) -> list[Segment]:
 
 def _diff_items(old_items: list, new_items: list, spec: Spec) -> list[ItemChange]:
     if spec.kind == "strings":
-        old_items = [_as_text(item) for item in old_items]
-        new_items = [_as_text(item) for item in new_items]
+        old_items = [as_text(item) for item in old_items]
+        new_items = [as_text(item) for item in new_items]
     else:
-        old_items = [_as_dict(item) for item in old_items]
-        new_items = [_as_dict(item) for item in new_items]
+        old_items = [as_dict(item) for item in old_items]
+        new_items = [as_dict(item) for item in new_items]
     pairs = _match(old_items, new_items, spec)
     moved = _moved(pairs)
 
@@ -609,7 +262,7 @@ def _diff_items(old_items: list, new_items: list, spec: Spec) -> list[ItemChange
 
 def _title(item: Any, spec: Spec) -> str:
     if spec.kind == "strings":
-        return _short(_display(item, spec.choices) if spec.choices else item) or NOT_SET
+        return short(display(item, spec.choices) if spec.choices else item) or NOT_SET
     return spec.title(item) if spec.title else spec.label
 
 
@@ -688,7 +341,7 @@ def _flatten(item: Any) -> str:
         return " ".join(_flatten(value) for value in item.values())
     if isinstance(item, list):
         return " ".join(_flatten(value) for value in item)
-    return _as_text(item)
+    return as_text(item)
 
 
 def _moved(pairs: dict[int, int]) -> set[int]:

@@ -1,7 +1,8 @@
 """The case editor's parts: one page of the editor each, validated together, saved together.
 
 A part binds its forms and formsets (`cases/forms.py`) to the case loaded for the page and, once
-they are valid, `apply(locked)` writes them onto the case that `edit_case` locked.
+they are valid, `changes()` gives their values as typed `CaseChanges`, which the page saves with
+`services.change_case`: the same operation the API's writes call.
 """
 
 from __future__ import annotations
@@ -10,29 +11,34 @@ import copy
 from typing import TYPE_CHECKING
 
 from django import forms
-from django.db.models import F
 from django.forms.formsets import DELETION_FIELD_NAME
 
-from .files import release_files_of
+from .edit_values import (
+    CaseChanges,
+    StudyRow,
+)
 from .forms import (
-    AuthorRows,
     CaseFieldsForm,
-    CommentaryFormSet,
     DiagnosisForm,
+    OverviewForm,
+    QuizForm,
+    RehabilitationForm,
+    RightsForm,
+)
+from .models import Case
+from .row_forms import (
+    AuthorRows,
+    CommentaryFormSet,
     DifferentialFormSet,
     FigureRows,
     OrderedFormSet,
-    OverviewForm,
     QuestionFormSet,
-    QuizForm,
     ReferenceFormSet,
-    RehabilitationForm,
-    RightsForm,
     SectionFormSet,
     StudyFormSet,
     TeachingPointFormSet,
+    row_value,
 )
-from .models import Case, CaseAuthor, Reference
 
 if TYPE_CHECKING:
     from django.http import QueryDict
@@ -59,7 +65,8 @@ class Part:
     def is_valid(self) -> bool:
         return all([form.is_valid() for form in self.forms()])
 
-    def apply(self, locked: Case) -> None:
+    def changes(self) -> CaseChanges:
+        """The validated values of the page, to save as one edit. Call once valid."""
         raise NotImplementedError
 
     @staticmethod
@@ -94,6 +101,11 @@ def form_errors(form: forms.Form, where: str) -> list[tuple[str, str, str]]:
     return errors
 
 
+def rows_of(formset: OrderedFormSet) -> list:
+    """The typed values of a valid formset's rows, in the author's order."""
+    return [row_value(row) for row in formset.rows_to_save()[0]]
+
+
 def formset_errors(formset: OrderedFormSet) -> list[tuple[str, str, str]]:
     errors = [
         (formset.plural.capitalize(), message, f"#formset-{formset.prefix}")
@@ -115,8 +127,8 @@ class CaseFieldsPart(Part):
     def forms(self):
         return [self.form]
 
-    def apply(self, locked):
-        self.form.copy_to(locked)
+    def changes(self):
+        return self.form.changes()
 
 
 class OverviewPart(CaseFieldsPart):
@@ -164,22 +176,24 @@ class StudiesPart(Part):
                     errors.append((f"Study {number}, {where.lower()}", message, anchor))
         return errors
 
-    def apply(self, locked):
-        kept, deleted = self.studies.rows_to_save()
-        deleted_pks = {study.pk for study in deleted}
-        for study in deleted:
-            release_files_of(list(study.figures.all()))
-            study.delete()
-        for position, study in enumerate(kept):
-            study.case = locked
-            study.position = position
-            study.save()
-        for study_form, figures in self.figure_formsets:
-            if study_form.instance.pk is None or study_form.instance.pk in deleted_pks:
-                continue
-            removed = figures.rows_to_save()[1]
-            release_files_of(removed)
-            figures.save_rows(study=study_form.instance)
+    def changes(self):
+        figures_of = {
+            study_form.instance.pk: figures for study_form, figures in self.figure_formsets
+        }
+        rows = []
+        for study in self.studies.rows_to_save()[0]:
+            figures = figures_of.get(study.pk)
+            rows.append(
+                StudyRow(
+                    id=study.pk,
+                    modality=study.modality,
+                    label=study.label,
+                    timing=study.timing,
+                    findings=study.findings,
+                    figures=None if figures is None else rows_of(figures),
+                )
+            )
+        return CaseChanges(studies=rows)
 
     @staticmethod
     def fill(case):
@@ -197,8 +211,8 @@ class DiscussionPart(Part):
     def forms(self):
         return [self.sections]
 
-    def apply(self, locked):
-        self.sections.save_rows(case=locked)
+    def changes(self):
+        return CaseChanges(sections=rows_of(self.sections))
 
     @staticmethod
     def fill(case):
@@ -222,10 +236,13 @@ class DiagnosisPart(Part):
     def forms(self):
         return [self.differentials, self.form, self.teaching_points]
 
-    def apply(self, locked):
-        self.form.copy_to(locked)
-        self.differentials.save_rows(case=locked)
-        self.teaching_points.save_rows(case=locked)
+    def changes(self):
+        return self.form.changes().merge(
+            CaseChanges(
+                differentials=rows_of(self.differentials),
+                teaching_points=rows_of(self.teaching_points),
+            )
+        )
 
     @staticmethod
     def fill(case):
@@ -245,16 +262,8 @@ class ReferencesPart(Part):
     def forms(self):
         return [self.references]
 
-    def apply(self, locked):
-        kept, deleted = self.references.rows_to_save()
-        for reference in deleted:
-            reference.delete()
-        # Numbers are unique per case: move the stored ones out of the way before renumbering.
-        Reference.objects.filter(case=locked).update(number=F("number") + 10_000)
-        for number, reference in enumerate(kept, start=1):
-            reference.case = locked
-            reference.number = number
-            reference.save()
+    def changes(self):
+        return CaseChanges(references=rows_of(self.references))
 
     @staticmethod
     def fill(case):
@@ -281,9 +290,11 @@ class CommentariesPart(Part):
         rehabilitation = form_errors(self.rehabilitation, "Rehabilitation")
         return formset_errors(self.commentaries) + rehabilitation
 
-    def apply(self, locked):
-        self.commentaries.save_rows(case=locked)
-        self.rehabilitation.apply_to(locked)
+    def changes(self):
+        return CaseChanges(
+            commentaries=rows_of(self.commentaries),
+            rehabilitation=self.rehabilitation.values(),
+        )
 
     @staticmethod
     def fill(case):
@@ -314,16 +325,8 @@ class AuthorsPart(Part):
     def forms(self):
         return [self.authors]
 
-    def apply(self, locked):
-        kept, deleted = self.authors.rows_to_save()
-        for author in deleted:
-            author.delete()
-        # One authorship per user: clear the moved users first so that a swap is not a clash.
-        CaseAuthor.objects.filter(pk__in=[a.pk for a in kept if a.pk]).update(user=None)
-        for position, author in enumerate(kept):
-            author.case = locked
-            author.position = position
-            author.save()
+    def changes(self):
+        return CaseChanges(authors=rows_of(self.authors))
 
     @staticmethod
     def fill(case):
@@ -342,9 +345,8 @@ class QuizPart(Part):
     def forms(self):
         return [self.form, self.questions]
 
-    def apply(self, locked):
-        self.form.copy_to(locked)
-        self.questions.save_rows(case=locked)
+    def changes(self):
+        return self.form.changes().merge(CaseChanges(questions=rows_of(self.questions)))
 
     @staticmethod
     def fill(case):

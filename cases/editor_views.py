@@ -1,13 +1,11 @@
 """The case editor: authors create a case and edit it part by part.
 
 Every case is fetched through `Case.objects.visible_to(request.user)`, every save goes through
-`services.edit_case` (which refuses a save made from an older version). Figures are added by the
-upload view of `imaging.views.uploads`.
+`services.change_case` (which refuses a save made from an older version). Figures are added by
+the upload view of `imaging.views.uploads`.
 """
 
 from __future__ import annotations
-
-import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,30 +17,15 @@ from django.template.loader import get_template
 from django.views.decorators.http import require_POST
 
 from . import permissions, services
+from .diff import diff_documents
 from .document import DOCUMENT_PREFETCH
 from .editor_parts import PARTS, Part
 from .forms import CaseCreateForm
 from .models import Case
+from .permissions import LOCKED_REASONS
 from .views import CASE_PAGE_PREFETCH
 
-logger = logging.getLogger(__name__)
-
 FIRST_PART = next(iter(PARTS))
-
-# Why a case cannot be edited now, by state, in its authors' words.
-LOCKED_REASONS = {
-    Case.Status.SUBMITTED: "It is locked while under review: it was submitted and waits for "
-    "an editor. To change it now, withdraw it from its editorial page.",
-    Case.Status.IN_REVIEW: "It is locked while under review. You can edit it again if the "
-    "editor requests changes.",
-    Case.Status.ACCEPTED: "It was accepted and is locked until it is published.",
-    Case.Status.PUBLISHED: "It is published. Start a new revision to change it: readers keep "
-    "seeing the published version until the revision is published in turn.",
-    Case.Status.REJECTED: "It was rejected, so it can no longer be edited.",
-    Case.Status.WITHDRAWN: "It was withdrawn. Return it to draft from its editorial page to "
-    "edit it again.",
-    Case.Status.RETRACTED: "It was retracted, so it can no longer be edited.",
-}
 
 
 def forbidden(
@@ -113,11 +96,11 @@ def case_edit(request: HttpRequest, pk: int, part: str = FIRST_PART) -> HttpResp
     if not forms.is_valid():
         return render_part(request, case, forms, base_version=base_version)
     try:
-        services.edit_case(
+        services.change_case(
             case,
             by=request.user,
             base_version=base_version,
-            apply=forms.apply,
+            changes=forms.changes(),
             summary=forms.title,
         )
     except services.StaleEdit as stale:
@@ -188,11 +171,6 @@ def render_conflict(
 
 def changes_between(case: Case, old_version: int, new_version: int) -> list | None:
     """What changed between two versions, or None when it cannot be told."""
-    try:
-        from .diff import diff_documents
-    except ImportError:
-        logger.warning("cases.diff is not available: the conflict page lists no changes")
-        return None
     old = services.revision_at(case, old_version)
     new = services.revision_at(case, new_version)
     if old is None or new is None:
@@ -238,11 +216,9 @@ def locked(request: HttpRequest, case: Case) -> HttpResponse:
 @require_POST
 def case_revise(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a new draft revision of a published case; the published one stays live."""
-    from .services import start_revision
-
     case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
     try:
-        revision = start_revision(case, by=request.user)
+        revision = services.start_revision(case, by=request.user)
     except PermissionDenied:
         return forbidden(
             request,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from . import facets, fulltext
-from .models import Case, CaseAuthor, Modality, Study, System
+from .models import Case, Modality, Study, System
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -120,7 +120,6 @@ class CaseListFilter(CaseFilter):
         user = getattr(self.request, "user", None)
         if user is None or not user.is_authenticated:
             return queryset.none() if value else queryset
-        mine = Q(created_by=user) | Q(
-            Exists(CaseAuthor.objects.filter(case=OuterRef("pk"), user=user))
-        )
-        return queryset.filter(mine) if value else queryset.exclude(mine)
+        if value:
+            return queryset.authored_by(user)
+        return queryset.exclude(pk__in=Case.objects.authored_by(user).values("pk"))

@@ -9,14 +9,30 @@ from typing import TYPE_CHECKING
 
 from accounts.models import Role
 
+from .models import Case
+from .workflow import TRANSITIONS, Action, Actor, Transition
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
 
-    from .models import Case
-
 EDITABLE_STATES = frozenset({"draft", "changes_requested"})
+
+# Why a case cannot be edited now, by state, in its authors' words.
+LOCKED_REASONS = {
+    Case.Status.SUBMITTED: "It is locked while under review: it was submitted and waits for "
+    "an editor. To change it now, withdraw it from its editorial page.",
+    Case.Status.IN_REVIEW: "It is locked while under review. You can edit it again if the "
+    "editor requests changes.",
+    Case.Status.ACCEPTED: "It was accepted and is locked until it is published.",
+    Case.Status.PUBLISHED: "It is published. Start a new revision to change it: readers keep "
+    "seeing the published version until the revision is published in turn.",
+    Case.Status.REJECTED: "It was rejected, so it can no longer be edited.",
+    Case.Status.WITHDRAWN: "It was withdrawn. Return it to draft from its editorial page to "
+    "edit it again.",
+    Case.Status.RETRACTED: "It was retracted, so it can no longer be edited.",
+}
 
 
 def is_author_of(user: User | AnonymousUser, case: Case) -> bool:
@@ -36,8 +52,6 @@ def is_author_of(user: User | AnonymousUser, case: Case) -> bool:
 
 
 def can_view(user: User | AnonymousUser, case: Case) -> bool:
-    from .models import Case
-
     return Case.objects.visible_to(user).filter(pk=case.pk).exists()
 
 
@@ -86,8 +100,6 @@ def can_take_action(user: User | AnonymousUser, case: Case, action: str) -> bool
     not (co-)author the case, moderator actions to moderators who do not: nobody decides on
     their own work.
     """
-    from .workflow import TRANSITIONS, Actor
-
     if not user.is_authenticated:
         return False
     transition = TRANSITIONS[action]
@@ -100,9 +112,7 @@ def can_take_action(user: User | AnonymousUser, case: Case, action: str) -> bool
 
 def can_manage_reviews(user: User | AnonymousUser, case: Case) -> bool:
     """Editors assign and cancel reviews of cases they do not (co-)author."""
-    return (
-        user.is_authenticated and user.has_role(Role.EDITOR) and not is_author_of(user, case)
-    )
+    return user.is_authenticated and user.has_role(Role.EDITOR) and not is_author_of(user, case)
 
 
 def can_be_reviewer_of(user: User, case: Case) -> bool:
@@ -145,3 +155,19 @@ def can_review_quarantine(user: User | AnonymousUser, case: Case) -> bool:
     if not user.is_authenticated:
         return False
     return is_author_of(user, case) or user.has_role(Role.EDITOR)
+
+
+def available_actions(user, case: Case) -> list[Transition]:
+    """The actions this person can take on the case in its current state, in table order.
+
+    Moderator actions are taken from the moderation queue, where the readers' reports are
+    resolved with them, so the editorial page and the API's action list do not offer them.
+    """
+    return [
+        transition
+        for action, transition in TRANSITIONS.items()
+        if action != Action.START_REVIEW
+        and transition.actor != Actor.MODERATOR
+        and case.status in transition.sources
+        and can_take_action(user, case, action)
+    ]

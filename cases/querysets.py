@@ -14,6 +14,21 @@ if TYPE_CHECKING:
 
 
 class CaseQuerySet(models.QuerySet):
+    # The related models are reached through the relations, not imported: models.py imports
+    # this module to build the manager.
+
+    def _own(self, user: User) -> Q:
+        authors = self.model._meta.get_field("authors").related_model
+        return Q(created_by=user) | Q(
+            Exists(authors.objects.filter(case=OuterRef("pk"), user=user))
+        )
+
+    def authored_by(self, user: User | AnonymousUser) -> CaseQuerySet:
+        """Cases this person created or co-authors, in every state."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(self._own(user))
+
     def published(self) -> CaseQuerySet:
         return self.filter(status="published")
 
@@ -37,11 +52,7 @@ class CaseQuerySet(models.QuerySet):
 
         if user.institution_id:
             rule |= published & Q(visibility="institution", institution_id=user.institution_id)
-        from .models import CaseAuthor
-
-        rule |= Q(created_by=user) | Q(
-            Exists(CaseAuthor.objects.filter(case=OuterRef("pk"), user=user))
-        )
+        rule |= self._own(user)
         if user.has_role("reviewer"):
             # Through the reverse relation of reviews (which sit above cases): a review asked
             # of this person, assigned or completed. The subquery starts from the case's key.
@@ -67,23 +78,18 @@ class CaseQuerySet(models.QuerySet):
         unlisted = Q(status="published", visibility="unlisted")
         if not user.is_authenticated:
             return self.exclude(unlisted)
-        from .models import CaseAuthor
-
-        own = Q(created_by=user) | Q(
-            Exists(CaseAuthor.objects.filter(case=OuterRef("pk"), user=user))
-        )
-        return self.exclude(unlisted & ~own)
+        return self.exclude(unlisted & ~self._own(user))
 
     def with_card_data(self) -> CaseQuerySet:
         """What a case card shows (thumbnail, modalities, systems), in a fixed number of queries."""
-        from .models import Figure, Study
-
+        study = self.model._meta.get_field("studies").related_model
+        figure = study._meta.get_field("figures").related_model
         return self.prefetch_related(
             "systems",
-            models.Prefetch("studies", queryset=Study.objects.only("id", "case_id", "modality")),
+            models.Prefetch("studies", queryset=study.objects.only("id", "case_id", "modality")),
             models.Prefetch(
                 "studies__figures",
-                queryset=Figure.objects.filter(status="ready").exclude(thumbnail=""),
+                queryset=figure.objects.filter(status="ready").exclude(thumbnail=""),
                 to_attr="ready_figures",
             ),
         )

@@ -2,24 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Replace
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from . import permissions
-from .document import DOCUMENT_PREFETCH, Document, case_to_document
-from .files import release_files_of
+from .document import Document
+
+# Edits of a case's content live in editing.py; pages, the API and commands find them here.
+from .editing import (  # noqa: F401
+    EDITABLE_FIELDS,
+    StaleEdit,
+    add_study,
+    annotate_figure,
+    change_case,
+    change_case_fields,
+    change_figure,
+    change_study,
+    move_study,
+    record_revision,
+    remove_figure,
+    remove_study,
+    replace_authors,
+    replace_commentaries,
+    replace_differentials,
+    replace_questions,
+    replace_references,
+    replace_sections,
+    replace_studies,
+    replace_teaching_points,
+    revision_at,
+    set_rights,
+)
 from .models import (
     Case,
     CaseAuthor,
-    CaseEvent,
     Commentary,
     DifferentialDiagnosis,
     ExercisePrescription,
@@ -33,47 +54,37 @@ from .models import (
     Tag,
     TeachingPoint,
 )
+from .published_revisions import CASE_CONTENT_FIELDS, CASE_PART_MODELS, start_revision  # noqa: F401
+
+# The editorial workflow and new revisions of published cases live in their own modules;
+# pages, the API and other apps call them through here.
 from .search_vector import refresh_search_vector
-from .workflow import TRANSITIONS, Action, Actor, Transition, state_label
+from .transitions import (  # noqa: F401
+    ACTION_PARTICIPLES,
+    InvalidTransition,
+    editors_of,
+    notify_people,
+    site_authors_of,
+)
+from .workflow_services import (  # noqa: F401
+    accept_case,
+    delete_draft,
+    publish_case,
+    reject_case,
+    reopen_case,
+    request_changes,
+    retract_case,
+    return_to_draft,
+    start_review,
+    submit_case,
+    take_action,
+    unpublish_case,
+    verify_commentary,
+    withdraw_case,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-
-class StaleEdit(Exception):
-    """A save made from an older version of the case than the one stored now.
-
-    Carries the case as it is now and the version the editor started from, so the page can
-    keep what the author typed and show what changed in the meantime.
-    """
-
-    def __init__(self, case: Case, *, base_version: int) -> None:
-        self.case = case
-        self.base_version = base_version
-        super().__init__(
-            f"This case was changed by someone else while you were editing it "
-            f"(you started from version {base_version}; it is now at version {case.version})."
-        )
-
-
-def record_revision(case: Case, *, kind: str, by: User | None, summary: str = "") -> Revision:
-    """Snapshot the canonical document of a case. Call inside the transaction that changed it."""
-    fresh = Case.objects.prefetch_related(*DOCUMENT_PREFETCH).get(pk=case.pk)
-    last = Revision.objects.filter(case=case).order_by("-number").values_list("number", flat=True)
-    return Revision.objects.create(
-        case=case,
-        number=(last.first() or 0) + 1,
-        kind=kind,
-        case_version=fresh.version,
-        summary=summary[:200],
-        document=case_to_document(fresh),
-        created_by=by,
-    )
-
-
-def revision_at(case: Case, version: int) -> Revision | None:
-    """The latest snapshot of a case as it was at `version`, if one was taken."""
-    return Revision.objects.filter(case=case, case_version=version).order_by("-number").first()
 
 
 def create_case(*, by: User, title: str, case_type: str = Case.CaseType.CLINICAL_CASE) -> Case:
@@ -95,41 +106,6 @@ def create_case(*, by: User, title: str, case_type: str = Case.CaseType.CLINICAL
         refresh_search_vector([case.pk])
         record_revision(case, kind=Revision.Kind.CREATED, by=by)
     return case
-
-
-def edit_case(
-    case: Case,
-    *,
-    by: User,
-    base_version: int,
-    apply: Callable[[Case], object],
-    summary: str = "",
-) -> Case:
-    """Save an edit of a case made from `base_version`: the one place case content is changed.
-
-    `apply` receives the locked case and saves the change (a form's or formset's save, a
-    serializer's). Under the row lock the version is compared first: a save started from an
-    older version raises StaleEdit and changes nothing, so nobody's work is silently
-    overwritten. Every accepted save raises the version and leaves a revision snapshot.
-    """
-    if not permissions.can_edit(by, case):
-        raise PermissionDenied(
-            "This case cannot be edited now: only its authors edit it, while it is a draft "
-            "or changes have been requested."
-        )
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if not permissions.can_edit(by, locked):
-            raise PermissionDenied("This case cannot be edited in its current state.")
-        if locked.version != base_version:
-            raise StaleEdit(locked, base_version=base_version)
-        apply(locked)
-        locked.refresh_from_db()
-        locked.version = base_version + 1
-        locked.save(update_fields=["version", "updated_at"])
-        refresh_search_vector([locked.pk])
-        record_revision(locked, kind=Revision.Kind.EDITED, by=by, summary=summary)
-    return locked
 
 
 def _prescription(data: Document | None) -> ExercisePrescription | None:
@@ -310,518 +286,3 @@ def feature_case(case: Case, *, by: User, featured: bool = True) -> Case:
         case.featured = featured
         case.save(update_fields=["featured", "updated_at"])
     return case
-
-
-# --- The editorial workflow (PRODUCT.md section 4) -------------------------------------------
-#
-# Each action is one function. Each locks the case row, checks the actor through
-# `permissions.py` and the state through the table in `workflow.py`, writes an audit row and
-# queues its notifications to be sent after the transaction commits.
-
-
-class InvalidTransition(ValidationError):
-    """The action is not possible from the case's current state."""
-
-
-def site_authors_of(case: Case) -> list[User]:
-    from accounts.models import User
-
-    return list(
-        User.objects.filter(is_active=True)
-        .filter(Q(pk=case.created_by_id) | Q(authorships__case=case))
-        .distinct()
-    )
-
-
-def editors_of(case: Case) -> list[User]:
-    """Editors who may act on this case: every active editor who is not one of its authors."""
-    from accounts.models import Role, User
-
-    authors = {user.pk for user in site_authors_of(case)}
-    return [
-        user
-        for user in User.objects.filter(is_active=True, groups__name=Role.EDITOR).distinct()
-        if user.pk not in authors
-    ]
-
-
-def notify_people(
-    recipients: Iterable[User], *, kind: str, case: Case, title: str, body: str, url: str
-) -> None:
-    from notifications.services import notify
-
-    notify(recipients, kind=kind, case_id=case.pk, title=title, body=body, url=url)
-
-
-def _editorial_url(case: Case) -> str:
-    return reverse("case-editorial", kwargs={"pk": case.pk})
-
-
-def _check_transition(case: Case, action: str, *, by: User, note: str) -> Transition:
-    transition = TRANSITIONS[action]
-    if not permissions.can_take_action(by, case, action):
-        if permissions.is_author_of(by, case) and transition.actor == Actor.EDITOR:
-            raise PermissionDenied("Editors do not decide on cases they (co-)author.")
-        if permissions.is_author_of(by, case) and transition.actor == Actor.MODERATOR:
-            raise PermissionDenied("Moderators do not act on cases they (co-)author.")
-        raise PermissionDenied(
-            f"Only {transition.actor.label} can {transition.action.label.lower()}."
-        )
-    if case.status not in transition.sources:
-        allowed = ", ".join(sorted(state_label(status) for status in transition.sources))
-        raise InvalidTransition(
-            f"A case that is {state_label(case.status)} cannot be "
-            f"{ACTION_PARTICIPLES[action]}; this is only possible when it is {allowed}."
-        )
-    if transition.note_required and not note.strip():
-        raise ValidationError({"note": f"{transition.note_label} is required."})
-    return transition
-
-
-ACTION_PARTICIPLES = {
-    Action.SUBMIT: "submitted",
-    Action.WITHDRAW: "withdrawn",
-    Action.REOPEN: "reopened as a draft",
-    Action.START_REVIEW: "put in review",
-    Action.REQUEST_CHANGES: "sent back for changes",
-    Action.ACCEPT: "accepted",
-    Action.REJECT: "rejected",
-    Action.PUBLISH: "published",
-    Action.RETRACT: "retracted",
-    Action.RETURN_TO_DRAFT: "returned to draft",
-    Action.UNPUBLISH: "sent back to the editors",
-}
-
-
-def _transition(
-    case: Case, action: str, *, by: User, note: str = "", extra_fields: Iterable[str] = ()
-) -> tuple[Case, str]:
-    """Move a locked case to the action's target state and write the audit row.
-
-    Call inside `transaction.atomic()` with a case fetched `select_for_update()`.
-    Returns the case and the state it came from.
-    """
-    transition = _check_transition(case, action, by=by, note=note)
-    from_status = case.status
-    case.status = transition.target
-    case.save(update_fields=["status", "updated_at", *extra_fields])
-    CaseEvent.objects.create(
-        case=case,
-        actor=by,
-        action=action,
-        from_status=from_status,
-        to_status=case.status,
-        note=note.strip(),
-        case_version=case.version,
-    )
-    return case, from_status
-
-
-def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().get(pk=case.pk)
-
-
-def submit_case(case: Case, *, by: User, note: str = "") -> Case:
-    """An author submits a draft (or a revised case) for peer review; its content is frozen."""
-    with transaction.atomic():
-        case = _locked(case)
-        case, from_status = _transition(case, Action.SUBMIT, by=by, note=note)
-        record_revision(case, kind=Revision.Kind.SUBMITTED, by=by, summary="Submitted for review")
-        again = from_status == Case.Status.CHANGES_REQUESTED
-        notify_people(
-            editors_of(case),
-            kind="submitted",
-            case=case,
-            title=f"{'Revised submission' if again else 'New submission'}: {case.title}",
-            body=f"{by} submitted “{case.title}” (version {case.version}) for review."
-            + (f"\n\nNote from the authors:\n{note.strip()}" if note.strip() else ""),
-            url=_editorial_url(case),
-        )
-    return case
-
-
-def withdraw_case(case: Case, *, by: User, note: str = "") -> Case:
-    """An author takes a submission back before peer review starts."""
-    with transaction.atomic():
-        case, _ = _transition(_locked(case), Action.WITHDRAW, by=by, note=note)
-        notify_people(
-            editors_of(case),
-            kind="decision",
-            case=case,
-            title=f"Submission withdrawn: {case.title}",
-            body=f"{by} withdrew “{case.title}”." + (f"\n\n{note.strip()}" if note else ""),
-            url=_editorial_url(case),
-        )
-    return case
-
-
-def reopen_case(case: Case, *, by: User, note: str = "") -> Case:
-    """An author turns a withdrawn case back into a draft to work on it again."""
-    with transaction.atomic():
-        case, _ = _transition(_locked(case), Action.REOPEN, by=by, note=note)
-    return case
-
-
-def _decide(case: Case, action: str, *, by: User, message: str, title: str) -> Case:
-    with transaction.atomic():
-        case, _ = _transition(_locked(case), action, by=by, note=message)
-        if action in (Action.REQUEST_CHANGES, Action.REJECT, Action.RETURN_TO_DRAFT):
-            # Reviews still owed are no longer needed once the editor has decided.
-            case.reviews.filter(status="assigned").update(status="cancelled")
-        notify_people(
-            site_authors_of(case),
-            kind="decision",
-            case=case,
-            title=f"{title}: {case.title}",
-            body=f"The editor ({by}) decided on “{case.title}”: {title.lower()}."
-            + (f"\n\nMessage from the editor:\n{message.strip()}" if message.strip() else ""),
-            url=_editorial_url(case),
-        )
-    return case
-
-
-def request_changes(case: Case, *, by: User, message: str) -> Case:
-    """An editor sends a case back to its authors for changes, with a message."""
-    return _decide(case, Action.REQUEST_CHANGES, by=by, message=message, title="Changes requested")
-
-
-def accept_case(case: Case, *, by: User, message: str = "") -> Case:
-    return _decide(case, Action.ACCEPT, by=by, message=message, title="Accepted")
-
-
-def reject_case(case: Case, *, by: User, message: str) -> Case:
-    return _decide(case, Action.REJECT, by=by, message=message, title="Rejected")
-
-
-def return_to_draft(case: Case, *, by: User, reason: str) -> Case:
-    """An editor pushes a case back to draft, with the reason, so its authors can rework it."""
-    return _decide(case, Action.RETURN_TO_DRAFT, by=by, message=reason, title="Returned to draft")
-
-
-def start_review(case: Case, *, by: User) -> Case:
-    with transaction.atomic():
-        case, _ = _transition(_locked(case), Action.START_REVIEW, by=by)
-    return case
-
-
-def publish_case(case: Case, *, by: User, note: str = "") -> Case:
-    """An editor publishes an accepted case whose publication checklist is complete.
-
-    A new revision of a published case replaces the published content in place when it is
-    published, so links, comments and the citation stay with the case.
-    """
-    with transaction.atomic():
-        case = _locked(case)
-        _check_transition(case, Action.PUBLISH, by=by, note=note)
-        full = Case.objects.prefetch_related(
-            "studies__figures", "teaching_points", "commentaries"
-        ).get(pk=case.pk)
-        blockers = full.publication_blockers()
-        if blockers:
-            raise ValidationError(
-                ["The case cannot be published yet:", *blockers], code="publication_blocked"
-            )
-        if case.revision_of_id:
-            return _publish_revision(case, by=by, note=note)
-        case.published_at = case.published_at or timezone.now()
-        case, _ = _transition(case, Action.PUBLISH, by=by, note=note, extra_fields=["published_at"])
-        refresh_search_vector([case.pk])
-        record_revision(case, kind=Revision.Kind.PUBLISHED, by=by, summary="Published")
-        notify_people(
-            site_authors_of(case),
-            kind="published",
-            case=case,
-            title=f"Published: {case.title}",
-            body=f"“{case.title}” is published and can now be read by its audience.",
-            url=case.get_absolute_url(),
-        )
-    return case
-
-
-def retract_case(case: Case, *, by: User, reason: str) -> Case:
-    """An editor withdraws a published case from readers, with the reason recorded."""
-    with transaction.atomic():
-        case = _locked(case)
-        case.featured = False  # a retracted case is no longer shown on the home page
-        case, _ = _transition(case, Action.RETRACT, by=by, note=reason, extra_fields=["featured"])
-        notify_people(
-            site_authors_of(case),
-            kind="retracted",
-            case=case,
-            title=f"Retracted: {case.title}",
-            body=f"The editor ({by}) retracted “{case.title}”.\n\nReason:\n{reason.strip()}",
-            url=_editorial_url(case),
-        )
-    return case
-
-
-def unpublish_case(case: Case, *, by: User, reason: str) -> Case:
-    """A moderator takes a published case off the site and hands it back to the editors.
-
-    The case goes back to accepted: its editors see it on their dashboard and publish it again
-    or return it to its authors. Readers' reports are resolved by `community.moderation`,
-    which calls this through `take_action`.
-    """
-    with transaction.atomic():
-        case = _locked(case)
-        case.featured = False
-        case, _ = _transition(case, Action.UNPUBLISH, by=by, note=reason, extra_fields=["featured"])
-        recipients = [*editors_of(case), *site_authors_of(case)]
-        notify_people(
-            recipients,
-            kind="moderation",
-            case=case,
-            title=f"Sent back to the editors: {case.title}",
-            body=f"A moderator ({by}) took “{case.title}” off the site. It is accepted again: "
-            f"an editor can publish it again or return it to its authors."
-            f"\n\nReason:\n{reason.strip()}",
-            url=_editorial_url(case),
-        )
-    return case
-
-
-def verify_commentary(commentary: Commentary, *, by: User) -> Commentary:
-    """Record that a person checked a machine-generated commentary and vouches for it."""
-    if not permissions.can_verify_commentary(by, commentary.case):
-        raise PermissionDenied(
-            "Only editors, or reviewers of this case, can verify a machine-generated commentary."
-        )
-    with transaction.atomic():
-        commentary = Commentary.objects.select_for_update().get(pk=commentary.pk)
-        if not commentary.is_machine_generated:
-            raise ValidationError("Only machine-generated commentaries need verifying.")
-        commentary.verified_by = by
-        commentary.verified_at = timezone.now()
-        commentary.save(update_fields=["verified_by", "verified_at"])
-    return commentary
-
-
-# --- New revisions of published cases --------------------------------------------------------
-#
-# Editing a published case happens on a draft copy (`revision_of` points at the published case),
-# which goes through review like any submission. Publishing it moves its content into the
-# published case, so the case keeps its id, link, comments and citation.
-
-CASE_CONTENT_FIELDS = (
-    "title",
-    "case_type",
-    "patient_age",
-    "patient_age_unit",
-    "patient_sex",
-    "clinical_history",
-    "imaging_findings",
-    "final_diagnosis",
-    "diagnostic_certainty",
-    "certainty_basis",
-    "difficulty",
-    "licence",
-    "copyright_holder",
-    "attribution",
-    "source",
-    "consent",
-    "consent_statement",
-    "visibility",
-    "in_unknown_mode",
-)
-CASE_PART_MODELS = (
-    CaseAuthor,
-    Section,
-    DifferentialDiagnosis,
-    TeachingPoint,
-    Reference,
-    QuizQuestion,
-)
-
-
-def _copy_prescription(prescription: ExercisePrescription | None) -> ExercisePrescription | None:
-    if prescription is None:
-        return None
-    prescription.pk = None
-    prescription._state.adding = True
-    prescription.save()
-    return prescription
-
-
-def start_revision(case: Case, *, by: User) -> Case:
-    """Open a new draft revision of a published case (or return the one already open)."""
-    if not permissions.can_start_revision(by, case):
-        raise PermissionDenied("Only the authors of a published case can revise it.")
-    with transaction.atomic():
-        case = _locked(case)
-        if case.status != Case.Status.PUBLISHED:
-            raise InvalidTransition("Only a published case is revised as a new draft.")
-        pending = case.pending_revisions.exclude(
-            status__in=[Case.Status.REJECTED, Case.Status.WITHDRAWN]
-        ).first()
-        if pending is not None:
-            return pending
-        source = Case.objects.select_related("rehabilitation").get(pk=case.pk)
-        draft = Case.objects.get(pk=case.pk)
-        draft.pk = None
-        draft._state.adding = True
-        draft.status = Case.Status.DRAFT
-        draft.revision_of = case
-        draft.featured = False
-        draft.published_at = None
-        draft.version = 1
-        draft.rehabilitation = _copy_prescription(source.rehabilitation)
-        draft.save()
-        draft.tags.set(case.tags.all())
-        draft.systems.set(case.systems.all())
-        for model in CASE_PART_MODELS:
-            rows = list(model.objects.filter(case=case))
-            for row in rows:
-                row.pk = None
-                row.case = draft
-            model.objects.bulk_create(rows)
-        for commentary in Commentary.objects.filter(case=case).select_related("rehabilitation"):
-            commentary.pk = None
-            commentary.case = draft
-            commentary.rehabilitation = _copy_prescription(commentary.rehabilitation)
-            commentary.save()
-        for study in Study.objects.filter(case=case).prefetch_related("figures"):
-            figures = list(study.figures.all())
-            study.pk = None
-            study.case = draft
-            study.save()
-            for figure in figures:  # the copies share the stored image files
-                figure.pk = None
-                figure.study = study
-            Figure.objects.bulk_create(figures)
-        refresh_search_vector([draft.pk])
-        record_revision(
-            draft,
-            kind=Revision.Kind.CREATED,
-            by=by,
-            summary=f"New revision of published case {case.pk}",
-        )
-        CaseEvent.objects.create(
-            case=case,
-            actor=by,
-            action="start_revision",
-            from_status=case.status,
-            to_status=case.status,
-            note=f"New revision opened as case {draft.pk}.",
-            case_version=case.version,
-        )
-    return draft
-
-
-def _publish_revision(draft: Case, *, by: User, note: str) -> Case:
-    """Move an accepted revision's content into its published case (inside publish_case)."""
-    published = _locked(draft.revision_of)
-    _transition(draft, Action.PUBLISH, by=by, note=note)
-
-    for model in CASE_PART_MODELS:
-        model.objects.filter(case=published).delete()
-        model.objects.filter(case=draft).update(case=published)
-    old_commentaries = Commentary.objects.filter(case=published)
-    ExercisePrescription.objects.filter(
-        pk__in=old_commentaries.exclude(rehabilitation=None).values("rehabilitation")
-    ).delete()
-    old_commentaries.delete()
-    Commentary.objects.filter(case=draft).update(case=published)
-    Study.objects.filter(case=published).delete()
-    Study.objects.filter(case=draft).update(case=published)
-
-    old_prescription = published.rehabilitation
-    for name in CASE_CONTENT_FIELDS:
-        setattr(published, name, getattr(draft, name))
-    published.slug = ""  # recomputed from the (possibly new) title on save
-    published.rehabilitation = draft.rehabilitation
-    draft.rehabilitation = None
-    draft.save(update_fields=["rehabilitation"])
-    published.version += 1
-    published.save()
-    if old_prescription is not None and old_prescription.pk != published.rehabilitation_id:
-        old_prescription.delete()
-    published.tags.set(draft.tags.all())
-    published.systems.set(draft.systems.all())
-    refresh_search_vector([published.pk])
-
-    # The revision's history (its audit rows, reviews and snapshots) joins the published case.
-    last = Revision.objects.filter(case=published).order_by("-number").first()
-    next_number = (last.number if last else 0) + 1
-    for revision in Revision.objects.filter(case=draft).order_by("number"):
-        revision.case = published
-        revision.number = next_number
-        revision.save(update_fields=["case", "number"])
-        next_number += 1
-    CaseEvent.objects.filter(case=draft).update(case=published)
-    draft.reviews.update(case=published)
-    from notifications.models import Notification
-
-    # Links to the revision's pages now lead to the published case's.
-    Notification.objects.filter(case=draft).update(
-        case=published,
-        url=Replace(F("url"), Value(f"/cases/{draft.pk}/"), Value(f"/cases/{published.pk}/")),
-    )
-    draft.delete()
-
-    record_revision(
-        published, kind=Revision.Kind.PUBLISHED, by=by, summary="New revision published"
-    )
-    notify_people(
-        site_authors_of(published),
-        kind="published",
-        case=published,
-        title=f"New revision published: {published.title}",
-        body=f"The new revision of “{published.title}” is published and replaces the previous one.",
-        url=published.get_absolute_url(),
-    )
-    return published
-
-
-def take_action(case: Case, *, action: str, by: User, note: str = "") -> Case:
-    """Carry out a workflow action by name: what the editorial page and the API call."""
-    if action not in TRANSITIONS or action == Action.START_REVIEW:
-        raise InvalidTransition(f"“{action}” is not a workflow action.")
-    match action:
-        case Action.SUBMIT:
-            return submit_case(case, by=by, note=note)
-        case Action.WITHDRAW:
-            return withdraw_case(case, by=by, note=note)
-        case Action.REOPEN:
-            return reopen_case(case, by=by, note=note)
-        case Action.REQUEST_CHANGES:
-            return request_changes(case, by=by, message=note)
-        case Action.ACCEPT:
-            return accept_case(case, by=by, message=note)
-        case Action.REJECT:
-            return reject_case(case, by=by, message=note)
-        case Action.PUBLISH:
-            return publish_case(case, by=by, note=note)
-        case Action.RETRACT:
-            return retract_case(case, by=by, reason=note)
-        case Action.RETURN_TO_DRAFT:
-            return return_to_draft(case, by=by, reason=note)
-        case Action.UNPUBLISH:
-            return unpublish_case(case, by=by, reason=note)
-    raise InvalidTransition(f"“{action}” is not a workflow action.")  # pragma: no cover
-
-
-def delete_draft(case: Case, *, by: User) -> None:
-    """The creator of a draft that was never submitted deletes it, with its images' files.
-
-    A case that has been submitted keeps its record (reviews, audit trail): it is withdrawn
-    or rejected instead, never deleted.
-    """
-    if not by.is_authenticated or (case.created_by_id != by.pk and not by.is_superuser):
-        raise PermissionDenied("Only the author who created a draft can delete it.")
-    if not permissions.can_delete_draft(by, case):
-        raise InvalidTransition(
-            f"A case that is {state_label(case.status)} cannot be deleted; only drafts can."
-        )
-    with transaction.atomic():
-        case = _locked(case)
-        if case.status != Case.Status.DRAFT:
-            raise InvalidTransition(
-                f"A case that is {state_label(case.status)} cannot be deleted; only drafts can."
-            )
-        if CaseEvent.objects.filter(case=case, action=Action.SUBMIT).exists():
-            raise InvalidTransition(
-                "This draft has been submitted before, so it keeps its record: "
-                "it cannot be deleted."
-            )
-        release_files_of(list(Figure.objects.filter(study__case=case)))
-        case.delete()

@@ -13,8 +13,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import Case
-from .readership import CaseView
+from .models import Case, CaseView
 
 
 def count_case_view(request: HttpRequest, case: Case) -> bool:

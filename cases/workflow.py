@@ -140,21 +140,3 @@ DESTRUCTIVE = frozenset(
 
 def state_label(status: str) -> str:
     return Case.Status(status).label.lower()
-
-
-def available_actions(user, case: Case) -> list[Transition]:
-    """The actions this person can take on the case in its current state, in table order.
-
-    Moderator actions are taken from the moderation queue, where the readers' reports are
-    resolved with them, so the editorial page and the API's action list do not offer them.
-    """
-    from .permissions import can_take_action
-
-    return [
-        transition
-        for action, transition in TRANSITIONS.items()
-        if action != Action.START_REVIEW
-        and transition.actor != Actor.MODERATOR
-        and case.status in transition.sources
-        and can_take_action(user, case, action)
-    ]

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 
-from cases.models import Case, Figure
-from cases.services import edit_case
+from cases.editing import annotate_figure
+from cases.models import Figure
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -55,15 +55,6 @@ def save_annotations(figure: Figure, *, by: User, base_version: int, annotations
     """Save the shapes drawn on a figure: an edit of the case, versioned like any other."""
     cleaned = clean_annotations(annotations, frames=figure.frames.count())
 
-    def apply(locked: Case) -> None:
-        Figure.objects.filter(pk=figure.pk, study__case=locked).update(annotations=cleaned)
-
-    edit_case(
-        figure.study.case,
-        by=by,
-        base_version=base_version,
-        apply=apply,
-        summary=f"Annotations of {figure}",
-    )
+    annotate_figure(figure, by=by, base_version=base_version, annotations=cleaned)
     figure.refresh_from_db()
     return figure

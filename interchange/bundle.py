@@ -33,6 +33,7 @@ from imaging import uploads
 from imaging.annotations import clean_annotations
 from imaging.derivatives import UnreadableImage, clean_picture
 
+from . import citations
 from .document_check import DocumentShapeError, check_document
 
 if TYPE_CHECKING:
@@ -174,7 +175,7 @@ def licence_text(case: Case) -> str:
         f"Licence: {licence}",
         "",
         f"Copyright holder: {case.copyright_holder or 'not recorded'}",
-        f"Attribution: {case.attribution or case.citation()}",
+        f"Attribution: {case.attribution or citations.vancouver(case)}",
         f"Source: {case.source or case.permanent_url}",
         "",
         f"Patient consent: {case.get_consent_display()}",

@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import (
     Count,
     DateTimeField,
-    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -29,7 +28,7 @@ from django.utils import timezone
 
 from cases import permissions
 from cases.dashboard_frame import forbidden, render_dashboard
-from cases.models import Case, CaseAuthor, CaseEvent
+from cases.models import Case, CaseEvent
 
 from .models import Review
 
@@ -176,9 +175,7 @@ def review_tally(condition: Q) -> Coalesce:
 
 def authored_cases(user: User) -> QuerySet[Case]:
     """The cases the user wrote or co-authors, in every state, from the one visibility rule."""
-    return Case.objects.visible_to(user).filter(
-        Q(created_by=user) | Exists(CaseAuthor.objects.filter(case=OuterRef("pk"), user=user))
-    )
+    return Case.objects.visible_to(user).authored_by(user)
 
 
 def grouped_author_cases(user: User) -> tuple[list[CaseGroup], int]:

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from cases import permissions, services
 from cases.models import Case, CaseEvent, Commentary
-from cases.workflow import DESTRUCTIVE, TRANSITIONS, Action, Actor, available_actions
+from cases.permissions import available_actions
+from cases.workflow import DESTRUCTIVE, TRANSITIONS, Action, Actor
 
 from . import services as review_services
 from .forms import ActionForm, AnswerReviewForm, AssignReviewerForm

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from cases.readership import CaseView
+from cases.models import CaseView
 
 from .conftest import make_case
 

@@ -374,7 +374,7 @@ def test_a_moderator_does_not_unpublish_a_case_they_author(coauthor, moderator):
 
 
 def test_the_workflow_offers_unpublishing_on_no_editorial_page(author, coauthor, moderator):
-    from cases.workflow import available_actions
+    from cases.permissions import available_actions
 
     case = complete_case(author, coauthor, status=Case.Status.PUBLISHED)
     assert [t.action for t in available_actions(moderator, case)] == []

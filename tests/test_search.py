@@ -151,14 +151,18 @@ def test_a_case_whose_vector_was_never_computed_is_found_by_its_own_text(db):
 
 @postgres_only
 def test_editing_a_case_through_the_services_refreshes_its_search_vector(author):
-    from cases.services import create_case, edit_case
+    from cases.edit_values import SectionRow
+    from cases.services import create_case, replace_sections
 
     case = create_case(by=author, title="Hip pain")
-
-    def add_section(locked: Case) -> None:
-        Section.objects.create(case=locked, heading="Discussion", body="Synovial chondromatosis.")
-
-    edit_case(case, by=author, base_version=case.version, apply=add_section)
+    replace_sections(
+        case,
+        by=author,
+        base_version=case.version,
+        sections=[
+            SectionRow(kind="discussion", heading="Discussion", body="Synovial chondromatosis.")
+        ],
+    )
     Case.objects.filter(pk=case.pk).update(status="published", published_at=timezone.now())
 
     assert found("chondromatosis") == ["Hip pain"]

@@ -10,8 +10,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
-from cases.models import Case
-from cases.readership import CaseView
+from cases.models import Case, CaseView
 from cases.viewing import record_case_view, viewer_key
 
 from .conftest import make_case

@@ -13,6 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from cases import services
+from cases.edit_values import CaseChanges, TeachingPointRow
 from cases.models import (
     Case,
     CaseAuthor,
@@ -446,11 +447,13 @@ def test_submit_and_publish_each_leave_a_snapshot_of_the_document(author, coauth
 def test_every_edit_raises_the_version_and_leaves_a_snapshot(author, coauthor):
     case = complete_case(author, coauthor)
 
-    def retitle(locked: Case) -> None:
-        locked.title = "Calcific tendinitis at the gluteal insertion"
-        locked.save(update_fields=["title"])
-
-    case = services.edit_case(case, by=coauthor, base_version=1, apply=retitle, summary="Title")
+    case = services.change_case_fields(
+        case,
+        by=coauthor,
+        base_version=1,
+        fields={"title": "Calcific tendinitis at the gluteal insertion"},
+        summary="Title",
+    )
     assert case.version == 2
     revision = Revision.objects.get(case=case)
     assert (revision.kind, revision.case_version, revision.summary) == ("edited", 2, "Title")
@@ -463,18 +466,14 @@ def test_a_stale_save_is_refused_and_overwrites_nothing(author, coauthor):
     coauthor_copy = Case.objects.get(pk=case.pk)
 
     def set_history(text):
-        def apply(locked: Case) -> None:
-            locked.clinical_history = text
-            locked.save(update_fields=["clinical_history"])
+        return {"clinical_history": text}
 
-        return apply
-
-    services.edit_case(
-        author_copy, by=author, base_version=1, apply=set_history("Pain for six weeks.")
+    services.change_case_fields(
+        author_copy, by=author, base_version=1, fields=set_history("Pain for six weeks.")
     )
     with pytest.raises(StaleEdit) as error:
-        services.edit_case(
-            coauthor_copy, by=coauthor, base_version=1, apply=set_history("Pain for a year.")
+        services.change_case_fields(
+            coauthor_copy, by=coauthor, base_version=1, fields=set_history("Pain for a year.")
         )
     assert error.value.base_version == 1
     assert error.value.case.version == 2
@@ -486,7 +485,7 @@ def test_a_stale_save_is_refused_and_overwrites_nothing(author, coauthor):
 def test_a_submitted_case_cannot_be_edited(author, coauthor):
     case = complete_case(author, coauthor, status=S.SUBMITTED)
     with pytest.raises(PermissionDenied):
-        services.edit_case(case, by=author, base_version=1, apply=lambda locked: None)
+        services.change_case_fields(case, by=author, base_version=1, fields={})
 
 
 def test_a_new_revision_of_a_published_case_replaces_it_only_when_published(
@@ -502,12 +501,16 @@ def test_a_new_revision_of_a_published_case_replaces_it_only_when_published(
         "Calcium near the linea aspera is tendinous."
     ]
 
-    def revise(locked: Case) -> None:
-        locked.title = "Calcific tendinitis of the gluteus maximus insertion"
-        locked.save(update_fields=["title"])
-        locked.teaching_points.update(text="Look for the linea aspera.")
-
-    services.edit_case(draft, by=author, base_version=1, apply=revise)
+    point = draft.teaching_points.get()
+    services.change_case(
+        draft,
+        by=author,
+        base_version=1,
+        changes=CaseChanges(
+            fields={"title": "Calcific tendinitis of the gluteus maximus insertion"},
+            teaching_points=[TeachingPointRow(id=point.pk, text="Look for the linea aspera.")],
+        ),
+    )
     # Readers still see the published content while the revision is worked on.
     live = Case.objects.visible_to(anonymous).get(pk=published.pk)
     assert live.title == "Calcific tendinitis of the gluteus maximus"

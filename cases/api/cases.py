@@ -29,7 +29,8 @@ from cases.document_edit import create_case_document, edit_case_document
 from cases.filters import CaseListFilter
 from cases.lookups import readable_case_or_404
 from cases.models import Case, Commentary
-from cases.workflow import Action, available_actions
+from cases.permissions import available_actions
+from cases.workflow import Action
 from reviews import services as review_services
 from reviews.forms import AssignReviewerForm
 

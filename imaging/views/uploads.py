@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cases import permissions
-from cases.editor_views import LOCKED_REASONS
 from cases.models import Case, Figure, Study
+from cases.permissions import LOCKED_REASONS
 
 from ..uploads import add_figure
 from .figures import figure_status

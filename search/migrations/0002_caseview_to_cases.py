@@ -1,4 +1,4 @@
-"""Daily case views belong to the cases app (cases/readership.py) from now on.
+"""Daily case views belong to the cases app (cases/models/readership.py) from now on.
 
 Only the migration state changes: the table `search_caseview` and its rows stay where they are,
 and cases.0008_caseview adopts it.

@@ -1,7 +1,7 @@
 """Who read which published case on which day: the rows behind the "most viewed" order.
 
-Kept apart from cases/models.py so that the counting (cases/viewing.py) can be read in one place;
-the table keeps the name it was created with in the search app.
+The counting is in cases/viewing.py; the table keeps the name it was created with in the search
+app.
 """
 
 from __future__ import annotations
