@@ -11,8 +11,7 @@ from api.views import ANY_ADDRESS, not_found
 urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("cases.api.urls")),
-    # The studies and figures of a case; not yet in an app's api/ package.
-    path("", include("api.figures_urls")),
+    path("", include("imaging.api.urls")),
     path("", include("reviews.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("search.api.urls")),

@@ -417,7 +417,3 @@ class CaseViewSet(
         services.verify_commentary(commentaries[index], by=request.user)
         return _document_response(request, case)
 
-
-def case_for(request, pk, **options) -> Case:
-    """`readable_case_or_404` for a request; the studies and figures endpoints still call it."""
-    return readable_case_or_404(request.user, pk, **options)

@@ -22,15 +22,14 @@ from rest_framework import generics, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from api.concurrency import base_version, set_etag
+from api.errors import NON_FIELD, errors
+from api.ids import MAX_ID
 from cases import permissions, services
-from cases.api.cases import case_for
+from cases.lookups import readable_case_or_404
 from cases.models import Case, Figure, Modality, Study
 from cases.permissions import LOCKED_REASONS
 from cases.row_forms import StudyForm
-
-from .concurrency import base_version, set_etag
-from .errors import NON_FIELD, errors
-from .ids import MAX_ID
 
 if TYPE_CHECKING:
     from django import forms
@@ -203,7 +202,7 @@ class StudyList(generics.GenericAPIView):
         responses={200: StudySerializer(many=True), **errors(404, 429)},
     )
     def get(self, request, case_id: int):
-        case = case_for(request, case_id)
+        case = readable_case_or_404(request.user, case_id)
         page = self.paginate_queryset(studies_of(case))
         response = self.get_paginated_response(StudySerializer(page, many=True).data)
         return set_etag(response, case)
@@ -219,7 +218,7 @@ class StudyList(generics.GenericAPIView):
         responses={201: StudySerializer, **errors(400, 401, 403, 404, 412, 415, 428, 429)},
     )
     def post(self, request, case_id: int):
-        case = case_for(request, case_id)
+        case = readable_case_or_404(request.user, case_id)
         ensure_editable(request.user, case)
         version = base_version(request, case)
         changes = valid_body(NewStudySerializer, request)
@@ -254,7 +253,7 @@ class StudyDetail(generics.GenericAPIView):
         responses={200: StudySerializer, **errors(404, 429)},
     )
     def get(self, request, case_id: int, study_id: int):
-        case = case_for(request, case_id)
+        case = readable_case_or_404(request.user, case_id)
         return _study_answer(case, study_in(case, study_id))
 
     @extend_schema(
@@ -268,7 +267,7 @@ class StudyDetail(generics.GenericAPIView):
         responses={200: StudySerializer, **errors(400, 401, 403, 404, 412, 415, 428, 429)},
     )
     def patch(self, request, case_id: int, study_id: int):
-        case = case_for(request, case_id)
+        case = readable_case_or_404(request.user, case_id)
         study = study_in(case, study_id)
         ensure_editable(request.user, case)
         version = base_version(request, case)
@@ -301,7 +300,7 @@ class StudyDetail(generics.GenericAPIView):
         responses={204: None, **errors(401, 403, 404, 412, 428, 429)},
     )
     def delete(self, request, case_id: int, study_id: int):
-        case = case_for(request, case_id)
+        case = readable_case_or_404(request.user, case_id)
         study = study_in(case, study_id)
         ensure_editable(request.user, case)
         version = base_version(request, case)

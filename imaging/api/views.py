@@ -3,7 +3,7 @@ and the decisions on images held in quarantine.
 
 Who sees what follows the pages. Every figure of a case you can read is listed, as the case
 page shows a placeholder for one not ready. Its images are linked only when
-`cases/media_views.py` would serve them to you (processed; a held image only to those who
+`imaging/views/media.py` would serve them to you (processed; a held image only to those who
 decide on it), and the reasons an image is held or failed only to the people who follow the
 case's workflow, as the editor's status polling does.
 
@@ -15,217 +15,44 @@ alt text, annotations and removal are edits of the case (`services.change_figure
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from api.concurrency import base_version, set_etag
+from api.errors import Conflict, errors
+from api.ids import MAX_ID
 from cases import permissions, services
-from cases.api.cases import case_for
-from cases.models import Case, Figure, QuarantineDecision
-from cases.row_forms import FigureForm
-from imaging.annotations import clean_annotations
-from imaging.quarantine import attest_clean, clean_regions, redact_figure
-from imaging.uploads import add_figure
-from imaging.viewer import viewer_data
-
-from .concurrency import base_version, set_etag
-from .errors import Conflict, errors
-from .ids import MAX_ID
-from .studies import (
+from cases.api.studies import (
     IF_MATCH,
-    VERSION_FIELD_HELP,
     checked_with_form,
     ensure_editable,
     etag_header,
     valid_body,
 )
+from cases.lookups import readable_case_or_404
+from cases.models import Case, Figure, QuarantineDecision
+from cases.row_forms import FigureForm
+
+from ..annotations import clean_annotations
+from ..quarantine import attest_clean, clean_regions, redact_figure
+from ..uploads import add_figure
+from .serializers import (
+    AttestCleanSerializer,
+    FigureAccess,
+    FigureChangesSerializer,
+    FigureSerializer,
+    FigureUploadSerializer,
+    RedactionSerializer,
+)
 
 TEXT_FIELDS = ("label", "caption", "alt_text")
 DECIDERS_ONLY = "Only the case's authors or an editor decide on held images."
-
-
-class FigureAccess:
-    """What one person may see of the figures of one case, decided once per request."""
-
-    def __init__(self, user, case: Case) -> None:
-        # The editor's status polling: authors, editors and the case's reviewers.
-        self.follows_workflow = user.is_authenticated and permissions.can_follow_workflow(
-            user, case
-        )
-        self.decides_quarantine = permissions.can_review_quarantine(user, case)
-
-    def images_served(self, figure: Figure) -> bool:
-        # As cases/media_views.figure_for: processed images for every reader of the case,
-        # an image held in quarantine only for those who decide on it.
-        if figure.status == Figure.ProcessingStatus.READY:
-            return True
-        return figure.is_quarantined and self.decides_quarantine
-
-
-# --- Representation ------------------------------------------------------------------------------
-
-
-class FigureFrameSerializer(serializers.Serializer):
-    src = serializers.URLField(help_text="The image (for a stack, this slice) as acquired.")
-    presets = serializers.DictField(
-        child=serializers.URLField(),
-        help_text="The slice in other CT windows, by preset name (brain, lung, …).",
-    )
-
-
-class WindowPresetSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    label = serializers.CharField()
-
-
-class FigureImagesSerializer(serializers.Serializer):
-    thumbnail = serializers.URLField(help_text="A small JPEG for lists.")
-    web = serializers.URLField(help_text="A JPEG sized for the page.")
-    full = serializers.URLField(help_text="The largest JPEG.")
-    frames = FigureFrameSerializer(many=True, help_text="What the viewer shows, in stack order.")
-    window_presets = WindowPresetSerializer(
-        many=True, help_text="CT windows every slice is rendered in (empty for other images)."
-    )
-    dicom = serializers.URLField(
-        allow_null=True, help_text="A zip of the de-identified DICOM files, for DICOM figures."
-    )
-
-
-class QuarantineDecisionSerializer(serializers.ModelSerializer):
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-
-    class Meta:
-        model = QuarantineDecision
-        fields = ["decision", "note", "regions", "decided_by", "decided_at"]
-        read_only_fields = fields
-
-
-class FigureSerializer(serializers.ModelSerializer):
-    """A figure of a case: its processing status, images and annotations."""
-
-    # Reads `access` (a FigureAccess) and `request` from the context.
-
-    status_url = serializers.SerializerMethodField(
-        help_text="This representation: poll it until `status` is no longer pending or processing."
-    )
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    frame_count = serializers.SerializerMethodField(
-        help_text="Slices of a DICOM figure once processed; 0 for other images."
-    )
-    processing_error = serializers.SerializerMethodField(
-        help_text="Why processing failed; shown to the case's authors, editors and reviewers."
-    )
-    quarantine_reasons = serializers.SerializerMethodField(
-        help_text="Why the image is held for a person to check; shown to the case's authors, "
-        "editors and reviewers."
-    )
-    annotations = serializers.ListField(
-        child=serializers.DictField(),
-        read_only=True,
-        help_text="Arrows {type, x1, y1, x2, y2, label}, ellipses {type, cx, cy, rx, ry, label} "
-        "and texts {type, x, y, text}, in fractions of the image; `frame`: the slice, or null.",
-    )
-    images = serializers.SerializerMethodField(
-        help_text="Where the derivatives are served; null while you cannot see them (not "
-        "processed yet, failed, or held for review)."
-    )
-    decisions = serializers.SerializerMethodField(
-        help_text="Decisions on the image while it was held; shown to those who decide on it."
-    )
-
-    class Meta:
-        model = Figure
-        fields = [
-            "id",
-            "status_url",
-            "study",
-            "position",
-            "label",
-            "caption",
-            "alt_text",
-            "kind",
-            "status",
-            "status_display",
-            "processing_error",
-            "quarantine_reasons",
-            "width",
-            "height",
-            "modality",
-            "frame_count",
-            "annotations",
-            "images",
-            "decisions",
-        ]
-        read_only_fields = fields
-        extra_kwargs = {
-            "study": {"help_text": "The id of the study the figure belongs to."},
-            "position": {"help_text": "Its place among the study's figures, from 0."},
-            "label": {"help_text": 'e.g. "Fig 2"'},
-            "alt_text": {"help_text": "What the image shows; required before publication."},
-            "status": {"help_text": "pending, processing, ready, failed or quarantined."},
-            "modality": {"help_text": "From the DICOM header, for DICOM uploads."},
-        }
-
-    @property
-    def access(self) -> FigureAccess:
-        return self.context["access"]
-
-    def get_status_url(self, figure: Figure) -> str:
-        return figure_url(self.context["request"], figure)
-
-    def get_frame_count(self, figure: Figure) -> int:
-        return len(figure.frames.all())
-
-    def get_processing_error(self, figure: Figure) -> str:
-        return figure.processing_error if self.access.follows_workflow else ""
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_quarantine_reasons(self, figure: Figure) -> list[str]:
-        return list(figure.quarantine_reasons or []) if self.access.follows_workflow else []
-
-    @extend_schema_field(FigureImagesSerializer(allow_null=True))
-    def get_images(self, figure: Figure) -> dict[str, Any] | None:
-        if not self.access.images_served(figure):
-            return None
-        absolute = self.context["request"].build_absolute_uri
-        shown = viewer_data(figure)
-        return {
-            "thumbnail": absolute(reverse("figure-thumbnail", args=[figure.pk])),
-            "web": absolute(reverse("figure-image", args=[figure.pk, "web"])),
-            "full": absolute(shown["full"]),
-            "frames": [
-                {
-                    "src": absolute(frame["src"]),
-                    "presets": {name: absolute(url) for name, url in frame["presets"].items()},
-                }
-                for frame in shown["frames"]
-            ],
-            "window_presets": [{"name": name, "label": label} for name, label in shown["presets"]],
-            # The DICOM download is refused while an image is held (media_views.figure_dicom).
-            "dicom": absolute(shown["download"])
-            if shown["download"] and not figure.is_quarantined
-            else None,
-        }
-
-    @extend_schema_field(QuarantineDecisionSerializer(many=True))
-    def get_decisions(self, figure: Figure) -> list[dict[str, Any]]:
-        if not self.access.decides_quarantine:
-            return []
-        return QuarantineDecisionSerializer(figure.decisions.all(), many=True).data
-
-
-def figure_url(request, figure: Figure) -> str:
-    return request.build_absolute_uri(
-        reverse("api-figure-detail", args=[figure.study.case_id, figure.pk])
-    )
 
 
 def figures_of(case: Case, access: FigureAccess) -> QuerySet[Figure]:
@@ -260,68 +87,6 @@ def _figure_answer(request, case: Case, figure_id: int, *, code: int = 200) -> R
 
 
 # --- Requests --------------------------------------------------------------------------------
-
-
-class FigureUploadSerializer(serializers.Serializer):
-    study = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, help_text="The id of the study the figure belongs to."
-    )
-    file = serializers.FileField(
-        allow_empty_file=False,
-        help_text="JPEG, PNG, WebP, GIF (first frame), TIFF, DICOM, or a zip of one DICOM "
-        "series. Anything else is refused and nothing is kept.",
-    )
-    label = serializers.CharField(
-        required=False, allow_blank=True, help_text='e.g. "Fig 2"; "Fig <n>" when left out.'
-    )
-    burned_in = serializers.BooleanField(
-        required=False,
-        default=False,
-        help_text="The image may show text or a face: hold it until a person checks it.",
-    )
-
-
-class FigureChangesSerializer(serializers.Serializer):
-    label = serializers.CharField(required=False, allow_blank=True, help_text='e.g. "Fig 2"')
-    caption = serializers.CharField(required=False, allow_blank=True, help_text="Markdown.")
-    alt_text = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        help_text="What the image shows, for people who cannot see it.",
-    )
-    annotations = serializers.ListField(
-        child=serializers.DictField(),
-        required=False,
-        help_text="Replaces the drawn shapes: arrows {type: arrow, x1, y1, x2, y2, label}, "
-        "ellipses {type: ellipse, cx, cy, rx, ry, label}, texts {type: text, x, y, text}, in "
-        "fractions of the image (0 to 1), with `frame` the slice of a stack or null. Only on "
-        "a processed image.",
-    )
-    version = serializers.IntegerField(required=False, help_text=VERSION_FIELD_HELP)
-
-
-class AttestCleanSerializer(serializers.Serializer):
-    checked = serializers.BooleanField(
-        help_text="true: you checked every part of the image and it shows nothing identifying."
-    )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class RedactionRegionSerializer(serializers.Serializer):
-    x = serializers.FloatField(min_value=0, max_value=1)
-    y = serializers.FloatField(min_value=0, max_value=1)
-    width = serializers.FloatField(min_value=0, max_value=1)
-    height = serializers.FloatField(min_value=0, max_value=1)
-
-
-class RedactionSerializer(serializers.Serializer):
-    # Describes the body for the schema: the view has the regions checked by
-    # `imaging.quarantine.clean_regions`, the one place their rules are written.
-
-    regions = RedactionRegionSerializer(
-        many=True, help_text="Rectangles to black out, in fractions of the image (1 to 50)."
-    )
-    note = serializers.CharField(required=False, allow_blank=True)
 
 
 STUDY_FILTER = OpenApiParameter(
@@ -361,7 +126,7 @@ class FigureList(generics.GenericAPIView):
         responses={200: FigureSerializer(many=True), **errors(400, 404, 429)},
     )
     def get(self, request, case_id: int):
-        case = case_for(request, case_id)
+        case = readable_case_or_404(request.user, case_id)
         access = FigureAccess(request.user, case)
         found = figures_of(case, access)
         study = request.query_params.get("study")
@@ -389,7 +154,7 @@ class FigureList(generics.GenericAPIView):
         responses={202: FigureSerializer, **errors(400, 401, 403, 404, 413, 415, 429)},
     )
     def post(self, request, case_id: int):
-        case = case_for(request, case_id)
+        case = readable_case_or_404(request.user, case_id)
         ensure_editable(request.user, case)
         if any(name in request.data for name in ("caption", "alt_text")):
             raise serializers.ValidationError(
@@ -434,7 +199,7 @@ class FigureDetail(generics.GenericAPIView):
         responses={200: FigureSerializer, **errors(404, 429)},
     )
     def get(self, request, case_id: int, figure_id: int):
-        return _figure_answer(request, case_for(request, case_id), figure_id)
+        return _figure_answer(request, readable_case_or_404(request.user, case_id), figure_id)
 
     @extend_schema(
         operation_id="cases_figures_partial_update",
@@ -448,7 +213,7 @@ class FigureDetail(generics.GenericAPIView):
         responses={200: FigureSerializer, **errors(400, 401, 403, 404, 409, 412, 415, 428, 429)},
     )
     def patch(self, request, case_id: int, figure_id: int):
-        case = case_for(request, case_id)
+        case = readable_case_or_404(request.user, case_id)
         figure = figure_in(case, figure_id, FigureAccess(request.user, case))
         ensure_editable(request.user, case)
         version = base_version(request, case)
@@ -490,7 +255,7 @@ class FigureDetail(generics.GenericAPIView):
         responses={204: None, **errors(401, 403, 404, 412, 428, 429)},
     )
     def delete(self, request, case_id: int, figure_id: int):
-        case = case_for(request, case_id)
+        case = readable_case_or_404(request.user, case_id)
         figure = figure_in(case, figure_id, FigureAccess(request.user, case))
         ensure_editable(request.user, case)
         version = base_version(request, case)
@@ -500,7 +265,7 @@ class FigureDetail(generics.GenericAPIView):
 
 def _held_figure(request, case_id: int, figure_id: int) -> tuple[Case, Figure]:
     """A figure of a case you can read, if you are one who decides on its held images."""
-    case = case_for(request, case_id)
+    case = readable_case_or_404(request.user, case_id)
     figure = figure_in(case, figure_id, FigureAccess(request.user, case))
     if not permissions.can_review_quarantine(request.user, case):
         raise PermissionDenied(DECIDERS_ONLY)
