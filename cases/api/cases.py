@@ -8,13 +8,11 @@ sends some of the document's keys (`cases.document_edit`). Every read starts fro
 from __future__ import annotations
 
 from django.db.models import F
-from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
@@ -22,7 +20,6 @@ from rest_framework.response import Response
 from accounts.api.permissions import NotSuspended
 from api.concurrency import base_version, set_etag
 from api.errors import errors
-from api.negotiation import FormatNamesAFile
 from cases import permissions, services
 from cases.document import DOCUMENT_PREFETCH, case_to_document
 from cases.document_edit import create_case_document, edit_case_document
@@ -31,12 +28,9 @@ from cases.lookups import readable_case_or_404
 from cases.models import Case, Commentary
 from cases.permissions import available_actions
 from cases.workflow import Action
-from reviews import services as review_services
-from reviews.forms import AssignReviewerForm
 
 from .document_schema import CaseCreateSerializer, CaseDocumentSerializer
 from .serializers import (
-    AssignReviewerSerializer,
     AvailableActionSerializer,
     CaseSummarySerializer,
     DecisionSerializer,
@@ -58,12 +52,19 @@ def document_for(user, case: Case) -> dict:
     return document
 
 
-def _document_response(request, case: Case, *, code: int = status.HTTP_200_OK) -> Response:
+def document_response(request, case: Case, *, code: int = status.HTTP_200_OK) -> Response:
     full = Case.objects.prefetch_related(*DOCUMENT_PREFETCH).get(pk=case.pk)
     return set_etag(Response(document_for(request.user, full), status=code), full)
 
 
 ACTION_ERRORS = errors(400, 401, 403, 404, 409, 429)
+# The path's case id, described as the case resource's own routes describe it.
+CASE_ID = OpenApiParameter(
+    "id",
+    OpenApiTypes.INT,
+    OpenApiParameter.PATH,
+    description="A unique integer value identifying this case.",
+)
 IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
@@ -140,7 +141,7 @@ class CaseViewSet(
 
     def create(self, request):
         case = create_case_document(by=request.user, document=request.data)
-        response = _document_response(request, case, code=status.HTTP_201_CREATED)
+        response = document_response(request, case, code=status.HTTP_201_CREATED)
         response["Location"] = reverse("api-case-detail", kwargs={"pk": case.pk})
         return response
 
@@ -149,58 +150,13 @@ class CaseViewSet(
         version = base_version(request, case)
         changes = {key: value for key, value in request.data.items() if key != "version"}
         case = edit_case_document(case, by=request.user, base_version=version, changes=changes)
-        return _document_response(request, case)
+        return document_response(request, case)
 
     def destroy(self, request, pk=None):
         services.delete_draft(self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     # Reading more of a case.
-
-    @extend_schema(
-        summary="Export a case as a file",
-        description="`format=json` (the default): the canonical case document, the same JSON "
-        "as the case's detail. `format=bundle`: a zip with `case.json`, the images of the "
-        "figures that are ready (de-identified), `LICENCE.txt` and `README.txt`, to import "
-        "on another site. `format=mirc`: a MIRC document and its images in a zip.",
-        parameters=[
-            OpenApiParameter(
-                "format",
-                OpenApiTypes.STR,
-                OpenApiParameter.QUERY,
-                required=False,
-                enum=["json", "bundle", "mirc"],
-                description="What to download; default `json`.",
-            )
-        ],
-        responses={
-            (200, "application/json"): CaseDocumentSerializer,
-            (200, "application/zip"): OpenApiTypes.BINARY,
-            **errors(400, 404, 429),
-        },
-    )
-    @action(detail=True, methods=["get"], content_negotiation_class=FormatNamesAFile)
-    def export(self, request, pk=None):
-        # interchange builds on cases: importing it at module level would load a feature app
-        # whenever the case API loads, and interchange imports cases back.
-        from interchange.exports import FORMATS, export_case
-
-        case = readable_case_or_404(
-            request.user, pk, queryset=Case.objects.prefetch_related(*DOCUMENT_PREFETCH)
-        )
-        format = request.query_params.get("format") or "json"
-        if format not in FORMATS:
-            raise ValidationError(
-                f"“{format[:40]}” is not an export format: use one of {', '.join(FORMATS)}."
-            )
-        if format == "json":
-            response = set_etag(Response(document_for(request.user, case)), case)
-            response["Content-Disposition"] = f'attachment; filename="case-{case.pk}.json"'
-            return response
-        export = export_case(case, user=request.user, format=format)
-        response = HttpResponse(export.content, content_type=export.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-        return response
 
     @extend_schema(
         summary="The workflow actions you can take now",
@@ -242,7 +198,7 @@ class CaseViewSet(
     def _take(self, request, pk, action_name: str, note: str) -> Response:
         case = readable_case_or_404(request.user, pk)
         case = services.take_action(case, action=action_name, by=request.user, note=note)
-        return _document_response(request, case)
+        return document_response(request, case)
 
     def _note(self, request) -> str:
         serializer = NoteSerializer(data=request.data)
@@ -342,56 +298,9 @@ class CaseViewSet(
         had_draft = case.pending_revisions.exclude(status__in=["rejected", "withdrawn"]).exists()
         draft = services.start_revision(case, by=request.user)
         code = status.HTTP_200_OK if had_draft else status.HTTP_201_CREATED
-        response = _document_response(request, draft, code=code)
+        response = document_response(request, draft, code=code)
         response["Location"] = reverse("api-case-detail", kwargs={"pk": draft.pk})
         return response
-
-    @extend_schema(
-        summary="Ask a reviewer to review the case",
-        request=AssignReviewerSerializer,
-        responses={201: CaseDocumentSerializer, **ACTION_ERRORS},
-    )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="assign-reviewer",
-        permission_classes=[NotSuspended, IsAuthenticated],
-    )
-    def assign_reviewer(self, request, pk=None):
-        case = readable_case_or_404(request.user, pk, follow_workflow=True)
-        if not permissions.can_manage_reviews(request.user, case):
-            raise services.PermissionDenied("Only editors who do not author the case assign.")
-        serializer = AssignReviewerSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        reviewer = (
-            AssignReviewerForm(case=case)
-            .fields["reviewer"]
-            .queryset.filter(username=data["reviewer"])
-            .first()
-        )
-        if reviewer is None:
-            raise services.ValidationError(
-                {"reviewer": f"“{data['reviewer']}” is not a reviewer who can review this case."}
-            )
-        form = AssignReviewerForm(
-            {
-                "reviewer": reviewer.pk if reviewer else "",
-                "due_date": data.get("due_date") or review_services.default_due_date(),
-            },
-            case=case,
-        )
-        if not form.is_valid():
-            raise services.ValidationError(
-                {field: list(messages) for field, messages in form.errors.items()}
-            )
-        review_services.assign_reviewer(
-            case,
-            by=request.user,
-            reviewer=form.cleaned_data["reviewer"],
-            due_date=form.cleaned_data["due_date"],
-        )
-        return _document_response(request, case, code=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Vouch for a machine-generated commentary",
@@ -415,5 +324,4 @@ class CaseViewSet(
                 {"commentary": f"The case has {len(commentaries)} commentaries."}
             )
         services.verify_commentary(commentaries[index], by=request.user)
-        return _document_response(request, case)
-
+        return document_response(request, case)

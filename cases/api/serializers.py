@@ -76,11 +76,6 @@ class DecisionSerializer(serializers.Serializer):
     )
 
 
-class AssignReviewerSerializer(serializers.Serializer):
-    reviewer = serializers.CharField(help_text="The reviewer's username.", max_length=150)
-    due_date = serializers.DateField(required=False, help_text="Default: two weeks from now.")
-
-
 class AvailableActionSerializer(serializers.Serializer):
     action = serializers.CharField()
     label = serializers.CharField()

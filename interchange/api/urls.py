@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import citations, imports
+from . import citations, exports, imports
 
 urlpatterns: list = [
     path(
@@ -10,6 +10,7 @@ urlpatterns: list = [
         citations.CaseCitation.as_view(),
         name="api-case-citation",
     ),
+    path("cases/<int:id>/export/", exports.CaseExport.as_view(), name="api-case-export"),
     path("imports/", imports.ImportJobList.as_view(), name="api-import-list"),
     path("imports/<str:pk>/", imports.ImportJobDetail.as_view(), name="api-import-detail"),
 ]
