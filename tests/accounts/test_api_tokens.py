@@ -15,8 +15,7 @@ from api.models import ApiToken, hash_key
 from api.services import create_token, revoke_token
 from api.throttles import ScopedByMethodThrottle
 from api.tokens import DISABLED_ACCOUNT, WRONG_CREDENTIALS
-
-from .conftest import PASSWORD
+from tests.factories import PASSWORD
 
 OBTAIN = "/api/v1/auth/token/"
 TOKENS = "/api/v1/tokens/"

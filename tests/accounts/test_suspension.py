@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from api.services import create_token
 from community import moderation
 from notifications.models import Notification
-from tests.conftest import make_case, make_user
+from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
 

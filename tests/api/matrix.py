@@ -1,6 +1,6 @@
 """The API's permission matrix: the personas, the world they meet, and how a row is checked.
 
-Each resource's test module (`test_api_permissions*.py`) lists one `Row` per operation of the
+Each resource's test module (`test_permissions*.py`) lists one `Row` per operation of the
 schema: the object it acts on, the body it sends, and the status each of nine personas gets.
 Each request runs in a savepoint that is rolled back, so every persona meets the same world.
 """
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image
@@ -22,11 +23,10 @@ from rest_framework.test import APIClient
 
 from api.services import create_token
 from cases.models import Case, Commentary, Figure
+from cases.services import record_revision
 from notifications.models import Notification
 from reviews.models import Review
-
-from .conftest import make_user
-from .test_workflow import complete_case
+from tests.factories import complete_case, make_user
 
 PERSONAS = [
     "anonymous",
@@ -117,8 +117,6 @@ def world(db, author, coauthor, editor, moderator, trainee):
             "published": Case.Status.PUBLISHED,
         }.items()
     }
-    from cases.services import record_revision
-
     first_revision = record_revision(cases["in_review"], kind="created", by=author)
     record_revision(cases["draft"], kind="created", by=author)
     Commentary.objects.create(
@@ -173,8 +171,6 @@ def world(db, author, coauthor, editor, moderator, trainee):
 
 
 def _store_original(figure: Figure) -> None:
-    from django.core.files.base import ContentFile
-
     buffer = io.BytesIO()
     Image.new("L", (64, 64), 90).save(buffer, format="PNG")
     figure.original.save("quarantined.png", ContentFile(buffer.getvalue()), save=False)

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from cases.models import Case, Licence, Tag
 from notifications.models import Notification
-from tests.conftest import make_case, make_user
+from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
 

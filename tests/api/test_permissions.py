@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from .matrix import AUTHORS, SIGNED_IN, WRITE, Row, expect, only, statuses_for, world  # noqa: F401
+from tests.api.matrix import AUTHORS, SIGNED_IN, WRITE, Row, expect, only, statuses_for, world  # noqa: F401
 
 ROWS = [
     # Tokens

@@ -12,9 +12,8 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Case
-
-from .matrix import Row, expect, only, statuses_for, world  # noqa: F401
-from .test_workflow import complete_case
+from tests.api.matrix import Row, expect, only, statuses_for, world  # noqa: F401
+from tests.factories import complete_case
 
 PATH = "/api/v1/cases/{id}/citation/"
 

@@ -14,9 +14,8 @@ import pytest
 
 from bookmarks import services
 from bookmarks.models import Collection
-
-from .conftest import make_case
-from .matrix import Row, expect, only, statuses_for, world  # noqa: F401
+from tests.api.matrix import Row, expect, only, statuses_for, world  # noqa: F401
+from tests.factories import make_case
 
 OWNER = "trainee"
 

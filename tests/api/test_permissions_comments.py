@@ -1,4 +1,4 @@
-"""The API's permission matrix for comments and reports (see tests/matrix.py).
+"""The API's permission matrix for comments and reports (see tests/api/matrix.py).
 
 The world's published case is by `author` and `coauthor`; `trainee` wrote a comment on it.
 """
@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 
 from community.models import Comment
-
-from .matrix import AUTHORS, PERSONAS, Row, expect, only, statuses_for, world  # noqa: F401
+from tests.api.matrix import AUTHORS, PERSONAS, Row, expect, only, statuses_for, world  # noqa: F401
 
 REPORT = {"reason": "incorrect", "note": "The T2 signal is described the wrong way round."}
 

@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from .matrix import AUTHORS, Row, expect, only, statuses_for, world  # noqa: F401
+from tests.api.matrix import AUTHORS, Row, expect, only, statuses_for, world  # noqa: F401
 
 EXPORT = "/api/v1/cases/{id}/export/"
 # Drafts are read by their authors alone; once submitted, editors follow the case too.

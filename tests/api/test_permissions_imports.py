@@ -10,8 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from interchange.models import ImportJob
-
-from .matrix import AUTHORS, Row, expect, only, statuses_for, world  # noqa: F401
+from tests.api.matrix import AUTHORS, Row, expect, only, statuses_for, world  # noqa: F401
 
 REPORT = b"Osteoid osteoma of the proximal tibia\nCLINICAL HISTORY\nNight pain in the shin.\n"
 

@@ -1,6 +1,6 @@
 """The permission matrix of /api/v1/moderation/: moderators only; other members 403, anonymous 401.
 
-Rows are collected by tests/test_api_permissions.py, which fails when an operation of the schema
+Rows are collected by tests/api/test_permissions.py, which fails when an operation of the schema
 has no row.
 """
 
@@ -10,9 +10,8 @@ import pytest
 from django.utils import timezone
 
 from community.models import Comment, Flag
-
-from .conftest import make_user
-from .matrix import Row, only, statuses_for, world  # noqa: F401
+from tests.api.matrix import Row, only, statuses_for, world  # noqa: F401
+from tests.factories import make_user
 
 MODERATORS_ONLY = only(200, "moderator", others=403, anonymous=401)
 REASON = {"reason": "Identifies the patient."}

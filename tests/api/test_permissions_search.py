@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 
 from search.models import SavedSearch
-
-from .matrix import Row, expect, only, statuses_for, world  # noqa: F401
+from tests.api.matrix import Row, expect, only, statuses_for, world  # noqa: F401
 
 OWNER = "trainee"
 

@@ -11,9 +11,8 @@ import pytest
 from cases.models import Case
 from study import services
 from study.models import ReviewQueueEntry
-
-from .matrix import Row, expect, only, statuses_for, world  # noqa: F401
-from .test_study_models import make_unknown
+from tests.api.matrix import Row, expect, only, statuses_for, world  # noqa: F401
+from tests.factories import make_unknown
 
 ROWS = [
     Row("GET", "/api/v1/unknowns/", {}, expect(200)),

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from openapi_spec_validator import validate
 from rest_framework.test import APIClient
 
-from tests.conftest import CHROMIUM
+from tests.browser.pages import CHROMIUM
 
 METHODS = ("get", "put", "post", "patch", "delete")
 

@@ -1,5 +1,5 @@
 """Schemathesis over the bookmark and collection operations, with path ids drawn from seeded
-collections, items, bookmarks and shared links (tests/test_api_schemathesis.py, which also
+collections, items, bookmarks and shared links (tests/api/test_schemathesis.py, which also
 covers anonymous callers, draws them at random): no server error, and every answer as the
 schema describes it."""
 
@@ -14,9 +14,8 @@ from schemathesis.generation import GenerationMode
 from api.services import create_token
 from bookmarks import services
 from bookmarks.models import Collection
-
-from .test_api_schemathesis import CONFIG, no_throttling, one_connection, run  # noqa: F401
-from .test_collections import published
+from tests.api.schemathesis_run import CONFIG, run
+from tests.factories import published
 
 OURS = ("/api/v1/collections", "/api/v1/bookmarks")
 

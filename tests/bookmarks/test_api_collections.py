@@ -8,9 +8,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from bookmarks.models import Collection
 from cases.models import Case
-
-from .conftest import make_case
-from .test_collections import collection_of, positions_of, published, titles_in
+from tests.factories import collection_of, make_case, positions_of, published, titles_in
 
 V = Collection.Visibility
 

@@ -12,9 +12,7 @@ from accounts.models import User
 from bookmarks import services
 from bookmarks.models import Bookmark
 from cases.models import Case
-
-from .conftest import make_case
-from .test_collections import published
+from tests.factories import make_case, published
 
 
 def api(user=None) -> APIClient:

@@ -14,45 +14,13 @@ from django.utils import timezone
 
 from bookmarks import services
 from bookmarks.models import Collection, CollectionItem
-from cases.models import Case, Figure, Study
-
-from .conftest import make_case, make_user
+from cases.models import Case
+from tests.factories import collection_of, make_case, make_user, positions_of, published, titles_in
 
 V = Collection.Visibility
 
 
 # Helpers shared by the collection test modules ------------------------------------------------
-
-
-def published(title: str = "Osteoid osteoma of the femoral neck", **fields) -> Case:
-    """A published case with one processed figure."""
-    case = make_case(title=title, **fields)
-    study = Study.objects.create(case=case, modality="CT", label="CT hip")
-    Figure.objects.create(
-        study=study,
-        label="Fig 1",
-        alt_text="Axial CT of the hip",
-        status=Figure.ProcessingStatus.READY,
-        thumbnail="derivatives/fig-thumb.jpg",
-        web="derivatives/fig-web.jpg",
-        full="derivatives/fig-full.jpg",
-    )
-    return case
-
-
-def collection_of(owner, *cases: Case, visibility: str = V.PRIVATE, title: str = "Hip pain"):
-    collection = services.create_collection(owner=owner, title=title, visibility=visibility)
-    for case in cases:
-        services.add_to_collection(collection=collection, case=case, by=owner)
-    return collection
-
-
-def titles_in(collection: Collection) -> list[str]:
-    return list(collection.items.order_by("position").values_list("case__title", flat=True))
-
-
-def positions_of(collection: Collection) -> list[int]:
-    return list(collection.items.order_by("position").values_list("position", flat=True))
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from bookmarks import services
 from bookmarks.models import Collection
 from cases.models import Case, Figure
 from cases.services import create_case_from_document, publish_imported_case
-
-from .test_collections import collection_of, published
+from tests.factories import collection_of, published
 
 V = Collection.Visibility
 

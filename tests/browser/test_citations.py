@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from cases.models import CaseAuthor, Tag
 from interchange import citations
-
-from .conftest import CHROMIUM, make_case, make_user
+from tests.browser.pages import CHROMIUM
+from tests.factories import make_case, make_user
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 

@@ -16,9 +16,8 @@ from django.contrib.auth.models import Group
 
 from accounts.models import Role
 from bookmarks.models import Collection
-
-from .conftest import CHROMIUM, PASSWORD, make_user
-from .test_browser import RICH_CASE, publish
+from tests.browser.pages import CHROMIUM, RICH_CASE, publish
+from tests.factories import PASSWORD, make_user
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 from cases.models import Case
 from community import comments
 from community.models import Comment, Flag
-from tests.conftest import CHROMIUM, PASSWORD, make_case, make_user
+from tests.browser.pages import CHROMIUM
+from tests.factories import PASSWORD, make_case, make_user
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 

@@ -10,8 +10,8 @@ from django.contrib.auth.models import Group
 
 from accounts.models import Role
 from cases.models import Case, System
-
-from .conftest import CHROMIUM, PASSWORD, make_user
+from tests.browser.pages import CHROMIUM
+from tests.factories import PASSWORD, make_user
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
 # itself (not by the live server) are still plain synchronous calls.
@@ -26,7 +26,7 @@ pytestmark = [
 
 @pytest.fixture
 def writer(transactional_db):
-    """An author, made before the browser starts (see tests/test_browser.py)."""
+    """An author, made before the browser starts (see tests/browser/test_reader_journey.py)."""
     # Transactional tests flush the database, taking the data migrations' rows with them.
     for role in Role.values:
         Group.objects.get_or_create(name=role)

@@ -22,8 +22,8 @@ from pydicom.uid import generate_uid
 
 from accounts.models import Role
 from cases.models import Case, CaseAuthor, Figure, Study
-
-from .conftest import CHROMIUM, PASSWORD, make_user
+from tests.browser.pages import CHROMIUM
+from tests.factories import PASSWORD, make_user
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the test's own ORM calls, beside Playwright
 

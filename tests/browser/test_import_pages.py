@@ -16,9 +16,9 @@ from django.contrib.auth.models import Group
 from accounts.models import Role
 from cases.models import Case
 from interchange.models import ImportJob
-
-from .conftest import CHROMIUM, PASSWORD, make_user
-from .test_bulk_import import report
+from tests.browser.pages import CHROMIUM
+from tests.factories import PASSWORD, make_user
+from tests.files import report
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 

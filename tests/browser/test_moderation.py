@@ -16,7 +16,8 @@ from django.contrib.auth.models import Group
 from accounts.models import Role
 from cases.models import Case
 from community.models import Comment, Flag
-from tests.conftest import CHROMIUM, PASSWORD, make_case, make_user
+from tests.browser.pages import CHROMIUM
+from tests.factories import PASSWORD, make_case, make_user
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 

@@ -12,7 +12,8 @@ import pytest
 from cases.models import Case, Study, System, Tag
 from search.indexing import refresh_search_vector
 from search.models import SavedSearch
-from tests.conftest import CHROMIUM, PASSWORD, make_case, make_user
+from tests.browser.pages import CHROMIUM
+from tests.factories import PASSWORD, make_case, make_user
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 

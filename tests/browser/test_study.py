@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHROMIUM, PASSWORD, make_user
-from tests.test_browser import has_no_horizontal_scroll, make_figures_ready
-from tests.test_study_models import DIAGNOSIS, QUESTION_ANSWER, make_unknown
+from tests.browser.pages import CHROMIUM, has_no_horizontal_scroll, make_figures_ready
+from tests.factories import DIAGNOSIS, PASSWORD, QUESTION_ANSWER, make_unknown, make_user
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are plain
 # synchronous calls.

@@ -11,9 +11,8 @@ import pytest
 
 from cases.models import Case, Study, System
 from search.indexing import refresh_search_vector
-from tests.conftest import CHROMIUM, PASSWORD, make_case, make_user
-from tests.test_browser import make_figures_ready
-from tests.test_study_models import DIAGNOSIS, make_unknown
+from tests.browser.pages import CHROMIUM, make_figures_ready
+from tests.factories import DIAGNOSIS, PASSWORD, make_case, make_unknown, make_user
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 

@@ -17,8 +17,8 @@ from django.contrib.auth.models import Group
 from accounts.models import Role
 from cases.models import Case, CaseEvent, System
 from reviews.models import Review
-
-from .conftest import CHROMIUM, PASSWORD, make_user
+from tests.browser.pages import CHROMIUM
+from tests.factories import PASSWORD, make_user
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
 # itself (not by the live server) are still plain synchronous calls.
@@ -35,7 +35,7 @@ SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
 
 @pytest.fixture
 def people(transactional_db):
-    """Everyone in the journey, made before the browser starts (see tests/test_browser.py)."""
+    """Everyone in the journey, made before the browser starts (see test_reader_journey.py)."""
     # Transactional tests flush the database, taking the data migrations' rows with them.
     for role in Role.values:
         Group.objects.get_or_create(name=role)

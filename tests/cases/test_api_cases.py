@@ -9,9 +9,7 @@ from rest_framework.test import APIClient
 from cases.document import DOCUMENT_PREFETCH, case_to_document
 from cases.models import Case, CaseEvent, Revision
 from reviews.models import Review
-
-from .conftest import PASSWORD, make_case, make_user
-from .test_workflow import complete_case
+from tests.factories import PASSWORD, complete_case, make_case, make_user
 
 pytestmark = pytest.mark.django_db
 

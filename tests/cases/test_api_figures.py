@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from api.concurrency import etag
 from cases.models import Case, Figure, FigureFrame, QuarantineDecision, Revision, Study
 from reviews.models import Review
-from tests.conftest import API_PERSONAS, make_case, signed_in_api_client
+from tests.factories import API_PERSONAS, make_case, signed_in_api_client
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,13 @@ from accounts.models import User
 from cases.models import Case, Revision
 from cases.services import record_revision
 from reviews.models import Review
-from tests.conftest import make_case, make_user
-from tests.test_history_pages import add_revisions, assign
-from tests.test_history_pages import case as case  # noqa: F401 (the fixture)
+from tests.factories import (
+    add_revisions,
+    assign,
+    case_under_review_with_two_revisions,
+    make_case,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +30,12 @@ def fresh_throttle_counts():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def case(author, coauthor) -> Case:
+    """A case under review, written by `author` and `coauthor`, with two revisions."""
+    return case_under_review_with_two_revisions(author, coauthor)
 
 
 def revisions_url(case: Case, rest: str = "") -> str:

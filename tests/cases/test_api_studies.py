@@ -13,7 +13,7 @@ from PIL import Image
 from api.concurrency import etag
 from cases import services
 from cases.models import Case, Figure, Revision, Study
-from tests.conftest import API_PERSONAS, make_case, signed_in_api_client
+from tests.factories import API_PERSONAS, make_case, signed_in_api_client
 
 pytestmark = pytest.mark.django_db
 

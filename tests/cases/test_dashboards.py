@@ -9,9 +9,7 @@ from django.utils import timezone
 from cases import dashboard_views
 from cases.models import Case, CaseAuthor, CaseEvent
 from reviews.models import Review
-
-from .conftest import make_case, make_user
-from .test_publication_checklist import complete_case
+from tests.factories import complete_draft, make_case, make_user
 
 MY_CASES = "/cases/mine/"
 REVIEWS = "/reviews/"
@@ -174,7 +172,7 @@ def test_my_cases_shows_version_blockers_and_links(client, author):
 
 
 def test_a_complete_draft_is_marked_ready_and_published_cases_show_no_checklist(client, author):
-    complete_case(author, title="Complete draft")
+    complete_draft(author, title="Complete draft")
     make_case(author=author, title="Live case", licence=None)
     content = page(client, author, MY_CASES)
     assert "Ready for publication" in section(content, "drafts")
@@ -258,7 +256,7 @@ def test_my_cases_takes_the_same_queries_however_many_cases(
     client.force_login(author)
 
     def add_cases():
-        complete_case(author)
+        complete_draft(author)
         make_case(author=author, published=False, status=Case.Status.SUBMITTED)
         changes = make_case(author=author, published=False, status=Case.Status.CHANGES_REQUESTED)
         make_review(changes, reviewer, status=Review.Status.COMPLETED)
@@ -442,7 +440,7 @@ def test_a_case_in_review_without_a_recorded_submission_counts_all_its_reviews(
 
 
 def test_accepted_cases_show_which_can_be_published_now(client, author, editor):
-    ready = complete_case(author, title="Ready case")
+    ready = complete_draft(author, title="Ready case")
     Case.objects.filter(pk=ready.pk).update(status=Case.Status.ACCEPTED)
     submitted_case(author, status="accepted", title="Needs a licence", licence=None)
     submitted_case(author, status="changes_requested", title="With the authors", days_waiting=4)
@@ -488,7 +486,7 @@ def test_the_editor_dashboard_takes_the_same_queries_however_many_cases(
         in_review = submitted_case(author, status="in_review", title="Reviewed")
         make_review(in_review, reviewer, due_date=days_from_today(-1))
         submitted_case(author, status="changes_requested", title="Back with the authors")
-        accepted = complete_case(author)
+        accepted = complete_draft(author)
         Case.objects.filter(pk=accepted.pk).update(status=Case.Status.ACCEPTED)
         make_case(author=author, title="Published")
 

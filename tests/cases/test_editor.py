@@ -32,7 +32,7 @@ from cases.models import (
     Tag,
     TeachingPoint,
 )
-from tests.conftest import make_case, make_user
+from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -2,43 +2,26 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from cases.diff import diff_documents
-from cases.models import Case, CaseAuthor, Revision, TeachingPoint
+from cases.models import Case, Revision
 from cases.services import record_revision
 from reviews.models import Review
-from tests.conftest import make_case, make_user
+from tests.factories import (
+    add_revisions,
+    assign,
+    case_under_review_with_two_revisions,
+    make_case,
+    make_user,
+)
 
 
 @pytest.fixture
 def case(author, coauthor) -> Case:
-    """A case under review, written by `author` and `coauthor`, with two revisions."""
-    case = make_case(author=author, published=False, status=Case.Status.IN_REVIEW)
-    CaseAuthor.objects.create(case=case, user=coauthor, position=1)
-    TeachingPoint.objects.create(case=case, position=0, text="Calcification can mimic infection.")
-    record_revision(case, kind=Revision.Kind.CREATED, by=author)
-    case.clinical_history = "Acute right hip pain for three days."
-    case.save()
-    TeachingPoint.objects.create(case=case, position=1, text="Look for cortical erosion.")
-    record_revision(
-        case, kind=Revision.Kind.EDITED, by=coauthor, summary="Clinical history, teaching points"
-    )
-    return case
-
-
-def assign(case: Case, reviewer, status=Review.Status.ASSIGNED) -> Review:
-    return Review.objects.create(
-        case=case,
-        reviewer=reviewer,
-        case_version=case.version,
-        due_date=datetime.date.today() + datetime.timedelta(days=14),
-        status=status,
-    )
+    return case_under_review_with_two_revisions(author, coauthor)
 
 
 def history_url(case: Case) -> str:
@@ -47,13 +30,6 @@ def history_url(case: Case) -> str:
 
 def diff_url(case: Case, query: str = "") -> str:
     return reverse("case-revision-diff", args=[case.pk]) + query
-
-
-def add_revisions(case: Case, count: int, by) -> None:
-    for number in range(count):
-        case.clinical_history = f"History, take {number}."
-        case.save()
-        record_revision(case, kind=Revision.Kind.EDITED, by=by, summary=f"Edit {number}")
 
 
 # --- who may see the history ---------------------------------------------------------------

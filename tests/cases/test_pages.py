@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from cases.models import (
     Case,
@@ -24,15 +21,10 @@ from cases.models import (
     TeachingPoint,
 )
 from cases.rendering import render_markdown
-from tests.conftest import make_case
+from tests.factories import make_case
+from tests.files import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-def jpeg_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("L", (64, 48), color=90).save(buffer, format="JPEG")
-    return buffer.getvalue()
 
 
 def add_study(case: Case, *, modality: str = "CT", figures: int = 1, ready: bool = True) -> Study:

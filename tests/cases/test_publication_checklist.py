@@ -2,28 +2,10 @@
 test_dashboards.py)."""
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from cases.models import Case, Commentary, Figure, Study, TeachingPoint
-
-from .conftest import make_case
-
-
-def complete_case(author, **fields) -> Case:
-    """A draft that meets every condition of publication."""
-    case = make_case(
-        author=author,
-        published=False,
-        consent="obtained",
-        diagnostic_certainty="certain",
-        **fields,
-    )
-    TeachingPoint.objects.create(case=case, text="Look at the insertion.")
-    study = Study.objects.create(case=case, modality="CT")
-    figure = Figure.objects.create(study=study, alt_text="Axial CT", status="ready")
-    figure.thumbnail.save("t.jpg", ContentFile(b"jpeg"), save=True)
-    return case
+from cases.models import Case, Commentary, Figure
+from tests.factories import complete_draft, make_case
 
 
 def blockers(case: Case) -> list[str]:
@@ -31,7 +13,7 @@ def blockers(case: Case) -> list[str]:
 
 
 def test_a_complete_case_has_no_blockers(author):
-    assert blockers(complete_case(author)) == []
+    assert blockers(complete_draft(author)) == []
 
 
 @pytest.mark.parametrize(
@@ -44,25 +26,25 @@ def test_a_complete_case_has_no_blockers(author):
     ],
 )
 def test_each_missing_case_field_blocks_publication(author, change, blocker):
-    case = complete_case(author)
+    case = complete_draft(author)
     Case.objects.filter(pk=case.pk).update(**change)
     assert blockers(case) == [blocker]
 
 
 def test_a_topic_review_needs_no_final_diagnosis(author):
-    case = complete_case(author, case_type="topic_review", final_diagnosis="")
+    case = complete_draft(author, case_type="topic_review", final_diagnosis="")
     Case.objects.filter(pk=case.pk).update(diagnostic_certainty="")
     assert blockers(case) == []
 
 
 def test_no_teaching_point_blocks_publication(author):
-    case = complete_case(author)
+    case = complete_draft(author)
     case.teaching_points.all().delete()
     assert blockers(case) == ["At least one teaching point"]
 
 
 def test_figures_must_be_processed_described_and_out_of_quarantine(author):
-    case = complete_case(author)
+    case = complete_draft(author)
     figure = Figure.objects.get(study__case=case)
     Figure.objects.filter(pk=figure.pk).update(status="pending", alt_text=" ")
     assert blockers(case) == ["At least one processed figure", "Every figure has alt text"]
@@ -71,7 +53,7 @@ def test_figures_must_be_processed_described_and_out_of_quarantine(author):
 
 
 def test_an_unverified_machine_commentary_blocks_until_verified(author, editor):
-    case = complete_case(author)
+    case = complete_draft(author)
     commentary = Commentary.objects.create(case=case, provenance="machine_generated", body="x")
     Commentary.objects.create(case=case, provenance="author", body="y")
     assert blockers(case) == ["Every machine-generated commentary is verified or removed"]

@@ -3,8 +3,7 @@
 from cases import services
 from cases.document import empty_document
 from cases.rendering import figure_key, render_markdown
-
-from .conftest import make_case
+from tests.factories import make_case
 
 
 def test_figure_labels_reduce_to_the_key_text_mentions_them_by():

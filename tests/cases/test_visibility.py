@@ -4,8 +4,7 @@ import pytest
 
 from cases import permissions
 from cases.models import Case, CaseAuthor
-
-from .conftest import make_case
+from tests.factories import make_case
 
 PERSONAS = [
     "anonymous",

@@ -15,19 +15,16 @@ from django.utils import timezone
 from cases import services
 from cases.models import (
     Case,
-    CaseAuthor,
     CaseEvent,
     Commentary,
     Figure,
     Revision,
-    Study,
-    TeachingPoint,
 )
 from cases.services import InvalidTransition, StaleEdit
 from notifications.models import Notification
 from reviews import services as review_services
 from reviews.models import Review
-from tests.conftest import make_user
+from tests.factories import complete_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -53,34 +50,6 @@ WORKFLOW = {
 }
 ROLES = ["author", "coauthor", "reviewer", "editor", "moderator", "trainee", "outsider"]
 ACTORS = {"authors": {"author", "coauthor"}, "editors": {"editor"}}
-
-
-def complete_case(author, coauthor, *, status: str = S.DRAFT, **fields) -> Case:
-    """A case whose publication checklist is complete, in any state."""
-    defaults = {
-        "title": "Calcific tendinitis of the gluteus maximus",
-        "final_diagnosis": "Calcific tendinitis",
-        "diagnostic_certainty": Case.Certainty.CERTAIN,
-        "licence": "CC-BY-4.0",
-        "consent": Case.Consent.OBTAINED,
-        "status": status,
-        "created_by": author,
-        "published_at": timezone.now() if status in (S.PUBLISHED, S.RETRACTED) else None,
-    }
-    defaults.update(fields)
-    case = Case.objects.create(**defaults)
-    CaseAuthor.objects.create(case=case, user=author, position=0)
-    CaseAuthor.objects.create(case=case, user=coauthor, position=1)
-    TeachingPoint.objects.create(case=case, text="Calcium near the linea aspera is tendinous.")
-    study = Study.objects.create(case=case, modality="CT", label="CT pelvis")
-    Figure.objects.create(
-        study=study,
-        label="Fig 1",
-        alt_text="Axial CT with calcification posterior to the femur",
-        status=Figure.ProcessingStatus.READY,
-        thumbnail="derivatives/fig1-thumb.jpg",
-    )
-    return case
 
 
 @pytest.fixture

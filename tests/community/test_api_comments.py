@@ -15,9 +15,7 @@ from cases.models import Case
 from community import comments
 from community.models import Comment
 from notifications.models import Notification
-
-from .conftest import make_case, make_user
-from .test_comments import Clock
+from tests.factories import Clock, make_case, make_user
 
 
 @pytest.fixture(autouse=True)

@@ -18,23 +18,9 @@ from community import comment_permissions as rules
 from community import comments
 from community.models import Comment
 from notifications.models import Notification
-
-from .conftest import make_case, make_user
+from tests.factories import Clock, make_case, make_user
 
 # --- Fixtures --------------------------------------------------------------------------------
-
-
-class Clock:
-    """A frozen `timezone.now()` that a test moves forward by hand."""
-
-    def __init__(self) -> None:
-        self.now = timezone.now()
-
-    def __call__(self) -> datetime.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += datetime.timedelta(**delta)
 
 
 @pytest.fixture

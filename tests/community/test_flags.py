@@ -12,8 +12,7 @@ from rest_framework.test import APIClient
 from cases.models import Case
 from community import comments
 from community.models import Comment, Flag
-
-from .conftest import make_case
+from tests.factories import make_case
 
 
 @pytest.fixture(autouse=True)

@@ -15,22 +15,9 @@ from community import moderation
 from community.models import Comment, Flag, ModerationAction
 from community.moderation import AlreadyDone
 from notifications.models import Notification
-from tests.conftest import make_case, make_user
-from tests.test_workflow import complete_case
+from tests.factories import REASON, complete_case, make_case, make_comment, make_user, report
 
 pytestmark = pytest.mark.django_db
-
-REASON = "Names the patient's ward and bed."
-
-
-def make_comment(case: Case, author, body: str = "The ward 7 patient, bed 3, had this too.", **kw):
-    return Comment.objects.create(case=case, author=author, body=body, **kw)
-
-
-def report(reporter, *, comment=None, case=None, reason=Flag.Reason.PATIENT_DATA, note=""):
-    return Flag.objects.create(
-        reporter=reporter, comment=comment, case=case, reason=reason, note=note
-    )
 
 
 @pytest.fixture

@@ -13,9 +13,7 @@ from cases.models import Case, CaseEvent
 from community import moderation
 from community.models import Comment, Flag, ModerationAction
 from notifications.models import Notification
-from tests.conftest import make_case, make_user
-from tests.test_moderation import REASON, make_comment, report
-from tests.test_workflow import complete_case
+from tests.factories import REASON, complete_case, make_case, make_comment, make_user, report
 
 pytestmark = pytest.mark.django_db
 

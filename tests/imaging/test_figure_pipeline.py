@@ -16,50 +16,17 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
-from pydicom.data import get_testdata_file
-from pydicom.uid import generate_uid
 
 from cases import figures, services, tasks
 from cases.models import Case, Figure, QuarantineDecision, Study
-from tests.conftest import make_case
-
-from .test_figures import jpeg_with_exif
+from tests.factories import make_case
+from tests.files import CT, dicom_bytes, jpeg_with_exif, series_zip
 
 pytestmark = pytest.mark.django_db
-
-CT = Path(get_testdata_file("CT_small.dcm"))
 
 
 def upload(data: bytes, name: str = "image.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
-
-
-def dicom_bytes(**changes) -> bytes:
-    ds = pydicom.dcmread(CT)
-    for keyword, value in changes.items():
-        setattr(ds, keyword, value)
-    buffer = io.BytesIO()
-    ds.save_as(buffer, enforce_file_format=True)
-    return buffer.getvalue()
-
-
-def series_zip(count: int = 3) -> bytes:
-    """A zip of `count` CT slices of one series, named out of order."""
-    study, series = generate_uid(), generate_uid()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for number in reversed(range(count)):
-            archive.writestr(
-                f"series/slice{number}.dcm",
-                dicom_bytes(
-                    StudyInstanceUID=study,
-                    SeriesInstanceUID=series,
-                    SOPInstanceUID=generate_uid(),
-                    InstanceNumber=number + 1,
-                    ImagePositionPatient=[0, 0, float(number * 5)],
-                ),
-            )
-    return buffer.getvalue()
 
 
 def stored_files(settings) -> list[Path]:

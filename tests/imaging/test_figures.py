@@ -1,36 +1,18 @@
 """An uploaded figure gets a clean thumbnail through a task queued after commit."""
 
-import io
 import time
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pydicom.data import get_testdata_file
 
 from cases import services, tasks
 from cases.models import Figure, Study
-
-from .conftest import make_case
-
-GPS_TAG = 0x8825
-ORIENTATION_TAG = 0x0112
-
-
-def jpeg_with_exif(width: int = 120, height: int = 60, *, rotate: bool = True) -> bytes:
-    """A landscape JPEG with GPS data and, optionally, an 'rotate 90°' orientation flag."""
-    image = Image.new("RGB", (width, height), (200, 30, 30))
-    exif = Image.Exif()
-    exif[0x010F] = "Scanner Maker"
-    exif.get_ifd(GPS_TAG)[2] = (51.0, 30.0, 0.0)  # GPSLatitude
-    if rotate:
-        exif[ORIENTATION_TAG] = 6
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", exif=exif)
-    return buffer.getvalue()
+from tests.factories import make_case
+from tests.files import jpeg_with_exif, upload
 
 
 @pytest.fixture
@@ -38,10 +20,6 @@ def draft_figure(author):
     case = make_case(author=author, published=False)
     study = Study.objects.create(case=case, modality="XR", label="Radiograph of the hip")
     return Figure.objects.create(study=study, label="Fig 1", alt_text="Hip radiograph")
-
-
-def upload(data: bytes, name: str = "hip.jpg") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data, content_type="image/jpeg")
 
 
 def test_uploaded_figure_gets_a_thumbnail_without_metadata_and_upright(

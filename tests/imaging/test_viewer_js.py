@@ -1,7 +1,7 @@
 """The image viewer and the drawing tools in the system Chromium (Playwright, sync API).
 
 The pages are the real partials (cases/_viewer.html, _annotate.html, _redact.html) rendered
-into tests/js_harness/page.html with figure data shaped like cases.viewer.viewer_data's, and
+into tests/imaging/js_harness/page.html with figure data shaped like cases.viewer.viewer_data's, and
 served with the site's static files and synthetic JPEG frames by a small HTTP server that sends
 the site's Content-Security-Policy, so an inline style or script would show up as a console
 error. Screenshots of every tool at desktop and phone widths go to screenshots/viewer-*.png.
@@ -25,7 +25,7 @@ from django.conf import settings
 from django.template import engines
 from PIL import Image, ImageDraw, ImageFont
 
-from tests.conftest import CHROMIUM
+from tests.browser.pages import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,

@@ -15,9 +15,8 @@ from django.utils import timezone
 from cases.models import Case
 from interchange import jobs
 from interchange.models import ImportJob, ImportJobFile
-
-from .conftest import make_user, signed_in_api_client
-from .test_bulk_import import report
+from tests.factories import make_user, signed_in_api_client
+from tests.files import report
 
 IMPORTS = "/api/v1/imports/"
 

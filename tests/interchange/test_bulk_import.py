@@ -20,58 +20,8 @@ from cases.models import Case
 from interchange import importing
 from interchange.importing import Result, import_file
 from interchange.models import ImportedSource
-
-from .conftest import make_case
-
-LESIONS = [
-    ("Osteoid osteoma", "a small lucent nidus with surrounding sclerosis", "CT"),
-    ("Chondroblastoma", "a lobulated lucent lesion in the epiphysis", "MR"),
-    ("Giant cell tumour", "an eccentric lytic lesion reaching the subchondral bone", "XR"),
-    ("Enchondroma", "a lesion with ring-and-arc chondroid matrix", "XR"),
-    ("Aneurysmal bone cyst", "an expansile lesion with fluid-fluid levels", "MR"),
-    ("Simple bone cyst", "a central lucent lesion with a fallen fragment", "XR"),
-    ("Fibrous dysplasia", "a ground-glass lesion with a long zone of transition", "CT"),
-    ("Osteochondroma", "a bony outgrowth continuous with the medulla", "XR"),
-    ("Ewing sarcoma", "a permeative lesion with a large soft-tissue mass", "MR"),
-    ("Brodie abscess", "a lucent tract crossing the physis", "MR"),
-]
-SITES = [
-    "proximal tibia",
-    "distal femur",
-    "proximal humerus",
-    "calcaneus",
-    "iliac wing",
-    "distal radius",
-    "femoral neck",
-    "fibular shaft",
-    "scapular body",
-    "talar dome",
-]
-MODALITY_WORDS = {"CT": "CT", "MR": "MRI", "XR": "Radiographs"}
-
-
-def report(number: int) -> tuple[str, str]:
-    """An invented case report (name, text): Markdown for even numbers, plain text for odd."""
-    lesion, finding, modality = LESIONS[number % len(LESIONS)]
-    site = SITES[(number // len(LESIONS)) % len(SITES)]
-    title = f"{lesion} of the {site}"
-    age = 8 + number % 60
-    sex = "boy" if number % 2 else "girl"
-    history = f"A {age}-year-old {sex} had {1 + number % 9} months of pain in the {site}."
-    findings = f"{MODALITY_WORDS[modality]} of the {site} showed {finding} (Fig. 1)."
-    points = [f"{lesion} is a cause of pain at the {site}.", f"Report number {number} reads well."]
-    if number % 2 == 0:
-        text = (
-            f"# {title}\n\n## Clinical history\n{history}\n\n## Imaging findings\n{findings}\n\n"
-            f"## Teaching points\n" + "".join(f"- {point}\n" for point in points)
-        )
-        return f"case-{number:03d}.md", text
-    text = (
-        f"{title}\nCLINICAL HISTORY\n{history}\nIMAGING FINDINGS\n{findings}\n"
-        f"TEACHING POINTS\n{' '.join(points)}\n"
-        "This case is shared under a Creative Commons Attribution 4.0 International licence.\n"
-    )
-    return f"case-{number:03d}.txt", text
+from tests.factories import make_case
+from tests.files import report
 
 
 def write_reports(folder: Path, count: int, *, start: int = 0) -> list[Path]:

@@ -21,10 +21,8 @@ from cases import figures, services
 from cases.models import Case, CaseAuthor, Figure, Study
 from interchange import bundle as bundles
 from interchange.bundle import BundleError, build_bundle, import_bundle, read_bundle
-
-from .conftest import make_case, make_user
-from .test_figure_pipeline import dicom_bytes, series_zip
-from .test_figures import jpeg_with_exif
+from tests.factories import make_case, make_user
+from tests.files import dicom_bytes, jpeg_with_exif, series_zip
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from django.utils import timezone
 from cases.models import Case, CaseAuthor, Tag
 from interchange import citations
 from interchange.citations import Name, split_name
-
-from .conftest import make_case, make_user
+from tests.factories import make_case, make_user
 
 SITE = "https://teachingfile.example"
 ACCESSED = datetime.date(2026, 11, 22)
@@ -507,7 +506,7 @@ def test_the_cite_box_adds_no_query_to_the_case_page(
 ):
     case = make_case(title="Hip effusion")
     add_authors(case, *(f"Author{number} A" for number in range(authors)))
-    # as tests/test_pages.py counts them, less figures and frames (this case has no study):
+    # as tests/cases/test_pages.py counts them, less figures and frames (this case has no study):
     # the case, tags, systems, sections, differentials, teaching points, references, authors
     # with users, studies, commentaries; the day's view (insert, count); the comment thread
     with django_assert_num_queries(13):

@@ -13,9 +13,8 @@ from django.urls import reverse
 
 from cases.models import Case
 from interchange.models import ImportJob
-
-from .conftest import make_case, make_user
-from .test_bulk_import import report
+from tests.factories import make_case, make_user
+from tests.files import report
 
 IMPORTS = "/imports/"
 

@@ -1,8 +1,9 @@
 """The case-report importer on report layouts beyond the Eurorad-style seeds.
 
-The reports in tests/importer_documents/ are invented for these tests: a Markdown report with a
-differential list, an all-caps radiology report, PDF-extracted text with page furniture and
-captions, a topic review with citation numbers, and reports with certainty lines and infant ages.
+The reports in tests/interchange/importer_documents/ are invented for these tests: a Markdown
+report with a differential list, an all-caps radiology report, PDF-extracted text with page
+furniture and captions, a topic review with citation numbers, and reports with certainty lines
+and infant ages.
 """
 
 from __future__ import annotations

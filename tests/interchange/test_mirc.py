@@ -28,7 +28,7 @@ from cases.models import (
 )
 from cases.storage import private_storage
 from interchange.mirc import DOCUMENT_NAME, build_mirc_document, build_mirc_zip
-from tests.conftest import make_case
+from tests.factories import make_case
 
 SCHEMA_PATH = (
     Path(__file__).resolve().parent.parent / "interchange" / "schemas" / "MIRCdocument.xsd"

@@ -16,8 +16,7 @@ from django.utils import timezone
 from notifications import services, tasks
 from notifications.context_processors import unread_notifications
 from notifications.models import Notification
-
-from .conftest import make_case, make_user
+from tests.factories import make_case, make_user
 
 EDITORIAL_PATH = "/cases/1/editorial/"
 

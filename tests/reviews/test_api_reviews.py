@@ -18,8 +18,7 @@ from cases import services as case_services
 from cases.models import Case, CaseAuthor
 from reviews import services as review_services
 from reviews.models import Review
-from tests.conftest import make_user
-from tests.test_workflow import complete_case
+from tests.factories import complete_case, make_user
 
 pytestmark = pytest.mark.django_db
 

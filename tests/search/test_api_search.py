@@ -9,8 +9,7 @@ from rest_framework.test import APIClient
 from cases.models import Case, Study, System, Tag
 from search.indexing import refresh_search_vector
 from search.models import SavedSearch
-
-from .conftest import make_case, make_user
+from tests.factories import make_case, make_user
 
 
 def client_for(user=None) -> APIClient:

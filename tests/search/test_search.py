@@ -14,8 +14,7 @@ from django.utils import timezone
 from cases.models import Case, Section, Study, System, Tag
 from search import engine, snippets
 from search.indexing import refresh_search_vector
-
-from .conftest import make_case, make_user
+from tests.factories import make_case, make_user
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="full-text search is PostgreSQL's"

@@ -15,8 +15,7 @@ from cases.models import Case, Study
 from search import services, tasks
 from search.indexing import refresh_search_vector
 from search.models import SavedSearch
-
-from .conftest import make_case, make_user
+from tests.factories import make_case, make_user
 
 
 def html(response) -> str:

@@ -13,8 +13,7 @@ from django.utils import timezone
 from cases.models import Case
 from search.models import CaseView
 from search.services import record_case_view, viewer_key
-
-from .conftest import make_case
+from tests.factories import make_case
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL"

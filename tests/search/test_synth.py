@@ -10,8 +10,7 @@ from django.core.management import CommandError, call_command
 from cases.models import Case, Study, Tag
 from search import engine
 from search.management.commands.synth import synthetic_cases
-
-from .conftest import make_case
+from tests.factories import make_case
 
 
 def synth(*args: str) -> str:

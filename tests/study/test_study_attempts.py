@@ -14,8 +14,7 @@ from rest_framework.test import APIClient
 from cases.models import Case, QuizQuestion
 from study import services
 from study.models import Attempt
-from tests.conftest import make_user
-from tests.test_study_models import QUESTION_ANSWER, make_unknown
+from tests.factories import QUESTION_ANSWER, make_unknown, make_user
 
 pytestmark = pytest.mark.django_db
 

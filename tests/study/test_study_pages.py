@@ -16,8 +16,7 @@ from accounts.models import User
 from cases.models import Case, Study
 from study import services
 from study.models import Attempt, ReviewQueueEntry
-from tests.conftest import make_case
-from tests.test_study_models import DIAGNOSIS, TITLE, make_attempt, make_unknown
+from tests.factories import DIAGNOSIS, TITLE, make_attempt, make_case, make_unknown
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from study import services
 from study.models import Attempt, ReviewQueueEntry
-from tests.test_study_models import QUESTION_ANSWER, make_unknown
+from tests.factories import QUESTION_ANSWER, make_unknown
 
 pytestmark = pytest.mark.django_db
 

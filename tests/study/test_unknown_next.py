@@ -12,7 +12,7 @@ from django.utils import timezone
 from bookmarks.models import Collection, CollectionItem
 from cases.models import Case, Study
 from study.models import Attempt
-from tests.test_study_models import make_attempt, make_unknown
+from tests.factories import make_attempt, make_unknown
 
 pytestmark = pytest.mark.django_db
 

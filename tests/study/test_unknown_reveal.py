@@ -10,7 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from study.models import Attempt
-from tests.test_study_models import (
+from tests.factories import (
     DIAGNOSIS,
     DIAGNOSIS_SECRETS,
     DISCUSSION_SECRETS,
