@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from accounts.models import Role, User
 from accounts.validators import validate_orcid
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_role_of_the_product_exists_as_a_group(db):

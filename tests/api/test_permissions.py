@@ -307,8 +307,8 @@ def schema_operations() -> set[tuple[str, str]]:
 def all_rows() -> list[Row]:
     """The rows of every permission-matrix module of the suite."""
     rows = []
-    for module_path in sorted(Path(__file__).parent.glob("test_api_permissions*.py")):
-        rows.extend(importlib.import_module(f"tests.{module_path.stem}").ROWS)
+    for module_path in sorted(Path(__file__).parent.glob("test_permissions*.py")):
+        rows.extend(importlib.import_module(f"tests.api.{module_path.stem}").ROWS)
     return rows
 
 

@@ -30,9 +30,7 @@ from cases.storage import private_storage
 from interchange.mirc import DOCUMENT_NAME, build_mirc_document, build_mirc_zip
 from tests.factories import make_case
 
-SCHEMA_PATH = (
-    Path(__file__).resolve().parent.parent / "interchange" / "schemas" / "MIRCdocument.xsd"
-)
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "interchange" / "schemas" / "MIRCdocument.xsd"
 
 
 @pytest.fixture(scope="module")
