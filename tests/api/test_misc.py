@@ -408,7 +408,8 @@ def test_me_takes_a_fixed_number_of_queries(author, django_assert_num_queries):
     client = client_of(author)
     # The user with their institution, their roles, the unread count.
     with django_assert_num_queries(3):
-        client.get(ME)
+        response = client.get(ME)
+    assert response.status_code == 200
 
 
 def test_a_case_count_ignores_cases_i_cannot_read(author, trainee):

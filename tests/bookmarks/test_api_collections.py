@@ -218,6 +218,7 @@ def test_collection_list_endpoint_query_count_does_not_grow(
     # the user's roles (visibility rule of the case counts), count, page with owners and counts
     with django_assert_num_queries(3):
         response = client.get("/api/v1/collections/", {"page_size": 50})
+    assert response.status_code == 200
     assert len(response.json()["results"]) == rows
 
 
@@ -231,4 +232,5 @@ def test_collection_detail_endpoint_query_count_does_not_grow(
     # the items, their cases, systems, studies, ready figures; all items (hidden count)
     with django_assert_num_queries(9):
         response = client.get(f"/api/v1/collections/{collection.pk}/")
+    assert response.status_code == 200
     assert len(response.json()["items"]) == rows

@@ -198,4 +198,5 @@ def test_bookmark_list_endpoint_query_count_does_not_grow(django_assert_num_quer
     # studies, ready figures
     with django_assert_num_queries(7):
         response = client.get("/api/v1/bookmarks/", {"page_size": 50})
+    assert response.status_code == 200
     assert len(response.json()["results"]) == rows

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 
 from accounts.models import Role
+from cases.importer import parse_case_report
 from cases.models import Case, System
 from tests.browser.pages import CHROMIUM, RICH_CASE, has_no_horizontal_scroll, publish
 from tests.factories import make_case, make_user
@@ -41,11 +42,7 @@ OTHER_CASES = [
 
 
 def seed_documents() -> list[tuple[str, dict]]:
-    """The seed case reports parsed by the importer, when both are there."""
-    try:
-        from cases.importer import parse_case_report
-    except ImportError:
-        return []
+    """The seed case reports parsed by the importer, when they are beside the checkout."""
     seeds = Path(settings.SEED_CASES_DIR)
     if not seeds.is_dir():
         return []

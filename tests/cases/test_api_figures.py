@@ -633,6 +633,7 @@ def test_the_figure_list_reads_as_many_queries_for_one_figure_as_for_many(
     # studies, their frames, their decisions with who made them
     with django_assert_num_queries(8):
         response = client.get(figures_url(draft), {"page_size": 50})
+    assert response.status_code == 200
     assert len(response.json()["results"]) == rows
 
 
@@ -645,4 +646,5 @@ def test_a_reader_lists_figures_in_as_many_queries_for_one_as_for_many(
     # the case (with the visibility rule), count, figures with their studies, their frames
     with django_assert_num_queries(4):
         response = client.get(figures_url(published), {"page_size": 50})
+    assert response.status_code == 200
     assert len(response.json()["results"]) == rows

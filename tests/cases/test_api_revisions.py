@@ -168,6 +168,7 @@ def test_listing_revisions_takes_the_same_queries_for_one_or_fifty(author, coaut
         client = client_of(author)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(revisions_url(case, "?page_size=50"))
+        assert response.status_code == 200
         return len(captured), response.json()["count"]
 
     few, count = queries()

@@ -340,4 +340,5 @@ def test_the_study_list_reads_as_many_queries_for_one_study_as_for_many(
     # session, user, roles, the case (with the visibility rule), count, studies, their figures
     with django_assert_num_queries(7):
         response = client.get(url(draft), {"page_size": 50})
+    assert response.status_code == 200
     assert len(response.json()["results"]) == rows

@@ -152,11 +152,13 @@ def test_history_query_count_does_not_grow_with_revisions(
     # with their authors, unread notifications (base template)
     with django_assert_num_queries(7):
         response = client.get(history_url(case))
+    assert response.status_code == 200
     assert len(response.context["revisions"]) == 2
 
     add_revisions(case, 28, by=author)
     with django_assert_num_queries(7):
         response = client.get(history_url(case))
+    assert response.status_code == 200
     assert len(response.context["revisions"]) == 25
 
 
@@ -287,7 +289,8 @@ def test_diff_query_count_is_fixed(client, case, author, django_assert_num_queri
     # session, user, the case, is_author_of, revision numbers, the two revisions with their
     # authors, unread notifications (base template)
     with django_assert_num_queries(7):
-        client.get(diff_url(case, "?from=1&to=2"))
+        response = client.get(diff_url(case, "?from=1&to=2"))
+    assert response.status_code == 200
 
 
 # --- the changes partial, as the case editor includes it --------------------------------------

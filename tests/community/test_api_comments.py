@@ -284,6 +284,7 @@ def test_list_query_count_is_the_same_with_one_comment_and_with_fifty(
             Comment.objects.filter(pk=parent.pk).update(status=Comment.Status.HIDDEN)
     with django_assert_num_queries(one):
         response = client.get(comments_url(case), {"page_size": 50})
+    assert response.status_code == 200
     assert len(response.json()["results"]) == 50
 
 

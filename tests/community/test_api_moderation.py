@@ -221,6 +221,7 @@ def test_the_open_reports_read_in_the_same_number_of_queries_for_1_and_50_rows(
     # roles, count, the page of reports with reporters, comments, their authors and cases
     with django_assert_num_queries(3):
         response = api.get("/api/v1/moderation/flags/?page_size=50")
+    assert response.status_code == 200
     assert len(response.json()["results"]) == count
 
 
@@ -235,4 +236,5 @@ def test_the_log_reads_in_the_same_number_of_queries_for_1_and_50_rows(
     # roles, count, the page of actions with moderators, comments, cases and members
     with django_assert_num_queries(3):
         response = api.get("/api/v1/moderation/actions/?page_size=50")
+    assert response.status_code == 200
     assert len(response.json()["results"]) == count

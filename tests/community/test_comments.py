@@ -540,6 +540,7 @@ def test_case_page_query_count_is_the_same_with_one_comment_and_with_thirty(
     assert Comment.objects.filter(case=case).count() == 30
     with django_assert_num_queries(len(with_one)):
         response = client.get(case.get_absolute_url())
+    assert response.status_code == 200
     assert response.content.decode().count('class="comment-card"') >= 25
 
 

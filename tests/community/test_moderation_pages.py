@@ -190,6 +190,7 @@ def test_the_queue_reads_in_the_same_number_of_queries_for_1_and_30_items(
     # the header's unread notifications
     with django_assert_num_queries(10):
         response = moderator_client.get(QUEUE)
+    assert response.status_code == 200
     assert len(response.context["items"]) == min(2 * count, 20)
 
 
@@ -360,6 +361,7 @@ def test_the_log_reads_in_the_same_number_of_queries_for_1_and_30_rows(
     # moderators, comments, cases and members, unread notifications
     with django_assert_num_queries(7):
         response = moderator_client.get(LOG)
+    assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(3 * count, 50)
 
 
@@ -398,6 +400,7 @@ def test_a_members_page_reads_in_the_same_number_of_queries_for_1_and_30_rows(
     # about them, the moderation history, unread notifications
     with django_assert_num_queries(9):
         response = moderator_client.get(reverse("moderation-member", args=[commenter.pk]))
+    assert response.status_code == 200
     assert len(response.context["comments"]) == min(count, 20)
 
 

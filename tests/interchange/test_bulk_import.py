@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cases.models import Case
-from interchange import importing
+from interchange import bundle, importing
 from interchange.importing import Result, import_file
 from interchange.models import ImportedSource
 from tests.factories import make_case
@@ -250,7 +250,6 @@ def test_a_report_without_a_title_is_nothing_recognisable(author):
 
 @pytest.mark.django_db
 def test_a_case_bundle_imports_once_as_a_new_draft_and_then_is_a_duplicate(author):
-    bundle = pytest.importorskip("interchange.bundle")
     original = make_case(author=author, title="Chondroblastoma of the proximal tibia")
     data = bundle.build_bundle(original, user=author)
     first = import_file("chondroblastoma.zip", data, author=author)
@@ -264,7 +263,6 @@ def test_a_case_bundle_imports_once_as_a_new_draft_and_then_is_a_duplicate(autho
 
 @pytest.mark.django_db
 def test_a_case_bundle_through_the_command(folder, author):
-    bundle = pytest.importorskip("interchange.bundle")
     original = make_case(author=author, title="Enchondroma of the proximal phalanx")
     folder.mkdir()
     (folder / "enchondroma.zip").write_bytes(bundle.build_bundle(original, user=author))

@@ -161,6 +161,7 @@ def test_search_query_count_does_not_grow_with_results(db, django_assert_num_que
     expected = 6 + (1 + 2 if connection.vendor == "postgresql" else 4)
     with django_assert_num_queries(expected):
         response = client_for().get("/api/v1/search/", {"q": "fracture", "page_size": "50"})
+    assert response.status_code == 200
     assert len(response.json()["results"]) == count
 
 
@@ -242,6 +243,7 @@ def test_saved_search_list_query_count_does_not_grow(trainee, django_assert_num_
     # count, page
     with django_assert_num_queries(2):
         response = client_for(trainee).get("/api/v1/saved-searches/?page_size=50")
+    assert response.status_code == 200
     assert response.json()["count"] == count
 
 

@@ -268,10 +268,14 @@ def test_the_case_page_offers_an_unknown_without_an_extra_query(client, author):
     plain = make_unknown(author, in_unknown_mode=False)
     link = "Study as an unknown"
     with CaptureQueriesContext(connection) as for_unknown:
-        html = client.get(unknown.get_absolute_url()).content.decode()
+        response = client.get(unknown.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
     assert link in html and f'href="{reverse("case-unknown", args=[unknown.pk])}"' in html
     with CaptureQueriesContext(connection) as for_plain:
-        html = client.get(plain.get_absolute_url()).content.decode()
+        response = client.get(plain.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
     assert link not in html
     assert len(for_unknown.captured_queries) == len(for_plain.captured_queries)
 
