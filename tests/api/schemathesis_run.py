@@ -1,14 +1,11 @@
 """Schemathesis over the whole API: the checks, the settings and one operation's run, shared by
-the schema-wide run and the collections run."""
+the schema-wide run and the collections run (their fixtures are in conftest.py)."""
 
 from __future__ import annotations
 
 import hypothesis
-import pytest
 import schemathesis
-from django.core.cache import cache
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from hypothesis import HealthCheck, Phase
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
@@ -17,8 +14,6 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-
-from api.throttles import ScopedByMethodThrottle
 
 EXAMPLES_PER_OPERATION = 15
 CHECKS = [
@@ -37,31 +32,6 @@ SETTINGS = hypothesis.settings(
     # A failure is reported as found: shrinking it could take minutes.
     phases=[Phase.explicit, Phase.generate],
 )
-
-
-@pytest.fixture
-def no_throttling(monkeypatch):
-    """Rates high enough that no answer is a 429 that would hide what the endpoint does.
-
-    The throttle reads its rates from a class attribute bound when DRF's settings were first
-    read, so overriding the setting would not reach it.
-    """
-    rates = dict.fromkeys(ScopedByMethodThrottle.THROTTLE_RATES, "100000/minute")
-    monkeypatch.setattr(ScopedByMethodThrottle, "THROTTLE_RATES", rates)
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def one_connection():
-    """The WSGI handler closes the database connection at the end of every request, which would
-    end the test's transaction; Django's test client stops it the same way."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 def run(operation, mode: GenerationMode, headers: dict[str, str], answered: set[int]) -> None:
