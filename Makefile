@@ -4,6 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for `make test`: one per core. `--dist load` hands tests out in the order
+# pytest-django sorts them, so on every worker the tests that flush the database (live server,
+# transactional) still come after those that need the data migrations' rows.
+# `make test PYTEST_WORKERS=0` runs the suite serially.
+PYTEST_WORKERS ?= auto
 
 # The first interpreter found that is Python 3.12 or newer (Django 6 needs it).
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 python3 python; do \
@@ -46,7 +51,7 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 # A Celery worker for when CELERY_BROKER_URL points at a real broker.
 worker: $(VENV)/.installed

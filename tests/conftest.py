@@ -1,8 +1,9 @@
-"""Personas and small factories shared by the whole suite."""
+"""Personas and fixtures shared by the whole suite; plain factories live in factories.py."""
 
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import subprocess
 import sys
@@ -10,17 +11,19 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser
 from django.core.servers.basehttp import WSGIServer
 from django.db import connections
 from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
-from django.utils import timezone
+from PIL import Image, ImageDraw
+from playwright.sync_api import sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import Institution, User
 from cases.models import Case, CaseAuthor, System
 from teachingfile.celery import app as celery_app
-
-PASSWORD = "correct-horse-battery"  # every persona's, from make_user
+from tests.browser.pages import CHROMIUM, CHROMIUM_ARGS
+from tests.factories import make_case, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -122,19 +125,6 @@ def other_institution(db) -> Institution:
     return Institution.objects.create(name="General Infirmary", slug="general-infirmary")
 
 
-def make_user(username: str, *roles: str, **fields) -> User:
-    user = User.objects.create_user(
-        username=username,
-        password=PASSWORD,
-        email=f"{username}@example.org",
-        **fields,
-    )
-    if roles:
-        # get_or_create: transactional tests flush the database, data-migration groups included.
-        user.groups.add(*(Group.objects.get_or_create(name=role)[0] for role in roles))
-    return user
-
-
 @pytest.fixture
 def author(db, institution) -> User:
     return make_user("author", "author", display_name="Dr Ada Author", institution=institution)
@@ -175,22 +165,6 @@ def anonymous() -> AnonymousUser:
     return AnonymousUser()
 
 
-def make_case(*, author: User | None = None, published: bool = True, **fields) -> Case:
-    defaults = {
-        "title": "Calcific tendinitis of the gluteus maximus",
-        "final_diagnosis": "Calcific tendinitis",
-        "status": Case.Status.PUBLISHED if published else Case.Status.DRAFT,
-        "published_at": timezone.now() if published else None,
-        "licence": "CC-BY-4.0",
-        "created_by": author,
-    }
-    defaults.update(fields)
-    case = Case.objects.create(**defaults)
-    if author is not None:
-        CaseAuthor.objects.create(case=case, user=author)
-    return case
-
-
 @pytest.fixture
 def case_factory(db):
     return make_case
@@ -199,10 +173,6 @@ def case_factory(db):
 @pytest.fixture
 def radiograph(tmp_path) -> Path:
     """A small synthetic radiograph (a bright bar on dark), as a JPEG file to upload."""
-    import io
-
-    from PIL import Image, ImageDraw
-
     image = Image.new("L", (320, 320), 20)
     ImageDraw.Draw(image).rounded_rectangle((120, 20, 200, 300), radius=30, fill=210)
     path = tmp_path / "hip-radiograph.jpg"
@@ -213,9 +183,6 @@ def radiograph(tmp_path) -> Path:
 
 
 # --- Browser tests (Playwright with the system Chromium) ---------------------------------------
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 class SingleThreadedLiveServerThread(LiveServerThread):
@@ -233,8 +200,6 @@ class SingleThreadedLiveServerThread(LiveServerThread):
 
 @pytest.fixture
 def live_server(transactional_db):
-    from pytest_django.live_server_helper import LiveServer
-
     # Transactional tests flush the tables, and with them the body systems a data migration
     # wrote; put them back, as `make_user` does for the role groups.
     systems = importlib.import_module("cases.migrations.0002_systems").SYSTEMS
@@ -254,8 +219,6 @@ def live_server(transactional_db):
 
 @pytest.fixture
 def browser():
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
@@ -267,8 +230,6 @@ def browser():
 
 
 # --- The personas of the API's study and figure tests ------------------------------------------
-
-API_PERSONAS = ["anonymous", "trainee", "author", "coauthor", "another_author", "editor"]
 
 
 @pytest.fixture
@@ -286,15 +247,6 @@ def api_personas(author, coauthor, another_author, trainee, editor) -> dict[str,
         "another_author": another_author,
         "editor": editor,
     }
-
-
-def signed_in_api_client(user: User | None):
-    from rest_framework.test import APIClient
-
-    client = APIClient()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture

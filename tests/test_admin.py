@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import Case
-
-from .test_document import full_document
+from tests.factories import full_document
+from tests.files import jpeg_with_exif, upload
 
 
 @pytest.fixture
@@ -47,7 +47,6 @@ def test_an_image_uploaded_in_the_admin_gets_its_thumbnail(
 ):
     from cases.models import Figure, Study
 
-    from .test_figures import jpeg_with_exif, upload
 
     case = services.create_case_from_document(full_document(), author=author)
     study = Study.objects.filter(case=case).first()

@@ -1,0 +1,50 @@
+"""`cases.files.release_unused_files`: a stored file goes once no figure or slice names it."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.base import ContentFile
+
+from cases.files import release_files_of, release_unused_files
+from cases.models import Figure, FigureFrame, Study
+from cases.storage import private_storage
+from tests.factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def study(author) -> Study:
+    return Study.objects.create(case=make_case(author=author, published=False), modality="CT")
+
+
+def stored(name: str) -> str:
+    return private_storage.save(name, ContentFile(b"pixels"))
+
+
+def test_a_file_no_figure_names_is_deleted(study):
+    name = stored("originals/ab/unused.png")
+    release_unused_files([(private_storage, name)], on_commit=False)
+    assert not private_storage.exists(name)
+
+
+def test_a_file_another_figure_or_slice_still_names_is_kept(study):
+    original, dicom = stored("originals/ab/shared.png"), stored("deidentified/ab/shared.dcm")
+    figure = Figure.objects.create(study=study, original=original)
+    FigureFrame.objects.create(figure=figure, position=0, dicom=dicom)
+    release_unused_files([(private_storage, original), (private_storage, dicom)], on_commit=False)
+    assert private_storage.exists(original) and private_storage.exists(dicom)
+
+
+def test_files_of_removed_figures_go_only_once_the_removal_is_committed(
+    study, django_capture_on_commit_callbacks
+):
+    figure = Figure.objects.create(study=study, original=stored("originals/ab/removed.png"))
+    name = figure.original.name
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        release_files_of([figure])
+        figure.delete()
+    assert private_storage.exists(name)
+    for callback in callbacks:
+        callback()
+    assert not private_storage.exists(name)
