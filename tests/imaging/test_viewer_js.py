@@ -3,8 +3,9 @@
 The pages are the real partials (cases/_viewer.html, _annotate.html, _redact.html) rendered
 into tests/imaging/js_harness/page.html with figure data shaped like those of
 imaging.viewer.viewer_data, and served with the site's static files and synthetic JPEG frames
-by a small HTTP server that sends the site's Content-Security-Policy, so an inline style or script would show up as a console
-error. Screenshots of every tool at desktop and phone widths go to screenshots/viewer-*.png.
+by a small HTTP server that sends the site's Content-Security-Policy, so an inline style or
+script would show up as a console error. Screenshots of every tool at desktop and phone widths
+go to screenshots/viewer-*.png.
 """
 
 from __future__ import annotations
