@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from cases.lookups import readable_case_or_404
 from cases.models import Case
 
 from . import services
@@ -47,11 +48,7 @@ def _safe_next(request, fallback: str) -> str:
 
 def _case_from_post(request) -> Case:
     """The case named in the form, if this person may read it (else 404)."""
-    try:
-        pk = int(request.POST.get("case", ""))
-    except ValueError:
-        raise Http404("No case found.") from None
-    return get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
+    return readable_case_or_404(request.user, request.POST.get("case", ""))
 
 
 def _with_cards(items):
@@ -153,10 +150,7 @@ def collection_create(request):
     case = None
     if request.GET.get("case") or request.POST.get("case"):
         raw = request.POST.get("case") or request.GET.get("case")
-        try:
-            case = get_object_or_404(Case.objects.visible_to(request.user), pk=int(raw))
-        except ValueError:
-            raise Http404("No case found.") from None
+        case = readable_case_or_404(request.user, raw)
     form = CollectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -283,10 +277,7 @@ def collection_add_case(request):
     """Add a case to one of your collections: the case page's form posts here; with an
     error, or without the case page's form, this page shows the same form."""
     raw = request.POST.get("case") or request.GET.get("case") or ""
-    try:
-        case = get_object_or_404(Case.objects.visible_to(request.user), pk=int(raw))
-    except ValueError:
-        raise Http404("No case found.") from None
+    case = readable_case_or_404(request.user, raw)
     form = AddToCollectionForm(request.POST or None, owner=request.user)
     if request.method == "POST" and form.is_valid():
         collection = form.cleaned_data["collection"]

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.views.decorators.http import require_POST
@@ -21,6 +21,7 @@ from .diff import diff_documents
 from .document import DOCUMENT_PREFETCH
 from .editor_parts import PARTS, Part
 from .forms import CaseCreateForm
+from .lookups import readable_case_or_404
 from .models import Case
 from .permissions import LOCKED_REASONS
 from .views import CASE_PAGE_PREFETCH
@@ -62,11 +63,12 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 def editor_case(request: HttpRequest, pk: int) -> Case:
     """The case with every part the editor and its checklist show, in a fixed number of queries."""
-    return get_object_or_404(
-        Case.objects.visible_to(request.user)
-        .select_related("created_by", "rehabilitation")
-        .prefetch_related(*DOCUMENT_PREFETCH),
-        pk=pk,
+    return readable_case_or_404(
+        request.user,
+        pk,
+        queryset=Case.objects.select_related("created_by", "rehabilitation").prefetch_related(
+            *DOCUMENT_PREFETCH
+        ),
     )
 
 
@@ -216,7 +218,7 @@ def locked(request: HttpRequest, case: Case) -> HttpResponse:
 @require_POST
 def case_revise(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a new draft revision of a published case; the published one stays live."""
-    case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
+    case = readable_case_or_404(request.user, pk)
     try:
         revision = services.start_revision(case, by=request.user)
     except PermissionDenied:
@@ -239,11 +241,12 @@ def case_revise(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def case_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The case as readers will see it once published, with the page the readers get."""
-    case = get_object_or_404(
-        Case.objects.visible_to(request.user)
-        .select_related("created_by", "rehabilitation")
-        .prefetch_related(*CASE_PAGE_PREFETCH),
-        pk=pk,
+    case = readable_case_or_404(
+        request.user,
+        pk,
+        queryset=Case.objects.select_related("created_by", "rehabilitation").prefetch_related(
+            *CASE_PAGE_PREFETCH
+        ),
     )
     show_workflow = not case.is_published and permissions.can_see_drafts_of(request.user, case)
     checklist = case.publication_checklist() if show_workflow else []

@@ -8,21 +8,21 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from . import permissions
 from .diff import diff_documents
+from .lookups import readable_case_or_404
 from .models import Case
 
 if TYPE_CHECKING:
-
     pass
 
 REVISIONS_PER_PAGE = 25
 
 
 def _case_with_history(request, pk: int) -> Case:
-    case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
+    case = readable_case_or_404(request.user, pk)
     if not permissions.can_follow_workflow(request.user, case):
         # Someone who may read the published case but not its drafts: the history is not theirs.
         raise Http404("No history of this case is available to you.")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from . import permissions
 from .document import DOCUMENT_PREFETCH
+from .lookups import readable_case_or_404
 from .models import Case
 from .viewing import count_case_view
 
@@ -14,16 +15,21 @@ CASE_PAGE_PREFETCH = [lookup for lookup in DOCUMENT_PREFETCH if lookup != "quest
 
 
 def case_permalink(request, pk: int):
-    case = get_object_or_404(Case.objects.visible_to(request.user).only("pk", "slug"), pk=pk)
+    case = readable_case_or_404(
+        request.user,
+        pk,
+        queryset=Case.objects.only("pk", "slug"),
+    )
     return redirect(case)
 
 
 def case_detail(request, pk: int, slug: str):
-    case = get_object_or_404(
-        Case.objects.visible_to(request.user)
-        .select_related("created_by", "rehabilitation")
-        .prefetch_related(*CASE_PAGE_PREFETCH),
-        pk=pk,
+    case = readable_case_or_404(
+        request.user,
+        pk,
+        queryset=Case.objects.select_related("created_by", "rehabilitation").prefetch_related(
+            *CASE_PAGE_PREFETCH
+        ),
     )
     if slug != (case.slug or "case"):
         return redirect(case, permanent=True)

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cases import views as case_views
+from cases.lookups import readable_case_or_404
 from cases.models import Case
 
 from . import comment_permissions as rules
@@ -28,7 +29,7 @@ REPORTED = "Thank you: your report was sent to the moderators."
 
 
 def _case_or_404(request, pk: int) -> Case:
-    return get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
+    return readable_case_or_404(request.user, pk)
 
 
 def _own_comment_or_404(request, pk: int) -> Comment:

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from cases.dashboard_frame import forbidden
+from cases.lookups import readable_case_or_404
 from cases.models import Case
 from cases.services import InvalidTransition
 from cases.workflow import state_label
@@ -307,7 +308,7 @@ def comment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in CASE_PAGES:
         raise Http404("No such moderation action.")
-    case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
+    case = readable_case_or_404(request.user, pk)
     open_reports = list(
         Flag.objects.filter(case=case, resolved_at__isnull=True).select_related("reporter")
     )

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from cases.models import Case
+from cases.lookups import readable_case_or_404
 
 from .exports import FORMATS, export_case
 
@@ -17,7 +16,7 @@ from .exports import FORMATS, export_case
 def case_export(request: HttpRequest, pk: int, format: str) -> HttpResponse:
     if format not in FORMATS:
         raise Http404("No such export format.")
-    case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
+    case = readable_case_or_404(request.user, pk)
     export = export_case(case, user=request.user, format=format)
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cases import permissions, services
+from cases.lookups import readable_case_or_404
 from cases.models import Case, CaseEvent, Commentary
 from cases.permissions import available_actions
 from cases.workflow import DESTRUCTIVE, TRANSITIONS, Action, Actor
@@ -24,15 +25,14 @@ from .models import Review
 
 
 def _editorial_case(request, pk: int) -> Case:
-    case = get_object_or_404(
-        Case.objects.visible_to(request.user)
-        .select_related("created_by", "revision_of")
-        .prefetch_related(
+    case = readable_case_or_404(
+        request.user,
+        pk,
+        queryset=Case.objects.select_related("created_by", "revision_of").prefetch_related(
             "studies__figures",
             "teaching_points",
             Prefetch("commentaries", queryset=Commentary.objects.select_related("verified_by")),
         ),
-        pk=pk,
     )
     if not permissions.can_follow_workflow(request.user, case):
         raise Http404("No case found.")
