@@ -35,7 +35,7 @@ from accounts.models import Role
 from api.errors import errors
 from api.ids import MAX_ID
 from api.validation import require_text
-from cases.models import Case, CaseAuthor
+from cases.models import Case
 from reviews import services
 from reviews.forms import AnswerReviewForm, DeclineForm, ReviewForm
 from reviews.models import Review
@@ -43,18 +43,11 @@ from reviews.models import Review
 TAG = "reviews"
 
 
-def authored_cases(user) -> QuerySet[Case]:
-    """The cases this person wrote or co-authors (one subquery, for filters and annotations)."""
-    return Case.objects.filter(
-        Q(created_by=user) | Q(Exists(CaseAuthor.objects.filter(case=OuterRef("pk"), user=user)))
-    )
-
-
 def reviews_visible_to(user) -> QuerySet[Review]:
     """The reviews this person may read, each marked with whether they author its case."""
     if not user.is_authenticated:
         return Review.objects.none()
-    theirs = authored_cases(user).values("pk")
+    theirs = Case.objects.authored_by(user).values("pk")
     rule = Q(reviewer=user) | Q(
         pk__in=Review.objects.for_authors().filter(case__in=theirs).values("pk")
     )
@@ -146,7 +139,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             return False
         authors_case = getattr(review, "caller_authors_case", None)
         if authors_case is None:
-            authors_case = authored_cases(user).filter(pk=review.case_id).exists()
+            authors_case = Case.objects.authored_by(user).filter(pk=review.case_id).exists()
         return authors_case or not user.has_role(Role.EDITOR)
 
 
