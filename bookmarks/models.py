@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from cases.models import Case
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -29,8 +31,6 @@ class BookmarkQuerySet(models.QuerySet):
         in it (nobody else sees it), while a retracted case or one of an institution they
         left drops out.
         """
-        from cases.models import Case
-
         return self.filter(user=user, case__in=Case.objects.visible_to(user))
 
 
@@ -86,8 +86,6 @@ class CollectionQuerySet(models.QuerySet):
         Their own collections count what they may read; others' also leave unlisted cases out,
         as their pages do (see `Collection.cases_shown_to`).
         """
-        from cases.models import Case
-
         readable = Case.objects.visible_to(viewer)
         listed = readable.in_lists_for(viewer)
         if not viewer.is_authenticated:
@@ -151,8 +149,6 @@ class Collection(models.Model):
         collection is a list, and unlisted cases are never listed (their own link stays the
         only way to them).
         """
-        from cases.models import Case
-
         cases = Case.objects.visible_to(viewer)
         if not self.is_owned_by(viewer):
             cases = cases.in_lists_for(viewer)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cases.models import Case
+
+from .models import Collection
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
-    from cases.models import Case
-
-    from .models import Collection
 
 
 def can_keep_bookmarks(user: User | AnonymousUser) -> bool:
@@ -22,8 +23,6 @@ def can_keep_bookmarks(user: User | AnonymousUser) -> bool:
 
 
 def can_bookmark(user: User | AnonymousUser, case: Case) -> bool:
-    from cases.models import Case
-
     return can_keep_bookmarks(user) and Case.objects.visible_to(user).filter(pk=case.pk).exists()
 
 
@@ -47,8 +46,6 @@ def can_share(user: User | AnonymousUser, visibility: str) -> bool:
     What a shared collection says (its title, description and notes) is read by others, so a
     suspended account keeps private collections only.
     """
-    from .models import Collection
-
     if visibility == Collection.Visibility.PRIVATE:
         return True
     return user.is_authenticated and not getattr(user, "is_suspended", False)

@@ -7,11 +7,11 @@ into it (in a fixed number of queries, see `DOCUMENT_PREFETCH`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch
 
+from .citation import vancouver
 from .models import (
     MAX_DISPLAYED_AGE_YEARS,
     Case,
@@ -23,24 +23,6 @@ from .models import (
 )
 
 Document = dict[str, Any]
-
-CitationStyle = Callable[[Case], str]
-
-
-# How the document's `cite` text is written. `interchange`, which writes citations in every
-# style, sets its Vancouver style when the apps are ready, so cases never imports it.
-def _no_citation(case: Case) -> str:
-    return ""
-
-
-_cite: CitationStyle = _no_citation
-
-
-def cite_in_documents_with(style: CitationStyle) -> None:
-    """Write the `cite` text of every document with `style` (one call, at start-up)."""
-    global _cite
-    _cite = style
-
 
 DOCUMENT_PREFETCH = (
     "tags",
@@ -223,7 +205,7 @@ def case_to_document(case: Case) -> Document:
         "created_at": case.created_at.isoformat() if case.created_at else None,
         "updated_at": case.updated_at.isoformat() if case.updated_at else None,
         "published_at": case.published_at.isoformat() if case.published_at else None,
-        "cite": {"text": _cite(case), "url": case.permanent_url},
+        "cite": {"text": vancouver(case), "url": case.permanent_url},
         "in_unknown_mode": case.in_unknown_mode,
         "questions": [
             {

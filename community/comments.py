@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
+from accounts.models import User
 from cases.models import Case
 from cases.rendering import render_markdown
 from cases.services import site_authors_of
@@ -31,8 +32,6 @@ from .models import Comment, Flag
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-
-    from accounts.models import User
 
 BODY_MAX_LENGTH = 5000
 NOTE_MAX_LENGTH = 2000
@@ -190,8 +189,6 @@ def post_comment(*, case: Case, by: User, body: str, parent: Comment | None = No
         refusal = rules.why_cannot_reply_to(parent)
         if refusal:
             raise ValidationError({"parent": [refusal]})
-
-    from accounts.models import User
 
     with transaction.atomic():
         # One writer at a time per person, so that two quick posts cannot both pass the limit.

@@ -18,6 +18,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from cases import services as case_services
 from cases.models import Case
 from cases.services import InvalidTransition
@@ -30,8 +31,6 @@ from .moderation_permissions import can_moderate, can_suspend, why_not_suspend
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-
-    from accounts.models import User
 
 REASON_MAX_LENGTH = 2000
 REASON_REQUIRED = "Give a reason: it is kept in the moderation log."
@@ -452,8 +451,6 @@ def _check_suspender(by: User, member: User) -> None:
 
 def suspend_user(*, member: User, by: User, reason: str) -> Result:
     """Suspend a member: they still sign in and read, but write nothing until reinstated."""
-    from accounts.models import User
-
     _check_suspender(by, member)
     reason = clean_reason(reason)
     with transaction.atomic():
@@ -478,8 +475,6 @@ def suspend_user(*, member: User, by: User, reason: str) -> Result:
 
 def reinstate_user(*, member: User, by: User, reason: str) -> Result:
     """Lift a member's suspension."""
-    from accounts.models import User
-
     _check_suspender(by, member)
     reason = clean_reason(reason)
     with transaction.atomic():

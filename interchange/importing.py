@@ -23,8 +23,10 @@ from enum import StrEnum
 from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from accounts.models import User
 from cases.files import release_unused_files
@@ -32,6 +34,7 @@ from cases.models import Case, Figure
 from cases.services import create_case_from_document, publish_imported_case
 from cases.storage import private_storage
 
+from . import bundle
 from .importer import EmptyReportError, parse_case_report
 from .models import ImportedSource
 
@@ -182,8 +185,6 @@ def _import_bundle(
         return attention(name, "is empty")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         return attention(name, "is not a case bundle (not a zip file)")
-    from . import bundle
-
     try:
         # Checked whole before anything is written: size limits, document shape, each image.
         checked = bundle.read_bundle(data)
@@ -283,9 +284,6 @@ def describe(outcome: Outcome, *, show_case: bool = True) -> dict[str, Any]:
     `show_case` is false when the person the report is for may not see the case (a duplicate
     of someone else's draft): they learn the file was imported before, not which case it made.
     """
-    from django.conf import settings
-    from django.urls import reverse
-
     case = outcome.case if show_case else None
     return {
         "name": outcome.name,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from . import services
+
 
 @shared_task
 def send_saved_search_digests() -> int:
     """Queue one e-mail task per saved search whose digest is due; returns how many."""
-    from .services import due_for_digest
-
-    due = list(due_for_digest().values_list("pk", flat=True))
+    due = list(services.due_for_digest().values_list("pk", flat=True))
     for saved_search_id in due:
         send_saved_search_digest.delay_on_commit(saved_search_id)
     return len(due)
@@ -19,6 +19,4 @@ def send_saved_search_digests() -> int:
 @shared_task
 def send_saved_search_digest(saved_search_id: int) -> int:
     """E-mail one saved search's new cases (idempotent: does nothing unless it is due)."""
-    from .services import send_saved_search_digest as send
-
-    return send(saved_search_id)
+    return services.send_saved_search_digest(saved_search_id)

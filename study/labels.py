@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from typing import TYPE_CHECKING
 
 from django.utils.html import strip_tags
 
-if TYPE_CHECKING:
-    from cases.models import Case
+from cases.models import MAX_DISPLAYED_AGE_YEARS, Case
 
 SEPARATOR = " · "
 MAX_COMPLAINT_WORDS = 8
@@ -142,8 +140,6 @@ def presenting_complaint(clinical_history: str, *, withheld: tuple[str, ...] = (
 
 def patient_phrase(case: Case) -> str:
     """The patient in a few words: "57-year-old man", "6-month-old girl", "woman aged 90+"."""
-    from cases.models import MAX_DISPLAYED_AGE_YEARS, Case
-
     age, unit, sex = case.patient_age, case.patient_age_unit or Case.AgeUnit.YEARS, case.patient_sex
     adult = age is None or (unit == Case.AgeUnit.YEARS and age >= ADULT_YEARS)
     nouns = {

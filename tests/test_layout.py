@@ -30,7 +30,7 @@ PACKAGES = [
 # usually two modules.
 DATA_MODULES = {
     "imaging/data/ps315_annex_e.py",
-    "search/data/vocabulary.py",
+    "search/synthetic_vocabulary.py",
 }
 MAX_LINES = 520
 

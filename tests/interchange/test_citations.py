@@ -10,9 +10,9 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.citation import Name, split_name
 from cases.models import Case, CaseAuthor, Tag
 from interchange import citations
-from interchange.citations import Name, split_name
 from tests.factories import make_case, make_user
 
 SITE = "https://teachingfile.example"

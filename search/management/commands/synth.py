@@ -31,6 +31,7 @@ from cases.models import (
 )
 from cases.search_vector import refresh_search_vector
 from search.synthetic import SYNTHETIC_TAG, SyntheticCase, synthetic_case
+from search.synthetic_vocabulary import DIAGNOSES
 
 SYNTHETIC_AUTHOR = "synthetic-author"
 DELETE_BATCH = 2000
@@ -102,8 +103,6 @@ def _tags(names: set[str]) -> dict[str, int]:
 
 def add_synthetic_cases(count: int, *, seed: int = 1, batch: int = 2000, log=print) -> int:
     """Insert `count` synthetic published cases; returns how many were added."""
-    from search.synthetic import DIAGNOSES
-
     rng = random.Random(seed)
     now = timezone.now()
     author = _author()
