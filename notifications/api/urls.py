@@ -2,9 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
-from . import notifications
+from . import views
 
 router = SimpleRouter()
-router.register("notifications", notifications.NotificationViewSet, basename="api-notification")
+router.register("notifications", views.NotificationViewSet, basename="api-notification")
 
 urlpatterns = router.urls
