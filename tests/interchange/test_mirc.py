@@ -327,7 +327,8 @@ def test_ages_of_ninety_and_over_leave_only_as_ninety_plus(author, schema):
     xml = build_mirc_document(case, user=author)
 
     assert parse(xml).findtext(".//pt-age/years") == "90+"
-    assert "97" not in xml
+    # The case's own address carries its id, which may contain the digits too.
+    assert "97" not in xml.replace(case.permanent_url, "")
     assert_valid(schema, xml)
 
 
