@@ -14,6 +14,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 from openapi_spec_validator import validate
+from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
 from tests.browser.pages import CHROMIUM
@@ -168,7 +169,7 @@ def test_swagger_ui_lists_every_operation_under_the_csp(live_server, browser, sc
     page.wait_for_selector(".opblock-summary", timeout=20_000)
     page.wait_for_load_state("networkidle")
     assert page.locator(".opblock").count() == len(list(operations(schema)))
-    assert page.get_by_text("Create a draft case").first.is_visible()
+    expect(page.get_by_text("Create a draft case").first).to_be_visible()
     assert seen["errors"] == []
     origin = live_server.url
     assert [url for url in seen["finished"] if not url.startswith(origin)] == []

@@ -110,7 +110,7 @@ def test_the_cite_box_fits_a_phone(live_server, browser, cited_case):
     cite = page.locator("#cite")
     cite.scroll_into_view_if_needed()
 
-    assert cite.get_by_role("button", name="Copy the APA citation").is_visible()
+    expect(cite.get_by_role("button", name="Copy the APA citation")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     screenshot(page, "phone")
@@ -122,6 +122,6 @@ def test_without_javascript_the_copy_buttons_stay_hidden(live_server, browser, c
     page = context.new_page()
     page.goto(live_server.url + cited_case.get_absolute_url())
 
-    assert page.locator("#cite-vancouver").is_visible()
-    assert not page.locator("#cite .copy-citation").first.is_visible()
+    expect(page.locator("#cite-vancouver")).to_be_visible()
+    expect(page.locator("#cite .copy-citation").first).not_to_be_visible()
     context.close()

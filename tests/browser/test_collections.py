@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from accounts.models import Role
 from bookmarks.models import Collection
@@ -92,7 +93,7 @@ def test_a_trainee_collects_shares_and_presents_cases(live_server, library, brow
     assert page.url.endswith(osteoma.get_absolute_url())
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Collections").click()
     page.get_by_role("link", name="Bookmarks").click()
-    assert page.get_by_role("link", name=osteoma.title).is_visible()
+    expect(page.get_by_role("link", name=osteoma.title)).to_be_visible()
 
     # A new collection, from the case page.
     page.goto(live_server.url + osteoma.get_absolute_url())
@@ -121,13 +122,13 @@ def test_a_trainee_collects_shares_and_presents_cases(live_server, library, brow
     page.locator(f"#note-{collection.items.get(case=osteoma).pk}").fill("Ask for the *nidus*.")
     page.get_by_role("button", name="Save note").first.click()
     page.wait_for_load_state()
-    assert page.locator(".item-note em", has_text="nidus").is_visible()
+    expect(page.locator(".item-note em", has_text="nidus")).to_be_visible()
     for _ in range(2):
         page.get_by_role("button", name=f"Move up: {haematoma.title}").click()
         page.wait_for_load_state()
     titles = page.locator(".collection-items .case-summary-title").all_inner_texts()
     assert titles == [haematoma.title, osteoma.title, pneumothorax.title]
-    assert page.locator(".item-note strong", has_text="mediastinum").is_visible()
+    expect(page.locator(".item-note strong", has_text="mediastinum")).to_be_visible()
     shot(page, "journey-collection")
     shared_link = page.get_by_label("Shared link").input_value()
     context.close()
@@ -138,14 +139,14 @@ def test_a_trainee_collects_shares_and_presents_cases(live_server, library, brow
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.goto(shared_link)
-    assert page.get_by_role("heading", name="Thursday unknowns", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Thursday unknowns", level=1)).to_be_visible()
     assert page.locator(".collection-items .case-summary-title").count() == 3
     assert page.get_by_role("button", name=re.compile("Move up")).count() == 0
 
     # Conference mode, with the keyboard.
     page.get_by_role("link", name="Present as unknowns").click()
     page.wait_for_url(re.compile(r".*/present/$"))
-    assert page.get_by_role("heading", name="Case 1", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Case 1", level=1)).to_be_visible()
     assert current_step(page) == "Unknown"
     assert haematoma.title not in page.content()
     page.keyboard.press("ArrowRight")
@@ -161,7 +162,7 @@ def test_a_trainee_collects_shares_and_presents_cases(live_server, library, brow
         page.keyboard.press("ArrowRight")
         page.wait_for_timeout(50)
     page.wait_for_url(re.compile(r".*item=2&step=0$"))
-    assert page.get_by_role("heading", name="Case 2", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Case 2", level=1)).to_be_visible()
     assert osteoma.title not in page.locator("[data-conference]").inner_html()
     shot(page, "journey-conference")
 

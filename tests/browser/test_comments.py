@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cases.models import Case
 from community import comments
@@ -119,9 +120,9 @@ def test_a_trainee_reads_a_thread_comments_replies_and_reports(
     page.goto(case_url)
 
     section = page.locator("#comments")
-    assert page.get_by_role("link", name="Comments (5)").is_visible()
-    assert section.get_by_text("[comment deleted]").is_visible()
-    assert section.get_by_text("[comment hidden by a moderator]").is_visible()
+    expect(page.get_by_role("link", name="Comments (5)")).to_be_visible()
+    expect(section.get_by_text("[comment deleted]")).to_be_visible()
+    expect(section.get_by_text("[comment hidden by a moderator]")).to_be_visible()
     assert section.get_by_text("This is a stupid question.").count() == 0
     assert section.locator(".comment-depth-3").count() == 2
     assert section.get_by_text("in reply to").count() == 1
@@ -134,10 +135,10 @@ def test_a_trainee_reads_a_thread_comments_replies_and_reports(
     box.press("Tab")
     page.keyboard.press("Enter")
     page.wait_for_url(f"{case_url}#comment-*")
-    assert page.get_by_text("Your comment is posted.").is_visible()
+    expect(page.get_by_text("Your comment is posted.")).to_be_visible()
     mine = Comment.objects.get(body__startswith="Is the *central dot*")
     card = page.locator(f"#comment-{mine.pk}")
-    assert card.locator("em", has_text="central dot").is_visible()
+    expect(card.locator("em", has_text="central dot")).to_be_visible()
 
     # A reply, from the disclosure under the author's answer.
     answer = Comment.objects.get(body__startswith="MRI often shows")
@@ -154,8 +155,8 @@ def test_a_trainee_reads_a_thread_comments_replies_and_reports(
     page.locator(f"#comment-{mine.pk}").get_by_role("link", name="Edit").click()
     page.get_by_label("Comment").fill("Is the central dot always mineralised on CT?")
     page.get_by_role("button", name="Save changes").click()
-    assert page.get_by_text("Your comment is updated.").is_visible()
-    assert page.locator(f"#comment-{mine.pk} .comment-edited").is_visible()
+    expect(page.get_by_text("Your comment is updated.")).to_be_visible()
+    expect(page.locator(f"#comment-{mine.pk} .comment-edited")).to_be_visible()
 
     # Report someone else's comment, from its disclosure.
     question = Comment.objects.get(body__startswith="Would MRI")
@@ -165,12 +166,12 @@ def test_a_trainee_reads_a_thread_comments_replies_and_reports(
     question_card.get_by_label("Note for the moderators").fill("MRI finds most nidi.")
     shot(page, "report-comment-desktop", element=f"#comment-{question.pk} > .comment-card")
     question_card.get_by_role("button", name="Send report").click()
-    assert page.get_by_text("your report was sent to the moderators").is_visible()
+    expect(page.get_by_text("your report was sent to the moderators")).to_be_visible()
     question_card = page.locator(f"#comment-{question.pk} > .comment-card")
     question_card.get_by_text("Report", exact=True).click()
     question_card.get_by_label("Spam or advertising").check()
     question_card.get_by_role("button", name="Send report").click()
-    assert page.get_by_text("You have already reported this comment").is_visible()
+    expect(page.get_by_text("You have already reported this comment")).to_be_visible()
     assert Flag.objects.filter(comment=question).count() == 1
 
     # Report the case, from the header.
@@ -180,14 +181,14 @@ def test_a_trainee_reads_a_thread_comments_replies_and_reports(
     flag_panel.get_by_label("Note for the moderators").fill("A name is visible on Fig 1.")
     shot(page, "report-case-desktop", element=".case-header")
     flag_panel.get_by_role("button", name="Send report").click()
-    assert page.get_by_text("your report was sent to the moderators").is_visible()
+    expect(page.get_by_text("your report was sent to the moderators")).to_be_visible()
     assert Flag.objects.get(case=discussed_case).reason == "patient_data"
 
     # Delete, confirming in the disclosure.
     card = page.locator(f"#comment-{mine.pk} > .comment-card")
     card.get_by_text("Delete", exact=True).click()
     card.get_by_role("button", name="Yes, delete it").click()
-    assert page.get_by_text("Your comment is deleted.").is_visible()
+    expect(page.get_by_text("Your comment is deleted.")).to_be_visible()
     assert Comment.objects.get(pk=mine.pk).status == Comment.Status.DELETED
     assert console_errors == []
     page.context.close()
@@ -212,8 +213,8 @@ def test_a_moderator_reads_hidden_text_with_its_label(live_server, browser, disc
     page = sign_in(browser, live_server.url, "moderator")
     page.goto(live_server.url + discussed_case.get_absolute_url() + "#comments")
     hidden = page.locator(".comment-hidden")
-    assert hidden.get_by_text("This is a stupid question.").is_visible()
-    assert hidden.get_by_text("Only moderators see this text.").is_visible()
+    expect(hidden.get_by_text("This is a stupid question.")).to_be_visible()
+    expect(hidden.get_by_text("Only moderators see this text.")).to_be_visible()
     shot(page, "moderator-desktop", element="#comments")
     page.context.close()
 
@@ -222,13 +223,13 @@ def test_anonymous_readers_read_and_are_asked_to_log_in(live_server, browser, di
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(live_server.url + discussed_case.get_absolute_url())
     section = page.locator("#comments")
-    assert section.get_by_text("Would MRI have shown the nidus").is_visible()
+    expect(section.get_by_text("Would MRI have shown the nidus")).to_be_visible()
     section.get_by_role("link", name="Log in").click()
     page.locator("#id_login").fill("trainee")
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**#comments")
-    assert page.get_by_label("Add a comment").is_visible()
+    expect(page.get_by_label("Add a comment")).to_be_visible()
     page.close()
 
 
@@ -244,7 +245,7 @@ def test_the_comment_pages_keep_the_text_and_read_well_on_a_phone(
     page.goto(live_server.url + discussed_case.get_absolute_url() + "#comments")
     page.get_by_label("Add a comment").fill("A question typed with care")
     page.get_by_role("button", name="Post comment").click()
-    assert page.get_by_text("the most allowed").is_visible()
+    expect(page.get_by_text("the most allowed")).to_be_visible()
     assert page.get_by_label("Your comment").input_value() == "A question typed with care"
     assert fits_the_screen(page, "main")
     shot(page, "rate-limited-phone")
@@ -255,7 +256,7 @@ def test_the_comment_pages_keep_the_text_and_read_well_on_a_phone(
     shot(page, "edit-phone")
 
     page.goto(live_server.url + f"/comments/{own.pk}/delete/")
-    assert page.get_by_role("button", name="Yes, delete my comment").is_visible()
+    expect(page.get_by_role("button", name="Yes, delete my comment")).to_be_visible()
     shot(page, "delete-phone")
 
     page.goto(live_server.url + f"/comments/{other.pk}/flag/")

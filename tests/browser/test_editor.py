@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from accounts.models import Role
 from cases.models import Case, System
@@ -77,10 +78,10 @@ def test_author_writes_a_case_in_the_editor(live_server, writer, radiograph, bro
     page.wait_for_timeout(300)
     assert dialogs == ["beforeunload"]
     assert page.url.endswith("/edit/")
-    assert page.get_by_text("Unsaved changes").is_visible()
+    expect(page.get_by_text("Unsaved changes")).to_be_visible()
     page.get_by_role("button", name="Save overview").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Saved.").is_visible()
+    expect(page.get_by_text("Saved.")).to_be_visible()
     assert (
         page.get_by_label("Clinical history").input_value() == "Night pain relieved by ibuprofen."
     )
@@ -114,7 +115,7 @@ def test_author_writes_a_case_in_the_editor(live_server, writer, radiograph, bro
 
     # One is removed, with a way back.
     points.nth(2).get_by_role("button", name=re.compile("^Remove")).click()
-    assert points.nth(2).get_by_text("will be removed when you save").is_visible()
+    expect(points.nth(2).get_by_text("will be removed when you save")).to_be_visible()
     assert teaching_points(page) == [
         "Night pain relieved by NSAIDs suggests the diagnosis.",
         "MRI oedema can look aggressive.",
@@ -127,13 +128,13 @@ def test_author_writes_a_case_in_the_editor(live_server, writer, radiograph, bro
     page.get_by_role("button", name="Save diagnosis").click()
     page.wait_for_load_state()
     summary = page.get_by_role("alert").filter(has_text="There is a problem")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert summary.evaluate("e => e === document.activeElement")
     assert teaching_points(page) == [
         "Night pain relieved by NSAIDs suggests the diagnosis.",
         "MRI oedema can look aggressive.",
     ]
-    assert points.nth(2).get_by_text("will be removed when you save").is_visible()
+    expect(points.nth(2).get_by_text("will be removed when you save")).to_be_visible()
     assert differential.get_by_label("Note").input_value() == (
         "Linear lucency rather than a round nidus."
     )
@@ -143,7 +144,7 @@ def test_author_writes_a_case_in_the_editor(live_server, writer, radiograph, bro
     differential.get_by_label("Diagnosis", exact=True).fill("Stress fracture")
     page.get_by_role("button", name="Save diagnosis").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Saved.").is_visible()
+    expect(page.get_by_text("Saved.")).to_be_visible()
     assert list(case.teaching_points.values_list("text", flat=True)) == [
         "Night pain relieved by NSAIDs suggests the diagnosis.",
         "MRI oedema can look aggressive.",
@@ -155,25 +156,25 @@ def test_author_writes_a_case_in_the_editor(live_server, writer, radiograph, bro
         "link", name="Studies and images"
     ).click()
     page.wait_for_url("**/edit/studies/")
-    assert page.get_by_text("Save the study before uploading figures to it.").is_visible()
+    expect(page.get_by_text("Save the study before uploading figures to it.")).to_be_visible()
     study = page.locator("#formset-studies [data-rows] > li").first
     study.get_by_label("Modality").select_option("XR")
     study.get_by_label("Label").fill("Radiograph, right hip")
     page.get_by_role("button", name="Save studies and images").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Saved.").is_visible()
+    expect(page.get_by_text("Saved.")).to_be_visible()
 
     page.get_by_label("Upload images").set_input_files(str(radiograph))
     progress = page.locator(".upload-item progress")
     progress.wait_for()
-    assert progress.is_visible()
+    expect(progress).to_be_visible()
     page.get_by_text("Fig 1: uploaded and processed.").wait_for()
-    assert page.locator(".upload-item img").is_visible()
+    expect(page.locator(".upload-item img")).to_be_visible()
     # Nothing was typed, so the page reloads to list the new figure with its fields.
     figure = page.locator(".figure-row").first
     figure.wait_for()
-    assert figure.get_by_role("img", name="Thumbnail of Fig 1").is_visible()
-    assert figure.get_by_text("Ready").is_visible()
+    expect(figure.get_by_role("img", name="Thumbnail of Fig 1")).to_be_visible()
+    expect(figure.get_by_text("Ready")).to_be_visible()
     assert case.studies.get().figures.get().status == "ready"
 
     page.set_viewport_size({"width": 390, "height": 844})

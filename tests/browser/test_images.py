@@ -17,6 +17,7 @@ import pydicom
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from playwright.sync_api import expect
 from pydicom.data import get_testdata_file
 from pydicom.uid import generate_uid
 
@@ -113,12 +114,12 @@ def test_a_series_is_uploaded_annotated_checked_and_scrolled_by_a_trainee(
     # The ultrasound is checked and attested clean.
     author.get_by_role("link", name="Check Fig 2").click()
     author.wait_for_url("**/review/")
-    assert author.get_by_role("heading", name=re.compile("is held for review")).is_visible()
+    expect(author.get_by_role("heading", name=re.compile("is held for review"))).to_be_visible()
     shot(author, "quarantine-review")
     author.get_by_label(re.compile("nothing in it identifies the patient")).check()
     author.get_by_role("button", name="Attest and release to readers").click()
     author.wait_for_url("**/edit/studies/")
-    assert author.get_by_text("is released to readers").is_visible()
+    expect(author.get_by_text("is released to readers")).to_be_visible()
 
     # An arrow drawn on the series.
     series = Figure.objects.get(study__case=draft, label="Fig 1")
@@ -134,7 +135,7 @@ def test_a_series_is_uploaded_annotated_checked_and_scrolled_by_a_trainee(
     shot(author, "annotate")
     author.get_by_role("button", name="Save annotations").click()
     author.wait_for_url("**/annotate/")
-    assert author.get_by_text("Annotations of Fig 1 saved.").is_visible()
+    expect(author.get_by_text("Annotations of Fig 1 saved.")).to_be_visible()
     series.refresh_from_db()
     assert [shape["type"] for shape in series.annotations] == ["arrow"]
 
@@ -150,8 +151,10 @@ def test_a_series_is_uploaded_annotated_checked_and_scrolled_by_a_trainee(
     trainee.keyboard.press("ArrowDown")
     trainee.keyboard.press("ArrowDown")
     assert status.inner_text() == "Slice 3 of 5"
-    assert viewer.locator("img[data-viewer-image]").get_attribute("src").endswith(
-        f"/figures/{series.pk}/frames/2/default.jpg"
+    assert (
+        viewer.locator("img[data-viewer-image]")
+        .get_attribute("src")
+        .endswith(f"/figures/{series.pk}/frames/2/default.jpg")
     )
     viewer.locator("[data-viewer-stage]").hover()
     trainee.mouse.wheel(0, 200)

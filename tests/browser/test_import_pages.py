@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from accounts.models import Role
 from cases.models import Case
@@ -88,7 +89,7 @@ def test_an_author_uploads_case_reports_and_reads_the_results(
     shot(page, "dashboard-desktop")
     page.get_by_role("link", name="Import cases").first.click()
     page.wait_for_url(f"{live_server.url}/imports/")
-    assert page.get_by_role("heading", name="No imports yet").is_visible()
+    expect(page.get_by_role("heading", name="No imports yet")).to_be_visible()
     shot(page, "list-empty-desktop")
 
     # Nothing chosen: the form says so and keeps nothing.
@@ -124,7 +125,7 @@ def test_an_author_uploads_case_reports_and_reads_the_results(
     page.wait_for_url(re.compile(r".*/imports/\d+/$"))
     page.wait_for_selector(".import-status-done", timeout=30_000)
     assert page.locator(".import-outcome-duplicate").count() == 2
-    assert page.get_by_role("link", name=first.title).is_visible()
+    expect(page.get_by_role("link", name=first.title)).to_be_visible()
     shot(page, "job-duplicates-desktop")
 
     page.goto(f"{live_server.url}/imports/")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from accounts.models import Role
 from cases.models import Case
@@ -106,7 +107,7 @@ def test_a_moderator_hides_a_reported_comment_and_the_reporter_is_told(live_serv
     page = visit.page("mod")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Moderation").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Reports to review").is_visible()
+    expect(page.get_by_role("heading", name="Reports to review")).to_be_visible()
     item = page.locator(f"#comment-item-{reported.pk}")
     assert REPORTED_TEXT in item.inner_text()
     assert "Identifiable patient information" in item.inner_text()
@@ -116,7 +117,7 @@ def test_a_moderator_hides_a_reported_comment_and_the_reporter_is_told(live_serv
     # Hiding needs a reason: opening the disclosure shows the field and the confirming button.
     item.locator("summary", has_text="Hide…").click()
     reason = item.get_by_label("Reason").first
-    assert reason.is_visible()
+    expect(reason).to_be_visible()
     reason.fill("Identifies the patient by ward, bed and first name.")
     item.get_by_role("button", name="Hide the comment").click()
     page.wait_for_load_state()
@@ -163,8 +164,8 @@ def test_the_moderation_pages_read_well_on_a_phone_and_a_desktop(live_server, sc
             shot(page, "queue-phone")
         # The confirmation page of a destructive action.
         page.goto(live_server.url + f"/moderation/comments/{spam.pk}/delete/")
-        assert page.get_by_role("heading", name="Delete this comment").is_visible()
-        assert page.get_by_role("button", name="Yes, delete the comment").is_visible()
+        expect(page.get_by_role("heading", name="Delete this comment")).to_be_visible()
+        expect(page.get_by_role("button", name="Yes, delete the comment")).to_be_visible()
         assert no_horizontal_scroll(page), device
         shot(page, f"confirm-{device}")
         if device == "desktop":

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from accounts.models import Role
 from cases.models import Case, System
@@ -124,30 +125,32 @@ def test_reader_browses_filters_and_reads_a_case(live_server, published_cases, s
     )
 
     page.goto(live_server.url)
-    assert page.get_by_role("heading", name="Radiology teaching cases").is_visible()
-    assert page.get_by_role("heading", name="Featured cases").is_visible()
+    expect(page.get_by_role("heading", name="Radiology teaching cases")).to_be_visible()
+    expect(page.get_by_role("heading", name="Featured cases")).to_be_visible()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Browse").click()
     page.wait_for_url("**/cases/")
-    assert page.get_by_role("heading", name="Browse cases", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Browse cases", level=1)).to_be_visible()
 
     facets = page.get_by_role("complementary", name="Refine results")
     facets.get_by_role("link", name=re.compile(r"^MRI, \d+ cases?$")).click()
     page.wait_for_url("**/cases/?*modality=MR*")
     results = page.locator(".results")
-    assert results.get_by_role("link", name="Multiple sclerosis with active plaques").is_visible()
+    expect(
+        results.get_by_role("link", name="Multiple sclerosis with active plaques")
+    ).to_be_visible()
     assert results.get_by_role("link", name="Tension pneumothorax").count() == 0
-    assert page.get_by_role("link", name="Remove filter Modality: MRI").is_visible()
+    expect(page.get_by_role("link", name="Remove filter Modality: MRI")).to_be_visible()
 
     results.get_by_role("link", name=RICH_CASE["title"]).click()
     page.wait_for_url(f"**{published_cases.get_absolute_url()}")
-    assert page.get_by_role("heading", name=RICH_CASE["title"], level=1).is_visible()
+    expect(page.get_by_role("heading", name=RICH_CASE["title"], level=1)).to_be_visible()
     assert page.locator(".final-diagnosis").inner_text() == RICH_CASE["final_diagnosis"]
     teaching_points = page.locator("#teaching-points li")
     assert teaching_points.count() == 3
-    assert teaching_points.first.is_visible()
+    expect(teaching_points.first).to_be_visible()
     machine_label = "Machine-generated analysis — not verified by a radiologist"
-    assert page.get_by_text(machine_label).is_visible()
+    expect(page.get_by_text(machine_label)).to_be_visible()
     assert page.locator(".figure img").count() == 4
 
     page.get_by_role("link", name="3", exact=True).first.click()
@@ -213,16 +216,16 @@ def test_author_finds_a_draft_and_sees_what_blocks_its_publication(
     page.wait_for_url("**/cases/mine/")
     drafts = page.get_by_role("region", name="Drafts")
     card = drafts.locator(".dash-card", has_text="Pigmented villonodular synovitis")
-    assert card.get_by_text("Draft", exact=True).is_visible()
+    expect(card.get_by_text("Draft", exact=True)).to_be_visible()
     card.get_by_text("still block publication").click()  # the list of what blocks it opens
-    assert card.get_by_text("A licence is chosen").is_visible()
+    expect(card.get_by_text("A licence is chosen")).to_be_visible()
 
     card.get_by_role("link", name="Pigmented villonodular synovitis", exact=True).click()
     page.wait_for_url(f"**{author_with_a_draft.get_absolute_url()}")
     checklist = page.get_by_role("region", name="Before publication")
-    assert checklist.get_by_text("still block publication").is_visible()
-    assert checklist.locator("li.missing", has_text="A licence is chosen").is_visible()
-    assert checklist.locator("li.met", has_text="A final diagnosis is given").is_visible()
+    expect(checklist.get_by_text("still block publication")).to_be_visible()
+    expect(checklist.locator("li.missing", has_text="A licence is chosen")).to_be_visible()
+    expect(checklist.locator("li.met", has_text="A final diagnosis is given")).to_be_visible()
 
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(live_server.url + "/cases/mine/")
@@ -243,11 +246,11 @@ def test_reader_searches_for_a_seed_case_and_reads_it(live_server, seed_case, br
     page.locator(".results").get_by_role("link", name=title).click()
     page.wait_for_url(f"**{seed_case.get_absolute_url()}")
 
-    assert page.get_by_role("heading", name=title, level=1).is_visible()
+    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
     assert page.locator(".final-diagnosis").inner_text() == diagnosis
-    assert page.get_by_text(
-        "Machine-generated analysis — not verified by a radiologist"
-    ).is_visible()
-    assert page.get_by_role("table", name="FITT-VP exercise prescription").first.is_visible()
-    assert page.get_by_text(seed_case.licence, exact=True).is_visible()
+    expect(
+        page.get_by_text("Machine-generated analysis — not verified by a radiologist")
+    ).to_be_visible()
+    expect(page.get_by_role("table", name="FITT-VP exercise prescription").first).to_be_visible()
+    expect(page.get_by_text(seed_case.licence, exact=True)).to_be_visible()
     page.close()

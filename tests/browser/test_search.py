@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.models import Case, Study, System, Tag
 from cases.search_vector import refresh_search_vector
@@ -75,7 +76,7 @@ def test_trainee_searches_narrows_with_facets_removes_one_and_opens_a_result(
     header_search.get_by_label("Search cases").fill("fracture")
     header_search.get_by_role("button", name="Search").click()
 
-    assert page.get_by_role("heading", name="Search results", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Search results", level=1)).to_be_visible()
     results = page.locator(".results")
     assert results.locator(".result").count() == 5
     assert results.locator(".result-snippet mark").first.inner_text().lower() == "fracture"
@@ -85,29 +86,31 @@ def test_trainee_searches_narrows_with_facets_removes_one_and_opens_a_result(
     assert results.locator(".result").count() == 3
     facets.get_by_role("link", name="Trauma, 2 cases").click()
     assert results.locator(".result").count() == 2
-    assert page.get_by_role("link", name="Remove filter Modality: Radiograph").is_visible()
-    assert page.get_by_role("link", name="Remove filter System: Trauma").is_visible()
+    expect(page.get_by_role("link", name="Remove filter Modality: Radiograph")).to_be_visible()
+    expect(page.get_by_role("link", name="Remove filter System: Trauma")).to_be_visible()
     if os.environ.get("SEARCH_SCREENSHOTS"):
         save_screenshots(context.browser, page.url)
 
     # Removing the modality keeps the system and the search.
     page.get_by_role("link", name="Remove filter Modality: Radiograph").click()
     assert results.locator(".result").count() == 4
-    assert page.get_by_role("link", name="Remove filter System: Trauma").is_visible()
-    assert page.get_by_role("link", name="Remove filter Search: fracture").is_visible()
+    expect(page.get_by_role("link", name="Remove filter System: Trauma")).to_be_visible()
+    expect(page.get_by_role("link", name="Remove filter Search: fracture")).to_be_visible()
 
     page.get_by_role("navigation", name="Sort results").get_by_role("link", name="Newest").click()
     page.locator(".results").get_by_role("link", name="Occult scaphoid fracture on MRI").click()
-    assert page.get_by_role("heading", name="Occult scaphoid fracture on MRI", level=1).is_visible()
+    expect(
+        page.get_by_role("heading", name="Occult scaphoid fracture on MRI", level=1)
+    ).to_be_visible()
 
     page.go_back()
     page.get_by_text("Save this search").click()
     page.get_by_label("Name").fill("Trauma fractures")
     page.get_by_label("E-mail me new cases").select_option("weekly")
     page.get_by_role("button", name="Save search").click()
-    assert page.get_by_text("Saved “Trauma fractures”").is_visible()
+    expect(page.get_by_text("Saved “Trauma fractures”")).to_be_visible()
     page.get_by_role("link", name="Your saved searches").click()
-    assert page.get_by_role("heading", name="Trauma fractures").is_visible()
+    expect(page.get_by_role("heading", name="Trauma fractures")).to_be_visible()
     context.close()
 
     saved = SavedSearch.objects.get()

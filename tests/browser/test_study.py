@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.pages import CHROMIUM, has_no_horizontal_scroll, make_figures_ready
 from tests.factories import DIAGNOSIS, PASSWORD, QUESTION_ANSWER, make_unknown, make_user
@@ -82,12 +83,12 @@ def test_trainee_studies_an_unknown_stage_by_stage_and_sees_the_progress(
     page.get_by_role("link", name="Unknowns", exact=True).click()
     page.wait_for_url("**/unknowns/")
     label = f"Case {case.pk} · 57-year-old man · buttock pain"
-    assert page.get_by_role("link", name=label).is_visible()
+    expect(page.get_by_role("link", name=label)).to_be_visible()
     trainee.shoot("list")
 
     page.get_by_role("link", name=label).click()
     page.wait_for_url(f"**/cases/{case.pk}/unknown/")
-    assert page.get_by_role("heading", name=label, level=1).is_visible()
+    expect(page.get_by_role("heading", name=label, level=1)).to_be_visible()
     assert page.locator("figure.viewer img").count() == 2
     assert DIAGNOSIS.lower() not in page.content().lower()
     trainee.shoot("stage-0-unknown")
@@ -96,8 +97,8 @@ def test_trainee_studies_an_unknown_stage_by_stage_and_sees_the_progress(
     page.get_by_label("Linea aspera").check()
     page.get_by_role("button", name="Commit my answer and show the findings").click()
     page.wait_for_url("**/attempts/**")
-    assert page.get_by_text("Findings-secret amorphous focus").is_visible()
-    assert page.get_by_text("Caption-secret").first.is_visible()
+    expect(page.get_by_text("Findings-secret amorphous focus")).to_be_visible()
+    expect(page.get_by_text("Caption-secret").first).to_be_visible()
     assert DIAGNOSIS.lower() not in page.content().lower()
     trainee.shoot("stage-1-findings")
 
@@ -107,20 +108,20 @@ def test_trainee_studies_an_unknown_stage_by_stage_and_sees_the_progress(
     page.keyboard.press("Enter")
     page.wait_for_selector("#stage-diagnosis")
     assert page.locator(".final-diagnosis").inner_text() == DIAGNOSIS
-    assert page.get_by_text("1 of 1 right").is_visible()
-    assert page.get_by_text("Explanation-secret 0").is_visible()
+    expect(page.get_by_text("1 of 1 right")).to_be_visible()
+    expect(page.get_by_text("Explanation-secret 0")).to_be_visible()
     assert "Discussion-secret" not in page.content()
     trainee.shoot("stage-2-diagnosis")
 
     page.get_by_label("Partly correct").check()
     page.get_by_role("button", name="Record").click()
     page.wait_for_selector("text=You judged your answer")
-    assert page.get_by_text("This case will come back in your review queue").is_visible()
+    expect(page.get_by_text("This case will come back in your review queue")).to_be_visible()
 
     page.get_by_role("button", name="Show the discussion and teaching points").click()
     page.wait_for_selector("#stage-discussion")
-    assert page.get_by_text("Teaching-secret 0").is_visible()
-    assert page.get_by_role("link", name="Read the whole case page").is_visible()
+    expect(page.get_by_text("Teaching-secret 0")).to_be_visible()
+    expect(page.get_by_role("link", name="Read the whole case page")).to_be_visible()
     trainee.shoot("stage-3-discussion")
 
     page.get_by_role("link", name="Progress", exact=True).click()
@@ -128,15 +129,15 @@ def test_trainee_studies_an_unknown_stage_by_stage_and_sees_the_progress(
     stats = page.locator(".progress-stats").inner_text().lower()
     assert "cases studied\n1" in stats and "attempts\n1" in stats
     assert "0 of 1 judged right" in stats
-    assert page.locator(".accuracy-table").first.get_by_text("Musculoskeletal").is_visible()
+    expect(page.locator(".accuracy-table").first.get_by_text("Musculoskeletal")).to_be_visible()
     assert page.locator(".recent-item").count() == 1
     assert DIAGNOSIS in page.locator(".recent-item").inner_text()
-    assert page.locator(".activity-chart").is_visible()
+    expect(page.locator(".activity-chart")).to_be_visible()
     trainee.shoot("progress")
 
     page.get_by_role("link", name="Review queue").first.click()
     page.wait_for_url("**/study/review/")
-    assert page.get_by_role("link", name=label).is_visible()
+    expect(page.get_by_role("link", name=label)).to_be_visible()
     trainee.shoot("review-queue")
 
     assert QUESTION_ANSWER == 2  # "Linea aspera" above is the right option

@@ -8,6 +8,7 @@ import os
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.models import Case, Study, System
 from cases.search_vector import refresh_search_vector
@@ -77,7 +78,7 @@ def test_trainee_finds_a_case_studies_it_as_an_unknown_and_sees_the_result_on_pr
     page.wait_for_url("**/attempts/**")
     page.get_by_role("button", name="Show the diagnosis").click()
     page.wait_for_selector("#stage-diagnosis")
-    assert page.get_by_text("1 of 1 right").is_visible()
+    expect(page.get_by_text("1 of 1 right")).to_be_visible()
     page.get_by_label("Correct", exact=True).check()
     page.get_by_role("button", name="Record").click()
     page.wait_for_selector("text=You judged your answer")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from accounts.models import Role
 from cases.models import Case, CaseEvent, System
@@ -86,7 +87,7 @@ def open_part(page, name: str) -> None:
 def save(page, part: str) -> None:
     page.get_by_role("button", name=f"Save {part}").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Saved.").is_visible()
+    expect(page.get_by_text("Saved.")).to_be_visible()
 
 
 def test_a_case_goes_from_draft_to_published_through_peer_review(
@@ -136,7 +137,7 @@ def test_a_case_goes_from_draft_to_published_through_peer_review(
     # Everything publication needs is in place; the author submits.
     author.get_by_role("link", name="Editorial page").first.click()
     author.wait_for_url("**/editorial/")
-    assert author.get_by_text("Everything publication needs is in place.").is_visible()
+    expect(author.get_by_text("Everything publication needs is in place.")).to_be_visible()
     author.locator("#note-submit").fill("First submission.")
     author.get_by_role("button", name="Submit for review").click()
     assert "The case is submitted." in journey.flash(author)
@@ -146,7 +147,7 @@ def test_a_case_goes_from_draft_to_published_through_peer_review(
     # The editor finds it in the queue and asks the reviewer.
     editor = journey.as_("chief")
     editor.get_by_role("link", name="Editor", exact=True).click()
-    assert editor.get_by_role("heading", name=re.compile("New submissions")).is_visible()
+    expect(editor.get_by_role("heading", name=re.compile("New submissions"))).to_be_visible()
     journey.shot(editor, "editor-dashboard")
     editor.get_by_role("link", name=TITLE).first.click()
     editor.wait_for_url("**/editorial/")
@@ -168,15 +169,15 @@ def test_a_case_goes_from_draft_to_published_through_peer_review(
 
     # The editor passes the review on and asks for changes.
     editor.reload()
-    assert editor.get_by_text("Likely publishable.").is_visible()
+    expect(editor.get_by_text("Likely publishable.")).to_be_visible()
     editor.locator("#note-request_changes").fill("Please address the review.")
     editor.get_by_role("button", name="Request changes", exact=True).click()
     assert "The case is sent back for changes." in journey.flash(editor)
 
     # The author reads the review (without the confidential part), answers it and revises.
     author.reload()
-    assert author.get_by_text("Please add the CT showing the nidus.").is_visible()
-    assert not author.get_by_text("Likely publishable.").is_visible()
+    expect(author.get_by_text("Please add the CT showing the nidus.")).to_be_visible()
+    expect(author.get_by_text("Likely publishable.")).not_to_be_visible()
     author.get_by_label("Your answer to this review").fill("Added the CT finding to the text.")
     author.get_by_role("button", name="Save answer").click()
     assert "Your answer is saved" in journey.flash(author)
@@ -211,11 +212,11 @@ def test_a_case_goes_from_draft_to_published_through_peer_review(
     trainee = journey.as_("learner")
     trainee.get_by_role("link", name="Browse").first.click()
     trainee.get_by_role("link", name=TITLE).first.click()
-    assert trainee.get_by_role("heading", name=TITLE).is_visible()
-    assert trainee.get_by_text("CT shows a lucent nidus with a central dot.").is_visible()
-    assert trainee.get_by_text(
-        "Night pain relieved by NSAIDs suggests an osteoid osteoma."
-    ).is_visible()
+    expect(trainee.get_by_role("heading", name=TITLE)).to_be_visible()
+    expect(trainee.get_by_text("CT shows a lucent nidus with a central dot.")).to_be_visible()
+    expect(
+        trainee.get_by_text("Night pain relieved by NSAIDs suggests an osteoid osteoma.")
+    ).to_be_visible()
     journey.shot(trainee, "published-case")
 
     assert journey.problems == []
