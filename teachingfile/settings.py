@@ -120,6 +120,31 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+
+# The cache: shared Redis when CACHE_URL (or REDIS_URL) names one, so that throttles, page
+# caches and view counts hold across workers and machines; process memory on the embedded
+# default. A Redis that goes down makes pages slower, never errors (teachingfile/cache.py).
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "teachingfile.cache.ForgivingRedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tf"),
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("CACHE_TIMEOUT_SECONDS", "0.5")),
+                "socket_timeout": float(os.environ.get("CACHE_TIMEOUT_SECONDS", "0.5")),
+            },
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "teachingfile",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Two requests writing at once (say, figures uploaded in parallel) wait for each other
     # rather than one failing with "database is locked".

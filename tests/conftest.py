@@ -9,9 +9,11 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.servers.basehttp import WSGIServer
 from django.db import connections
 from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
@@ -24,6 +26,31 @@ from cases.models import Case, CaseAuthor, System
 from teachingfile.celery import app as celery_app
 from tests.browser.pages import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import make_case, make_user
+
+
+def pytest_configure(config):
+    """With a Redis cache (CACHE_URL, as in CI), each xdist worker gets a Redis database of its
+    own, so that parallel workers, whose test databases reuse the same ids, never read each
+    other's cached pages, and clearing the cache between tests touches only this worker."""
+    from django.conf import settings
+
+    cache = settings.CACHES["default"]
+    if not cache["BACKEND"].endswith("RedisCache"):
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    location = urlsplit(cache["LOCATION"])
+    database = int(location.path.strip("/") or 0)
+    number = (database + 1 + int(worker or 0)) % 16
+    cache["LOCATION"] = urlunsplit(location._replace(path=f"/{number}"))
+    # A worker process started by a test reads the same cache as the test.
+    os.environ["CACHE_URL"] = cache["LOCATION"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache: no cached page, throttle count or version left
+    over from the test before."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
