@@ -16,9 +16,11 @@ from django.utils import timezone
 from .models import Case, CaseView
 
 
-def count_case_view(request: HttpRequest, case: Case) -> bool:
-    """Count this reader of a published case page once today (GET only; True when counted)."""
-    if request.method != "GET" or not case.is_published:
+def count_case_view(request: HttpRequest, case: Case | int) -> bool:
+    """Count this reader of a published case page once today (GET only; True when counted).
+
+    `case` may be the id of a case known to be published (say, its page came from cache)."""
+    if request.method != "GET" or (isinstance(case, Case) and not case.is_published):
         return False
     user = request.user
     session = getattr(request, "session", None)
@@ -54,14 +56,15 @@ def viewer_key(
     return hmac.new(salt, identity.encode(), hashlib.sha256).hexdigest()
 
 
-def record_case_view(*, case: Case, viewer: str, day: datetime.date | None = None) -> bool:
+def record_case_view(*, case: Case | int, viewer: str, day: datetime.date | None = None) -> bool:
     """Count one reader of a published case, once a day. True when this view was counted.
 
     Race-safe: the insert does nothing when the (case, day, viewer) row exists, and the count
     rises only when a row was inserted.
     """
-    if case.status != Case.Status.PUBLISHED:
+    if isinstance(case, Case) and case.status != Case.Status.PUBLISHED:
         return False
+    case_id = case.pk if isinstance(case, Case) else case
     day = day or timezone.localdate()
     alias = router.db_for_write(CaseView)
     connection = connections[alias]
@@ -70,9 +73,9 @@ def record_case_view(*, case: Case, viewer: str, day: datetime.date | None = Non
         cursor.execute(
             f"INSERT INTO {table} (case_id, day, viewer) VALUES (%s, %s, %s) "  # noqa: S608
             "ON CONFLICT (case_id, day, viewer) DO NOTHING RETURNING id",
-            [case.pk, day.isoformat(), viewer],
+            [case_id, day.isoformat(), viewer],
         )
         counted = cursor.fetchone() is not None
     if counted:
-        Case.objects.using(alias).filter(pk=case.pk).update(view_count=F("view_count") + 1)
+        Case.objects.using(alias).filter(pk=case_id).update(view_count=F("view_count") + 1)
     return counted
