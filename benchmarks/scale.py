@@ -32,8 +32,6 @@ import json
 import os
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -48,11 +46,18 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.scale_load import Batch, Connection, load, percentile  # noqa: E402
+from benchmarks.scale_server import (  # noqa: E402
+    BARE,
+    HOST,
+    WORKERS,
+    resident_mb,
+    start_gunicorn,
+    stop,
+    worker_ids,
+)
 
-HOST = "127.0.0.1"
-WORKERS = 2
 SETTINGS = "benchmarks.scale_site.settings"
-BARE, API_BASELINE = "/_bench/bare/", "/_bench/api-baseline/"
+API_BASELINE = "/_bench/api-baseline/"
 READER = "scale-benchmark-reader"
 CASE_SAMPLE = 100  # case pages requested in turn: each warmed once, as popular cases are
 
@@ -315,68 +320,6 @@ def sample_cases(size: int) -> list[tuple[int, str]]:
     return [(pk, Case(pk=pk, slug=slug).get_absolute_url()) for pk, slug in chosen]
 
 
-# The server -----------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def start_gunicorn(environment: dict[str, str], log: Path) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    command = [
-        *(sys.executable, "-m", "gunicorn", "teachingfile.wsgi:application"),
-        *("--workers", str(WORKERS), "--bind", f"{HOST}:{port}", "--chdir", str(ROOT)),
-        *("--timeout", "120", "--error-logfile", str(log), "--log-level", "warning"),
-    ]
-    server = subprocess.Popen(command, env=environment, cwd=ROOT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped:\n{log.read_text()[-3000:]}")
-        try:
-            if Connection(HOST, port).get(BARE).status == 200 and len(worker_ids(server)) == 2:
-                return server, port
-        except OSError:
-            pass
-        time.sleep(0.3)
-    stop(server)
-    raise SystemExit(f"gunicorn did not answer within a minute:\n{log.read_text()[-3000:]}")
-
-
-def worker_ids(server: subprocess.Popen) -> list[int]:
-    """The gunicorn master's children, from /proc."""
-    children = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == server.pid:
-                children.append(int(entry.name))
-    return sorted(children)
-
-
-def resident_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
 # The measurements -----------------------------------------------------------------------------
 
 
@@ -398,18 +341,9 @@ def benchmark_environment(url: str, arguments: argparse.Namespace, static_root: 
     return environment
 
 
-def measure(port: int, arguments, cases, cookie, server, report) -> list[Row]:
-    case_paths = [path for _, path in cases]
-    pk_paths = [f"/_bench/pk/{pk}/" for pk, _ in cases]
+def measure_searches(port: int, rounds: int, pk_paths: list[str]) -> list[Row]:
+    """The search mix one request at a time, each followed by a primary-key lookup."""
     search_paths = {name: f"/cases/?{urlencode(params)}" for name, params in SEARCHES}
-    anonymous, signed_in = {}, cookie
-    rows: list[Row] = []
-
-    # Both workers load their templates and code on something else, so that each search's
-    # first answer below is what a cache miss costs, not what a fresh worker costs.
-    warm_up = [BARE, "/cases/?q=pneumothorax", case_paths[-1], "/api/v1/cases/?page=2"]
-    load(HOST, port, warm_up, requests=4 * len(warm_up), concurrency=WORKERS, seconds=60)
-    report("Search mix, one request at a time…")
     connection = Connection(HOST, port)
     first = {name: connection.get(path) for name, path in search_paths.items()}
     for name, answer in first.items():
@@ -418,51 +352,88 @@ def measure(port: int, arguments, cases, cookie, server, report) -> list[Row]:
     timed = {name: Batch() for name in search_paths}
     primary_key = Batch()
     rng = random.Random(11)
-    for _ in range(arguments.latency_rounds):
+    for _ in range(rounds):
         for name, path in search_paths.items():
             pk_path = rng.choice(pk_paths)
             primary_key.add(pk_path, connection.get(pk_path))
             timed[name].add(path, connection.get(path))
     connection.close()
-    for name in search_paths:
-        rows.append(latency_row(name, timed[name], primary_key, first_ms=first[name].milliseconds))
+    return [
+        latency_row(name, timed[name], primary_key, first_ms=first[name].milliseconds)
+        for name in search_paths
+    ]
+
+
+def measure_rate(
+    port: int,
+    arguments: argparse.Namespace,
+    paths: list[str],
+    baseline_path: str,
+    headers: dict[str, str],
+) -> tuple[Batch, Batch]:
+    """Requests per second of `paths` and of the baseline, in alternating rounds."""
+    every = [*paths, baseline_path]
+    warmed = load(
+        HOST, port, every, requests=len(every), concurrency=WORKERS, seconds=300, headers=headers
+    )
+    if warmed.failures or warmed.completed < len(every):
+        raise SystemExit(f"Warming up {paths[0]}: {warmed.failures or 'requests failed'}")
+    target, baseline = Batch(), Batch()
+    per_round = max(1, arguments.requests // arguments.rounds)
+    for number in range(arguments.rounds):
+        # A B B A: drift in the machine's load falls on both sides alike.
+        sides = [(target, paths), (baseline, [baseline_path])]
+        for batch, side_paths in sides if number % 2 == 0 else sides[::-1]:
+            batch.extend(
+                load(
+                    HOST,
+                    port,
+                    side_paths,
+                    requests=per_round,
+                    concurrency=arguments.concurrency,
+                    seconds=arguments.batch_seconds,
+                    headers=headers,
+                )
+            )
+    return target, baseline
+
+
+def measure(
+    port: int,
+    arguments: argparse.Namespace,
+    cases: list[tuple[int, str]],
+    cookie: dict[str, str],
+    server: subprocess.Popen,
+    report: Callable[[str], None],
+) -> list[Row]:
+    case_paths = [path for _, path in cases]
+    # Both workers load their templates and code on something else, so that each search's
+    # first answer is what a cache miss costs, not what a fresh worker costs.
+    warm_up = [BARE, "/cases/?q=pneumothorax", case_paths[-1], "/api/v1/cases/?page=2"]
+    load(HOST, port, warm_up, requests=4 * len(warm_up), concurrency=WORKERS, seconds=60)
+    report("Search mix, one request at a time…")
+    searches = measure_searches(
+        port, arguments.latency_rounds, [f"/_bench/pk/{pk}/" for pk, _ in cases]
+    )
 
     comparisons = [
-        ("anonymous case page", case_paths, BARE, "bare view", anonymous, PAGE_RATIO),
-        ("signed-in case page", case_paths, BARE, "bare view", signed_in, PAGE_RATIO),
-        ("browse /cases/", ["/cases/"], BARE, "bare view", anonymous, PAGE_RATIO),
-        ("browse with facets", BROWSE_FACETS, BARE, "bare view", anonymous, PAGE_RATIO),
+        ("anonymous case page", case_paths, BARE, "bare view", {}, PAGE_RATIO),
+        ("signed-in case page", case_paths, BARE, "bare view", cookie, PAGE_RATIO),
+        ("browse /cases/", ["/cases/"], BARE, "bare view", {}, PAGE_RATIO),
+        ("browse with facets", BROWSE_FACETS, BARE, "bare view", {}, PAGE_RATIO),
         ("API list /api/v1/cases/", ["/api/v1/cases/"], API_BASELINE, "values()", {}, API_RATIO),
     ]
-    per_round = max(1, arguments.requests // arguments.rounds)
+    rates = []
     for what, paths, baseline_path, baseline_name, headers, minimum in comparisons:
         report(f"{what} against the {baseline_name}…")
-        every = [*paths, baseline_path]
-        warmed = load(HOST, port, every, requests=len(every), concurrency=WORKERS, seconds=300)
-        if warmed.failures or warmed.completed < len(every):
-            raise SystemExit(f"Warming up {what}: {warmed.failures or 'requests failed'}")
-        target, baseline = Batch(), Batch()
-        for number in range(arguments.rounds):
-            # A B B A: drift in the machine's load falls on both sides alike.
-            sides = [(target, paths), (baseline, [baseline_path])]
-            for batch, side_paths in sides if number % 2 == 0 else sides[::-1]:
-                batch.extend(
-                    load(
-                        HOST,
-                        port,
-                        side_paths,
-                        requests=per_round,
-                        concurrency=arguments.concurrency,
-                        seconds=arguments.batch_seconds,
-                        headers=headers,
-                    )
-                )
-        rows.append(
+        target, baseline = measure_rate(port, arguments, paths, baseline_path, headers)
+        rates.append(
             rate_row(what, target, baseline, baseline_name=baseline_name, minimum_ratio=minimum)
         )
 
     report("Worker memory…")
-    mixed = [*case_paths[:20], *search_paths.values(), "/cases/", "/api/v1/cases/"]
+    search_paths = [f"/cases/?{urlencode(params)}" for _, params in SEARCHES]
+    mixed = [*case_paths[:20], *search_paths, "/cases/", "/api/v1/cases/"]
     memory = []
     for _ in range(3):
         load(
@@ -474,8 +445,7 @@ def measure(port: int, arguments, cases, cookie, server, report) -> list[Row]:
             seconds=arguments.batch_seconds * 2,
         )
         memory.append([round(resident_mb(pid), 1) for pid in worker_ids(server)])
-    rows.append(memory_row(memory, arguments.memory_requests))
-    return rows
+    return [*rates, *searches, memory_row(memory, arguments.memory_requests)]
 
 
 def main(argv: list[str] | None = None) -> int:
