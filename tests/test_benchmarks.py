@@ -198,3 +198,20 @@ def test_the_site_keeps_every_address_of_the_product(client, db):
 
     assert response.status_code == 200
     assert int(response["X-Query-Count"]) > 0
+
+
+def test_the_readers_cookie_signs_in_the_benchmark_reader(client, db):
+    (name, value) = scale.reader_cookie()["Cookie"].split("=")
+    client.cookies[name] = value
+
+    response = client.get("/")
+
+    assert response.wsgi_request.user.username == scale.READER
+    assert response.wsgi_request.user.groups.filter(name="trainee").exists()
+
+
+def test_the_sampled_case_pages_are_listed_published_cases(db):
+    published = make_case(title="Meningioma")
+    make_case(title="A draft", published=False)
+
+    assert scale.sample_cases(10) == [(published.pk, published.get_absolute_url())]
