@@ -490,6 +490,9 @@ def main(argv: list[str] | None = None) -> int:
         cases = sample_cases(QUICK_CASE_SAMPLE if arguments.quick else CASE_SAMPLE)
         cookie = reader_cookie()
         cache.clear()
+        cache.set("scale-benchmark-probe", 1)
+        if cache.get("scale-benchmark-probe") != 1:
+            report(f"Warning: no cache at {arguments.cache_url}: the site runs uncached.")
         connection.close()
         log = Path(static_root) / "gunicorn.log"
         report("Starting gunicorn…")
@@ -518,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         heading = (
             f"PostgreSQL {name}, {total:,} synthetic cases, gunicorn {WORKERS} sync workers, "
-            f"Redis cache, DEBUG off; {arguments.concurrency} connections, "
+            f"cache {arguments.cache_url}, DEBUG off; {arguments.concurrency} connections, "
             f"{arguments.requests:,} requests per side in {arguments.rounds} alternating rounds; "
             f"searches one at a time, {arguments.latency_rounds} each."
         )
