@@ -264,7 +264,9 @@ def ensure_database(url: str) -> bool:
         return True
 
 
-def prepare_database(cases: int, report: Callable[[str], None], *, vacuum: bool = False) -> int:
+def prepare_database(
+    cases: int, report: Callable[[str], None], *, vacuum: bool = False, out=sys.stdout
+) -> int:
     """Migrate if needed and top up to `cases` synthetic cases, then VACUUM ANALYZE when cases
     were added or `vacuum` asks for it; returns how many synthetic cases there are."""
     from django.core.management import call_command
@@ -275,12 +277,12 @@ def prepare_database(cases: int, report: Callable[[str], None], *, vacuum: bool 
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         report("Migrating…")
         call_command("migrate", verbosity=0)
-    from search.management.commands.synth import add_synthetic_cases, synthetic_cases
+    from search.management.commands.synth import synthetic_cases
 
     existing = synthetic_cases().count()
     if existing < cases:
         report(f"Adding {cases - existing:,} synthetic cases to the {existing:,} there…")
-        add_synthetic_cases(cases - existing, seed=existing + 1, log=report)
+        call_command("synth", cases=cases - existing, seed=existing + 1, stdout=out)
     if existing < cases or vacuum:
         # Without it the rows synth rewrote stay dead and every facet filter reads them.
         report("VACUUM ANALYZE…")
@@ -482,7 +484,8 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
 
     try:
-        total = prepare_database(arguments.cases, report, vacuum=arguments.vacuum)
+        progress = sys.stderr if arguments.json else sys.stdout
+        total = prepare_database(arguments.cases, report, vacuum=arguments.vacuum, out=progress)
         if total < arguments.cases:
             raise SystemExit(f"Only {total:,} synthetic cases; asked for {arguments.cases:,}.")
         report("Collecting static files…")
