@@ -4,13 +4,15 @@ serves. No timings and no gunicorn here: the script itself is run by hand (READM
 from __future__ import annotations
 
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.conf import settings
 from django.test import override_settings
 
 from benchmarks import scale
-from benchmarks.scale_load import Answer, Batch, percentile
+from benchmarks.scale_load import Answer, Batch, load, percentile
 from tests.factories import make_case
 
 
@@ -147,6 +149,45 @@ def test_json_carries_the_context_the_numbers_and_the_verdicts():
     assert result["verdict"] == "MET"
     assert result["numbers"]["ratio"] == pytest.approx(0.6)
     assert result["numbers"]["queries"] == 1
+
+
+class TinySite(BaseHTTPRequestHandler):
+    """Answers /ok with two queries and anything else with 404, over HTTP/1.1."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        found = self.path == "/ok"
+        body = b"ok" if found else b"missing"
+        self.send_response(200 if found else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Query-Count", "2")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def tiny_site():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), TinySite)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_load_sends_each_path_in_turn_and_counts_failures_apart(tiny_site):
+    host, port = tiny_site
+
+    sent = load(host, port, ["/ok", "/missing"], requests=10, concurrency=2, seconds=60)
+
+    assert sent.completed == 5
+    assert sent.failures == {"404 /missing": 5}
+    assert sent.queries == [2] * 5
+    assert sent.per_second > 0
 
 
 def test_percentiles_are_nearest_rank():
