@@ -200,18 +200,19 @@ def latency_row(what: str, target: Batch, primary_key: Batch, *, first_ms: float
     )
 
 
-def memory_row(rounds: list[list[float]], requests: int) -> Row:
-    """The workers' resident memory (MB) after each round: reported, no target."""
+def memory_row(rounds: list[list[float]], completed: list[int]) -> Row:
+    """The workers' resident memory (MB) after each round of requests: reported, no target.
+    `completed` is how many requests each round finished (fewer than asked when time ran out)."""
     largest = [max(workers) if workers else 0.0 for workers in rounds]
     return Row(
-        what=f"worker memory after 3 × {requests:,} requests",
+        what=f"worker memory, {len(rounds)} rounds",
         measured=" → ".join(f"{mb:.0f}" for mb in largest) + " MB",
-        baseline="largest of the workers",
+        baseline="largest worker, rounds of " + " / ".join(f"{n:,}" for n in completed),
         ratio="",
         queries="",
         target="steady (no target)",
         met=None,
-        numbers={"rss_mb_by_round": rounds},
+        numbers={"rss_mb_by_round": rounds, "requests_by_round": completed},
     )
 
 
@@ -444,18 +445,19 @@ def measure(
     report("Worker memory…")
     search_paths = [f"/cases/?{urlencode(params)}" for _, params in SEARCHES]
     mixed = [*case_paths[:20], *search_paths, "/cases/", "/api/v1/cases/"]
-    memory = []
+    memory, completed = [], []
     for _ in range(3):
-        load(
+        sent = load(
             HOST,
             port,
             mixed,
             requests=arguments.memory_requests,
             concurrency=arguments.concurrency,
-            seconds=arguments.batch_seconds * 2,
+            seconds=arguments.batch_seconds * 8,
         )
         memory.append([round(resident_mb(pid), 1) for pid in worker_ids(server)])
-    return [*rates, *searches, memory_row(memory, arguments.memory_requests)]
+        completed.append(sent.completed)
+    return [*rates, *searches, memory_row(memory, completed)]
 
 
 def main(argv: list[str] | None = None) -> int:

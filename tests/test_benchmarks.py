@@ -110,11 +110,12 @@ def test_the_p95_multiple_compares_p95_with_p95():
 
 
 def test_memory_is_reported_without_a_verdict():
-    row = scale.memory_row([[120.0, 131.5], [122.0, 133.0], [122.5, 133.2]], 2000)
+    row = scale.memory_row([[120.0, 131.5], [122.0, 133.0], [122.5, 133.2]], [2000, 2000, 1500])
 
     assert row.met is None
     assert scale.verdict(row.met) == "—"
     assert row.measured == "132 → 133 → 133 MB"
+    assert row.baseline == "largest worker, rounds of 2,000 / 2,000 / 1,500"
 
 
 def test_the_table_shows_each_target_with_met_or_missed_and_counts_them():
@@ -123,7 +124,7 @@ def test_the_table_shows_each_target_with_met_or_missed_and_counts_them():
             "API list", rate(700), rate(1000), baseline_name="values()", minimum_ratio=0.6
         ),
         scale.rate_row("browse", rate(100), rate(1000), baseline_name="bare", minimum_ratio=0.5),
-        scale.memory_row([[100.0], [100.0], [100.0]], 10),
+        scale.memory_row([[100.0], [100.0], [100.0]], [10, 10, 10]),
     ]
 
     table = scale.format_table(rows, "heading")
