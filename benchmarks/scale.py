@@ -453,7 +453,7 @@ def measure(
             mixed,
             requests=arguments.memory_requests,
             concurrency=arguments.concurrency,
-            seconds=arguments.batch_seconds * 8,
+            seconds=arguments.batch_seconds * 4,
         )
         memory.append([round(resident_mb(pid), 1) for pid in worker_ids(server)])
         completed.append(sent.completed)
