@@ -144,6 +144,10 @@ def _queries(target: float | None, baseline: float | None) -> str:
     return " / ".join(shown)
 
 
+def _rate(per_second: float) -> str:
+    return f"{per_second:.0f}" if per_second >= 10 else f"{per_second:.1f}"
+
+
 def rate_row(
     what: str,
     target: Batch,
@@ -156,9 +160,9 @@ def rate_row(
     ratio = target.per_second / baseline.per_second if baseline.per_second else 0.0
     return Row(
         what=what,
-        measured=f"{target.per_second:.0f} req/s",
-        baseline=f"{baseline_name} {baseline.per_second:.0f} req/s",
-        ratio=f"{ratio:.2f}",
+        measured=f"{_rate(target.per_second)} req/s",
+        baseline=f"{baseline_name} {_rate(baseline.per_second)} req/s",
+        ratio=f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.2g}",
         queries=_queries(target.median_queries, baseline.median_queries),
         target=f"≥ {minimum_ratio:.0%} of it",
         met=ratio >= minimum_ratio and not target.failures,

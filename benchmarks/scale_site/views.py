@@ -29,13 +29,13 @@ def bare(request):
 
 
 def case_list_by_hand(request):
-    """The API's first page written by hand: the same rows, order, page size and exact count,
-    `values()` straight to `JsonResponse`."""
+    """The API's first page written by hand: the same rows, order and page size, `values()`
+    straight to `JsonResponse`. No count: a list should cost what its 20 rows cost, however
+    many cases there are."""
     user = getattr(request, "user", None) or AnonymousUser()
     cases = Case.objects.visible_to(user).in_lists_for(user)
     ordered = cases.order_by(F("published_at").desc(nulls_last=True), "-created_at", "-pk")
-    rows = list(ordered.values(*LIST_FIELDS)[:PAGE_SIZE])
-    return JsonResponse({"count": cases.count(), "results": rows})
+    return JsonResponse({"results": list(ordered.values(*LIST_FIELDS)[:PAGE_SIZE])})
 
 
 def case_by_primary_key(request, pk: int):
