@@ -123,8 +123,8 @@ def database_from_environment(environ: Mapping[str, str]) -> dict:
     PostgreSQL connections are kept open between requests (DATABASE_CONN_MAX_AGE seconds, 60 by
     default) and checked before reuse, so a restarted server costs one failed check rather than
     errors; the embedded SQLite file opens in no time and keeps 0. PostgreSQL's JIT compiler is
-    off unless DATABASE_JIT is set: compiling costs ~50 ms on the heavy search and browse
-    queries and saves nothing at this size.
+    off unless DATABASE_JIT is set: once the search and browse queries are estimated costly
+    enough for it, compiling them costs ~50 ms each and saves less.
     """
     database = dj_database_url.parse(
         environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
