@@ -33,7 +33,8 @@ from .models import Case, CaseView
 
 # How many views one fold transaction adds up; a fold repeats until none are left.
 FOLD_BATCH = 1000
-# Any constant both writers agree on: PostgreSQL lets one fold run at a time.
+# The key of the PostgreSQL advisory lock that lets one fold run at a time: any constant, the
+# same in every process.
 _FOLD_LOCK = 0x7466_7669_6577  # "tfview"
 
 
@@ -143,15 +144,18 @@ def fold_case_views(*, batch: int = FOLD_BATCH) -> int:
     many views were added.
 
     Incremental: only rows not yet folded are read, through a partial index that holds just
-    those. Safe when two folds run at once: on PostgreSQL the second finds the first's lock
-    and leaves the work to it (SQLite lets one writer in at a time anyway); a view inserted
-    by a transaction that has not committed yet is folded by the next run.
+    those. A flag rather than a "last folded id": ids are handed out before their inserts
+    commit, so a view could commit after a higher id was folded and be skipped for good.
+
+    Safe when two folds run at once: on PostgreSQL the second finds the first's lock and
+    leaves the work to it (SQLite lets one writer in at a time anyway); a view inserted by a
+    transaction that has not committed yet is folded by the next run.
     """
     alias = router.db_for_write(CaseView)
     folded = 0
     while True:
         with transaction.atomic(using=alias):
-            if not _fold_lock_taken(alias):
+            if not _took_the_fold_lock(alias):
                 return folded
             rows = list(
                 CaseView.objects.using(alias)
@@ -171,7 +175,7 @@ def fold_case_views(*, batch: int = FOLD_BATCH) -> int:
             return folded
 
 
-def _fold_lock_taken(alias: str) -> bool:
+def _took_the_fold_lock(alias: str) -> bool:
     connection = connections[alias]
     if connection.vendor != "postgresql":
         return True
