@@ -7,6 +7,7 @@ variables documented in the README's configuration table.
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -16,8 +17,8 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
+def env_bool(name: str, default: bool, environ: Mapping[str, str] = os.environ) -> bool:
+    value = environ.get(name)
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
@@ -115,48 +116,65 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite by default, DATABASE_URL (PostgreSQL) in production and in CI.
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
-    )
-}
 
-# The cache: shared Redis when CACHE_URL (or REDIS_URL) names one, so that throttles, page
-# caches and view counts hold across workers and machines; process memory on the embedded
-# default. A Redis that goes down makes pages slower, never errors (teachingfile/cache.py).
-CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
-if CACHE_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "teachingfile.cache.ForgivingRedisCache",
-            "LOCATION": CACHE_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tf"),
-            "OPTIONS": {
-                "socket_connect_timeout": float(os.environ.get("CACHE_TIMEOUT_SECONDS", "0.5")),
-                "socket_timeout": float(os.environ.get("CACHE_TIMEOUT_SECONDS", "0.5")),
-            },
-        }
-    }
-else:
-    CACHES = {
-        "default": {
+def database_from_environment(environ: Mapping[str, str]) -> dict:
+    """The database: SQLite by default, DATABASE_URL (PostgreSQL) in production and in CI.
+
+    PostgreSQL connections are kept open between requests (DATABASE_CONN_MAX_AGE seconds, 60 by
+    default) and checked before reuse, so a restarted server costs one failed check rather than
+    errors; the embedded SQLite file opens in no time and keeps 0. PostgreSQL's JIT compiler is
+    off unless DATABASE_JIT is set: once the search and browse queries are estimated costly
+    enough for it, compiling them costs ~50 ms each and saves less.
+    """
+    database = dj_database_url.parse(
+        environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    )
+    postgresql = database["ENGINE"] == "django.db.backends.postgresql"
+    database["CONN_MAX_AGE"] = int(
+        environ.get("DATABASE_CONN_MAX_AGE", "60" if postgresql else "0")
+    )
+    database["CONN_HEALTH_CHECKS"] = postgresql
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # Two requests writing at once (say, figures uploaded in parallel) wait for each other
+        # rather than one failing with "database is locked".
+        database.setdefault("OPTIONS", {}).update(
+            {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL;",
+            }
+        )
+    if postgresql and not env_bool("DATABASE_JIT", False, environ):
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    return database
+
+
+def cache_from_environment(environ: Mapping[str, str]) -> dict:
+    """The cache: shared Redis when CACHE_URL (or REDIS_URL) names one, so that throttles,
+    page caches and view counts hold across workers and machines; process memory on the
+    embedded default. A Redis that goes down makes pages slower, never errors
+    (teachingfile/cache.py), and the short socket timeouts keep a lost one from stalling them.
+    """
+    location = environ.get("CACHE_URL") or environ.get("REDIS_URL", "")
+    if not location:
+        return {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "teachingfile",
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
+    timeout = float(environ.get("CACHE_TIMEOUT_SECONDS", "0.5"))
+    return {
+        "BACKEND": "teachingfile.cache.ForgivingRedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": environ.get("CACHE_KEY_PREFIX", "tf"),
+        "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
     }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Two requests writing at once (say, figures uploaded in parallel) wait for each other
-    # rather than one failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL;",
-        }
-    )
+
+
+DATABASES = {"default": database_from_environment(os.environ)}
+CACHES = {"default": cache_from_environment(os.environ)}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -261,9 +279,19 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Whether a counted case view goes into the case's total at once, or waits for the fold below
+# (cases/viewing.py). Unset: at once when tasks run inline, since nothing else would fold them.
+VIEW_COUNTS_AT_ONCE = (
+    env_bool("VIEW_COUNTS_AT_ONCE", False) if os.environ.get("VIEW_COUNTS_AT_ONCE") else None
+)
 # Run with `celery -A teachingfile beat` (or `make beat`); without a broker, call
-# `manage.py send_review_reminders` from cron instead.
+# `manage.py send_review_reminders` from cron instead (and `manage.py fold_case_views` when
+# VIEW_COUNTS_AT_ONCE is off).
 CELERY_BEAT_SCHEDULE = {
+    "fold-case-views": {
+        "task": "cases.tasks.fold_case_views",
+        "schedule": 60,
+    },
     "requeue-stalled-figures": {
         "task": "cases.tasks.requeue_stalled_figures",
         "schedule": 60 * 5,

@@ -28,5 +28,6 @@ def test_daily_case_views_counted_before_the_move_are_kept():
 
     view = CaseView.objects.get()
     assert (view.case_id, view.day, view.viewer) == (case.pk, datetime.date(2026, 11, 2), "a" * 64)
+    assert view.folded  # counted when it was made: the fold must not add it a second time
     assert case.daily_views.count() == 1
     assert CaseView._meta.db_table == OldCaseView._meta.db_table == "search_caseview"
