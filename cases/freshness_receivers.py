@@ -95,11 +95,11 @@ def _labels_changed(sender, instance, action: str, reverse: bool, pk_set, **kwar
         freshness.catalogue_changed()
 
 
-def _label_renamed(sender, instance: Tag | System, **kwargs: Any) -> None:
+def _label_renamed(sender, instance: Tag | System, created: bool, **kwargs: Any) -> None:
     """A tag or system renamed: every case page showing it, and the facets of every list."""
+    if created:
+        return  # no case has it yet; adding it to one is an m2m change
     freshness.catalogue_changed()
-    if instance.pk is None:
-        return
     for case_id in instance.cases.values_list("pk", flat=True):
         freshness.case_changed(case_id, listed=False)
 
