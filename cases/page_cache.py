@@ -20,6 +20,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -78,8 +79,8 @@ def may_share(request: HttpRequest) -> bool:
 def _query_digest(request: HttpRequest) -> str:
     """The query string in a canonical order, so that the same search shares one entry."""
     pairs = sorted((name, value) for name in request.GET for value in request.GET.getlist(name))
-    text = "&".join(f"{name}={value}" for name, value in pairs)
-    return hashlib.sha256(f"{request.path}?{text}".encode()).hexdigest()[:32]
+    # Encoded, so that no crafted value ("1&b=2") can name another search's entry.
+    return hashlib.sha256(f"{request.path}?{urlencode(pairs)}".encode()).hexdigest()[:32]
 
 
 def _made_for_this_request(request: HttpRequest, response: HttpResponse) -> bool:

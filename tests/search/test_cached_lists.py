@@ -99,6 +99,14 @@ def test_the_same_search_in_another_order_shares_one_entry(client, listed):
     assert len(captured) == 0
 
 
+def test_a_crafted_value_never_names_another_searchs_entry(client, listed):
+    text_at(client, BROWSE, {"modality": "CT&sort=new"})  # one value, not two filters
+    with CaptureQueriesContext(connection) as captured:
+        text = text_at(client, BROWSE, {"modality": "CT", "sort": "new"})
+    assert len(captured) > 0
+    assert "Osteoid osteoma" in text
+
+
 def test_another_search_is_another_entry(client, listed):
     assert "Osteoid osteoma" in cached_text(client, BROWSE, {"modality": "CT"})
     assert "Osteoid osteoma" not in text_at(client, BROWSE, {"modality": "MR"})
