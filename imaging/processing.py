@@ -19,6 +19,7 @@ from django.core.files.storage import storages
 from django.db import transaction
 from PIL import Image
 
+from cases.freshness_receivers import figure_changed
 from cases.models import Figure, FigureFrame, figure_derivative_path
 from cases.storage import private_storage
 
@@ -71,6 +72,7 @@ def process_figure(figure_id: int) -> None:
         Figure.objects.filter(pk=figure.pk).update(
             status=Figure.ProcessingStatus.FAILED, processing_error=str(error)
         )
+        figure_changed(figure)  # the update above sends no signal; the page shows the failure
         return
     if figure.flagged_burned_in:
         reasons.append("The author flagged it as possibly showing text or a face.")

@@ -1,6 +1,7 @@
 """Reader-facing pages of the search: the home page, browsing and searching the cases, and saved
 searches (the list, saving the current search, renaming, deleting). Every read starts from
-`Case.objects.visible_to(request.user)`."""
+`Case.objects.visible_to(request.user)`; anonymous readers get home and browse from cache, kept
+per version of the catalogue (cases/page_cache.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cases import facets, fulltext
+from cases import facets, fulltext, page_cache
 from cases.filters import CaseFilter
 from cases.models import Case, Modality, Tag
 
@@ -28,6 +29,10 @@ SAVED_SEARCHES_PER_PAGE = 25
 
 
 def home(request):
+    return page_cache.shared_list_page(request, "home", lambda: _home(request))
+
+
+def _home(request):
     listed = Case.objects.visible_to(request.user).listed().with_card_data()
     return render(
         request,
@@ -42,6 +47,10 @@ def home(request):
 
 def browse(request):
     """Browse and search: results ranked by the search engine, facets with their counts."""
+    return page_cache.shared_list_page(request, "browse", lambda: _browse(request))
+
+
+def _browse(request):
     listed = (
         Case.objects.visible_to(request.user)
         .listed()

@@ -54,6 +54,20 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def page_versions_bump_at_once(monkeypatch):
+    """A test's transaction never commits, so a page version bumped "on commit" would never
+    change and a cached page would outlive the change the test just made. Bump at once, as the
+    commit of a real request would."""
+    from types import SimpleNamespace
+
+    from cases import freshness
+
+    monkeypatch.setattr(
+        freshness, "transaction", SimpleNamespace(on_commit=lambda bump, **options: bump())
+    )
+
+
+@pytest.fixture(autouse=True)
 def tasks_run_inline(request):
     """Tasks run inline in tests, except those that exercise a real worker and broker."""
     if request.node.get_closest_marker("worker"):

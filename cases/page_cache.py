@@ -1,0 +1,177 @@
+"""Pages served from the shared cache: whole pages for anonymous readers (the case page, home,
+browse) and the reader-independent body of a case page for everyone else.
+
+Every key holds the version the page was built from (cases/freshness.py), taken before the
+database is read, so a change makes new pages at once and nothing cached is ever stale. When
+the cache is down there is no version, and pages are built as if there were no cache.
+
+Only what every reader of the page would see may be cached:
+- whole pages only for anonymous readers, and only for published cases (a draft never reaches
+  the cache: readers of drafts are signed in, and the case body is cached only once published);
+- never a response carrying something made for this request: a flash message, a CSRF token,
+  a CSP nonce, a cookie;
+- a case body only after `readable_case_or_404` has let the reader in; it is built without the
+  request, so it cannot hold anything about the reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import quote_etag
+from django.utils.safestring import SafeString, mark_safe
+
+from . import freshness
+
+if TYPE_CHECKING:
+    from .models import Case
+
+# Entries are never deleted (a change makes a new key); they expire once nobody asks for them.
+PAGE_TIMEOUT = 60 * 60 * 24
+
+# The parts of the case page that are the same for every reader (cases/_case_body.html), by
+# the name the page template gives them.
+BODY_TEMPLATE = "cases/_case_body.html"
+BODY_PARTS = {
+    "case_header": "case-header",
+    "case_contents": "case-contents",
+    "case_article": "case-article",
+}
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """A whole page as an anonymous reader gets it, with the address it was built for."""
+
+    path: str
+    content: bytes
+    content_type: str
+    etag: str
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.content, content_type=self.content_type)
+        # Stored with the page, so that ConditionalGetMiddleware answers 304 without hashing.
+        response["ETag"] = self.etag
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+
+def may_share(request: HttpRequest) -> bool:
+    """Whether this request may be answered with, and build, a page shared by every anonymous
+    reader: a plain GET by someone not signed in, with no flash message waiting for them."""
+    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        return False
+    # Counting the messages reads them without marking them shown, so the page still shows them.
+    return len(messages.get_messages(request)) == 0
+
+
+def _query_digest(request: HttpRequest) -> str:
+    """The query string in a canonical order, so that the same search shares one entry."""
+    pairs = sorted((name, value) for name in request.GET for value in request.GET.getlist(name))
+    # Encoded, so that no crafted value ("1&b=2") can name another search's entry.
+    return hashlib.sha256(f"{request.path}?{urlencode(pairs)}".encode()).hexdigest()[:32]
+
+
+def _made_for_this_request(request: HttpRequest, response: HttpResponse) -> bool:
+    return bool(
+        response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or get_nonce(request)
+    )
+
+
+def _keep(key: str, request: HttpRequest, response: HttpResponse) -> None:
+    if _made_for_this_request(request, response):
+        return
+    content = response.content
+    etag = quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
+    page = CachedPage(request.path, content, response["Content-Type"], etag)
+    cache.set(key, page, PAGE_TIMEOUT)
+    response["ETag"] = etag
+
+
+def shared_list_page(
+    request: HttpRequest, name: str, build: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """A page listing cases (home, browse) from cache for anonymous readers, built by `build`
+    otherwise. Signed-in readers may see institution and unlisted cases: theirs is built."""
+    if not may_share(request):
+        return build()
+    version = freshness.catalogue_version()
+    if version is None:
+        return build()
+    key = f"page:{name}:{version}:{_query_digest(request)}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached.response()
+    response = build()
+    _keep(key, request, response)
+    return response
+
+
+# The case page ----------------------------------------------------------------------------
+
+
+def _case_page_key(case_id: int, version: str) -> str:
+    # The day is in the key: the citation says when the case was accessed (today).
+    return f"page:case:{case_id}:{version}:{timezone.localdate().isoformat()}"
+
+
+def case_page_version(request: HttpRequest, case_id: int) -> str | None:
+    """The version to cache this anonymous reader's case page under, taken before the page is
+    read; None when the page is not to be shared (signed in, a message, a query, no cache)."""
+    # A query string shows in the page (the search box), so only the plain address is shared.
+    if request.GET or not may_share(request):
+        return None
+    return freshness.case_version(case_id)
+
+
+def cached_case_page(case_id: int, version: str) -> CachedPage | None:
+    return cache.get(_case_page_key(case_id, version))
+
+
+def keep_case_page(
+    request: HttpRequest, case: Case, version: str | None, response: HttpResponse
+) -> None:
+    """Share this anonymous reader's page of a published case with the next ones."""
+    if version is not None and case.is_published:
+        _keep(_case_page_key(case.pk, version), request, response)
+
+
+def case_body(
+    case: Case, *, version: str | None, prefetch: Callable[[], None]
+) -> dict[str, SafeString]:
+    """The parts of the case page every reader sees alike, from cache for a published case.
+
+    `case` has passed the visibility rule for this reader; `version` is the case's version,
+    taken before the case was read. `prefetch` loads the case's parts, called only when the
+    body is built."""
+    if not case.is_published:
+        version = None
+    key = f"case-body:{case.pk}:{version}:{timezone.localdate().isoformat()}"
+    if version is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return {name: mark_safe(html) for name, html in cached.items()}  # noqa: S308
+    prefetch()
+    # Rendered without the request: nothing about the reader can get into it.
+    body = {
+        name: render_to_string(f"{BODY_TEMPLATE}#{partial}", {"case": case})
+        for name, partial in BODY_PARTS.items()
+    }
+    if version is not None:
+        cache.set(key, {name: str(html) for name, html in body.items()}, PAGE_TIMEOUT)
+    return body
