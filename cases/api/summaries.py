@@ -39,7 +39,7 @@ COLUMNS = (
 # Stand-ins reversed once, then replaced by each row's values. Digits the int converter takes
 # and a slug the slug converter takes, long enough never to occur in a route by chance.
 ID_MARK = "90909090909090"
-SLUG_MARK = "slug-mark-90909090909090"
+SLUG_MARK = "slug-mark-for-the-case"
 
 
 @lru_cache(maxsize=64)
