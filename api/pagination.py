@@ -38,13 +38,11 @@ class Pagination(PageNumberPagination):
         return parameters
 
 
-def planner_estimate(queryset) -> int | None:
+def planner_estimate(connection, sql: str, params) -> int | None:
     """How many rows PostgreSQL's planner expects the query to give (from its statistics, in
     well under a millisecond), or None on a database that cannot say."""
-    connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
-    sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
@@ -67,10 +65,15 @@ class CappedCountPaginator(DjangoPaginator):
     def count(self) -> int:
         # Without the order: the rows counted are the same, and no sort is needed to cut them.
         rows = self.object_list.order_by().values("pk")
-        counted = rows[: self.limit].count()
+        connection = connections[rows.db]
+        # Compiled once, for the count and the estimate alike.
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT {self.limit:d}) AS listed", params)
+            counted = cursor.fetchone()[0]
         if counted < self.limit:
             return counted  # the end of the list was reached: exact
-        estimate = planner_estimate(rows)
+        estimate = planner_estimate(connection, sql, params)
         if estimate is None:
             return rows.count()
         self.exact = False
