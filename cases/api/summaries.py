@@ -78,20 +78,12 @@ def _names(model) -> dict[str, str]:
     return names
 
 
-# The two queries of a page, written out: they have one shape, and compiling them through the
-# ORM took longer than running them.
+# The query of a page's card parts, written out: it has one shape, and compiling it through the
+# ORM took longer than running it. Each row is a case's body system (no modality) or one of its
+# studies, with the study's first ready figure that has a thumbnail.
 @lru_cache(maxsize=1)
-def _systems_sql() -> str:
-    through = _names(Case.systems.through)
-    return (
-        f"SELECT {through['case']}, {through['system']} FROM {through['table']} "
-        f"WHERE {through['case']} IN ({{ids}})"
-    )
-
-
-@lru_cache(maxsize=1)
-def _studies_sql() -> str:
-    study, figure = _names(Study), _names(Figure)
+def _card_parts_sql() -> str:
+    through, study, figure = _names(Case.systems.through), _names(Study), _names(Figure)
     card_figure = (
         f"SELECT {figure['id']} FROM {figure['table']} "
         f"WHERE {figure['study']} = {study['table']}.{study['id']} "
@@ -99,40 +91,50 @@ def _studies_sql() -> str:
         f"ORDER BY {figure['position']}, {figure['id']} LIMIT 1"
     )
     return (
-        f"SELECT {study['case']}, {study['modality']}, ({card_figure}) FROM {study['table']} "
-        f"WHERE {study['case']} IN ({{ids}}) ORDER BY {study['position']}, {study['id']}"
+        f"SELECT {through['case']}, NULL, {through['system']}, NULL, 0, 0 "
+        f"FROM {through['table']} WHERE {through['case']} IN ({{ids}}) "
+        "UNION ALL "
+        f"SELECT {study['case']}, {study['modality']}, NULL, ({card_figure}), "
+        f"{study['position']}, {study['id']} FROM {study['table']} "
+        f"WHERE {study['case']} IN ({{ids}}) "
+        "ORDER BY 5, 6"
     )
 
 
-def _systems(case_ids: Sequence[int], placeholders: str) -> dict[int, list[str]]:
-    """Each case's body system codes, by the systems' names (as `case.systems.all()`)."""
-    found = _fetch(_systems_sql().format(ids=placeholders), case_ids)
-    known = {system_id: (rank, code) for rank, (system_id, code, _) in enumerate(body_systems())}
-    if any(system_id not in known for _, system_id in found):  # new since they were read
-        known = {
-            system_id: (rank, code)
-            for rank, (system_id, code, _) in enumerate(body_systems(fresh=True))
-        }
-    ranked: dict[int, list[tuple[int, str]]] = {case_id: [] for case_id in case_ids}
-    for case_id, system_id in found:
-        ranked[case_id].append(known[system_id])
-    return {case_id: [code for _, code in sorted(codes)] for case_id, codes in ranked.items()}
-
-
-def _studies(
-    case_ids: Sequence[int], placeholders: str
-) -> tuple[dict[int, list[str]], dict[int, int]]:
-    """Each case's modalities (distinct, in study order) and its card figure: the first ready
-    figure with a thumbnail, in study order, then figure order (as `card_figure` picks it)."""
-    sql = _studies_sql().format(ids=placeholders)
+def _card_parts(
+    case_ids: Sequence[int],
+) -> tuple[dict[int, list[str]], dict[int, list[str]], dict[int, int]]:
+    """Each case's body system codes (by the systems' names, as `case.systems.all()`), its
+    modalities (distinct, in study order) and its card figure: the first ready figure with a
+    thumbnail, in study order, then figure order (as `card_figure` picks it)."""
+    sql = _card_parts_sql().format(ids=", ".join(["%s"] * len(case_ids)))
+    found = _fetch(sql, [*case_ids, Figure.ProcessingStatus.READY, *case_ids])
     modalities: dict[int, list[str]] = {case_id: [] for case_id in case_ids}
     thumbnails: dict[int, int] = {}
-    for case_id, modality, figure_id in _fetch(sql, [Figure.ProcessingStatus.READY, *case_ids]):
+    system_ids: dict[int, list[int]] = {case_id: [] for case_id in case_ids}
+    for case_id, modality, system_id, figure_id, _, _ in found:
+        if modality is None:
+            system_ids[case_id].append(system_id)
+            continue
         if modality not in modalities[case_id]:
             modalities[case_id].append(modality)
         if figure_id is not None:
             thumbnails.setdefault(case_id, figure_id)
-    return modalities, thumbnails
+    return _system_codes(system_ids), modalities, thumbnails
+
+
+def _system_codes(system_ids: dict[int, list[int]]) -> dict[int, list[str]]:
+    known = {system_id: (rank, code) for rank, (system_id, code, _) in enumerate(body_systems())}
+    if any(system_id not in known for ids in system_ids.values() for system_id in ids):
+        # A system new since they were read, added where no signal told this process.
+        known = {
+            system_id: (rank, code)
+            for rank, (system_id, code, _) in enumerate(body_systems(fresh=True))
+        }
+    return {
+        case_id: [code for _, code in sorted(known[system_id] for system_id in ids)]
+        for case_id, ids in system_ids.items()
+    }
 
 
 def _time(value: datetime | None, zone) -> str | None:
@@ -144,14 +146,11 @@ def _time(value: datetime | None, zone) -> str | None:
 
 
 def case_summaries(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows of `Case` values (`COLUMNS`) as `CaseSummarySerializer` shows them: three
-    queries for any number of rows, none when there are none."""
+    """The rows of `Case` values (`COLUMNS`) as `CaseSummarySerializer` shows them: one
+    query for any number of rows, none when there are none."""
     if not rows:
         return []
-    case_ids = [row["id"] for row in rows]
-    placeholders = ", ".join(["%s"] * len(case_ids))
-    systems = _systems(case_ids, placeholders)
-    modalities, thumbnails = _studies(case_ids, placeholders)
+    systems, modalities, thumbnails = _card_parts([row["id"] for row in rows])
     api_url = address_template("api-case-detail")
     page_url = address_template("case-detail", with_slug=True)
     thumbnail_url = address_template("figure-thumbnail")
