@@ -3,11 +3,15 @@
 Run from the project root:
 
     .venv/bin/python benchmarks/api_benchmark.py [--cases 120] [--requests 200] [--repeat 3]
+    DATABASE_URL=postgres://…/tf_scale .venv/bin/python benchmarks/api_benchmark.py --reuse-database
 
 It builds a throwaway test database (Django's test-database machinery: in memory with SQLite,
 a `test_…` database with DATABASE_URL set), fills it with published cases, and sends requests
 in-process with `django.test.Client`, through the whole middleware stack, as an anonymous
-reader. Two comparisons, each timed in the same run, interleaved:
+reader. With --reuse-database it reads the cases already in DATABASE_URL's database instead
+(say, the 100,000 of `manage.py synth`), in read-only transactions, and times the list only:
+the case page counts its reader, a write. Two comparisons, each timed in the same run,
+interleaved:
 
 (a) GET /api/v1/cases/ (one page)  against  a hand-written view: `values()` over the same rows,
     the same page size, `JsonResponse`;
@@ -190,13 +194,7 @@ def benchmark(cases: int, requests: int, repeat: int, report: Callable[[str], No
         with override_settings(ROOT_URLCONF=urls.__name__):
             case_id, page = populate(cases)
             comparisons = [
-                Comparison(
-                    name=f"case list, {PAGE_SIZE} rows",
-                    baseline_name="values() + JsonResponse",
-                    baseline_url="/benchmark/cases/",
-                    candidate_name="GET /api/v1/cases/",
-                    candidate_url=f"/api/v1/cases/?page_size={PAGE_SIZE}",
-                ),
+                LIST_COMPARISON,
                 Comparison(
                     name="one case",
                     baseline_name="case page (HTML)",
@@ -209,6 +207,40 @@ def benchmark(cases: int, requests: int, repeat: int, report: Callable[[str], No
     finally:
         teardown_databases(databases, verbosity=0)
         teardown_test_environment()
+
+
+LIST_COMPARISON = Comparison(
+    name=f"case list, {PAGE_SIZE} rows",
+    baseline_name="values() + JsonResponse",
+    baseline_url="/benchmark/cases/",
+    candidate_name="GET /api/v1/cases/",
+    candidate_url=f"/api/v1/cases/?page_size={PAGE_SIZE}",
+)
+
+
+def read_only(sender, connection, **kwargs) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+
+
+def benchmark_existing(requests: int, repeat: int, report: Callable[[str], None] = print):
+    """Time the list against the cases already in the database, changing nothing in it."""
+    from django.db.backends.signals import connection_created
+
+    from cases.models import Case
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("--reuse-database reads a PostgreSQL database: set DATABASE_URL.")
+    connection.close()
+    connection_created.connect(read_only)
+    setup_test_environment(debug=False)
+    try:
+        with override_settings(ROOT_URLCONF=urls.__name__):
+            cases = Case.objects.filter(status=Case.Status.PUBLISHED).count()
+            return print_table([LIST_COMPARISON], Client(), cases, requests, repeat, report)
+    finally:
+        teardown_test_environment()
+        connection_created.disconnect(read_only)
 
 
 def print_table(comparisons, client, cases, requests, repeat, report) -> dict[str, float]:
@@ -237,8 +269,16 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=120, help="published cases in the list")
     parser.add_argument("--requests", type=int, default=200, help="requests per repetition")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--reuse-database",
+        action="store_true",
+        help="read the published cases already in DATABASE_URL's database (the list only)",
+    )
     arguments = parser.parse_args()
-    benchmark(arguments.cases, arguments.requests, arguments.repeat)
+    if arguments.reuse_database:
+        benchmark_existing(arguments.requests, arguments.repeat)
+    else:
+        benchmark(arguments.cases, arguments.requests, arguments.repeat)
     print("ratio = API requests/s / baseline requests/s, best runs; above 1 the API is faster.")
 
 

@@ -2,12 +2,44 @@
 
 from __future__ import annotations
 
+import time
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
 
 from . import facets, fulltext
 from .models import Case, Modality, Study, System
+
+# Body systems are a fixed list (a data migration, rarely the admin), read by every list.
+SYSTEMS_LIFETIME = 60.0  # seconds; how late a change made in another process is seen
+
+
+class BodySystems:
+    """Every body system as (id, code, name), by name: read once per process, again after a
+    change saved in this process (`forget`, on System's post_save and post_delete), and at the
+    latest `SYSTEMS_LIFETIME` after one saved in another."""
+
+    def __init__(self) -> None:
+        self._systems: list[tuple[int, str, str]] = []
+        self._read_at = -SYSTEMS_LIFETIME
+
+    def __call__(self, *, fresh: bool = False) -> list[tuple[int, str, str]]:
+        if fresh or time.monotonic() - self._read_at >= SYSTEMS_LIFETIME:
+            self._systems = list(
+                System.objects.order_by("name", "pk").values_list("id", "code", "name")
+            )
+            self._read_at = time.monotonic()
+        return self._systems
+
+    def choices(self) -> list[tuple[str, str]]:
+        return [(code, name) for _, code, name in self()]
+
+    def forget(self, **signal) -> None:
+        self._read_at = -SYSTEMS_LIFETIME
+
+
+body_systems = BodySystems()
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -23,7 +55,7 @@ class CaseFilter(django_filters.FilterSet):
     )
     system = django_filters.ChoiceFilter(
         method="in_system",
-        choices=[],  # read from the database once per request, in __init__
+        choices=[],  # the current list, set in __init__
         label="System",
         empty_label="Any",
     )
@@ -72,8 +104,8 @@ class CaseFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # One query, shared by validation, the form's options and the active-filter chips.
-        choices = list(System.objects.values_list("code", "name"))
+        # Shared by validation, the form's options and the active-filter chips.
+        choices = body_systems.choices()
         self.filters["system"].extra["choices"] = choices
         # A filter's field is built once and then copied: one built before (the API schema
         # reads the filters) would keep its old, empty list.

@@ -22,6 +22,7 @@ from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import Institution, User
+from cases.filters import body_systems
 from cases.models import Case, CaseAuthor, System
 from teachingfile.celery import app as celery_app
 from tests.browser.pages import CHROMIUM, CHROMIUM_ARGS
@@ -49,8 +50,9 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts with an empty cache: no cached page, throttle count or version left
-    over from the test before."""
+    over from the test before (nor the body systems the filters keep in memory)."""
     cache.clear()
+    body_systems.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
 from rest_framework import serializers
 
 from cases.models import Case
 from cases.templatetags.case_tags import card_figure
 from cases.workflow import Action
+
+from .summaries import case_api_url, figure_thumbnail_url
 
 
 class CaseSummarySerializer(serializers.ModelSerializer):
@@ -41,7 +42,7 @@ class CaseSummarySerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, case: Case) -> str:
-        return reverse("api-case-detail", kwargs={"pk": case.pk})
+        return case_api_url(case.pk)
 
     def get_modalities(self, case: Case) -> list[str]:
         return list(dict.fromkeys(study.modality for study in case.studies.all()))
@@ -51,7 +52,7 @@ class CaseSummarySerializer(serializers.ModelSerializer):
 
     def get_thumbnail_url(self, case: Case) -> str | None:
         figure = card_figure(case)
-        return reverse("figure-thumbnail", args=[figure.pk]) if figure else None
+        return figure_thumbnail_url(figure.pk) if figure else None
 
 
 class NoteSerializer(serializers.Serializer):

@@ -100,7 +100,7 @@ def test_the_list_gives_the_studies_in_order_with_their_figures_and_the_case_eta
     figure = Figure.objects.create(study=study, label="Fig 1")
     response = client_for(author).get(url(draft))
     assert response.status_code == 200
-    assert response["ETag"] == etag(draft)
+    assert response["ETag"].startswith(etag(draft)[:-1] + ".")
     body = response.json()
     assert body["count"] == 2
     assert [row["id"] for row in body["results"]] == [first.pk, study.pk]
