@@ -129,9 +129,10 @@ def benchmark(cases: int, repeat: int, report: Callable[[str], None] = print) ->
     for _ in range(repeat):
         for name, params in QUERIES:
             baseline.append(timed(lambda: Case.objects.get(pk=rng.choice(ids))))
-            searched[name].append(timed(lambda params=params: search_once(params)))
             cache.delete(CATALOGUE_KEY)  # as after a change: nothing counted yet
             uncached[name].append(timed(lambda params=params: search_once(params)))
+            # Again, as the next reader of the same search (or the next page) gets it.
+            searched[name].append(timed(lambda params=params: search_once(params)))
             requested[name].append(timed(lambda params=params: http(params)))
 
     base_p50, base_p95 = percentile(baseline, 0.5), percentile(baseline, 0.95)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Exists, F, Func, Min, Q, QuerySet, TextField, Value
 from django.db.models.query import ModelIterable
@@ -183,6 +184,10 @@ def count_with_facets(queryset: QuerySet[Case], *, tag_limit: int = TAG_FACET_SI
     over the matching cases' facet tokens. Elsewhere, four: an aggregate of the case's own
     columns (with the total), then one query each for modalities, systems and tags.
     """
+    try:
+        queryset.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a condition that no case can meet (pk__in=[], say)
+        return Counted(total=0, facets={name: [] for name, _ in FACETS}, first_ids=[])
     version = catalogue_version()
     key = _cache_key(queryset, version, tag_limit) if version is not None else None
     if key is not None:
@@ -256,7 +261,10 @@ class CountedCases(CaseQuerySet):
             return None
         whole = self._chain()
         whole.query.clear_limits()
-        counted = cache.get(_cache_key(whole, version, TAG_FACET_SIZE))
+        try:
+            counted = cache.get(_cache_key(whole, version, TAG_FACET_SIZE))
+        except EmptyResultSet:
+            return None
         if counted is None or counted.first_ids is None:
             return None
         ids = counted.first_ids[query.low_mark : query.high_mark]
