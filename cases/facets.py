@@ -184,35 +184,65 @@ def count_with_facets(queryset: QuerySet[Case], *, tag_limit: int = TAG_FACET_SI
     over the matching cases' facet tokens. Elsewhere, four: an aggregate of the case's own
     columns (with the total), then one query each for modalities, systems and tags.
     """
-    try:
-        queryset.values("pk").query.sql_with_params()
-    except EmptyResultSet:  # a condition that no case can meet (pk__in=[], say)
+    matched = _matched_sql(queryset)
+    if matched is None:  # a condition that no case can meet (pk__in=[], say)
         return Counted(total=0, facets={name: [] for name, _ in FACETS}, first_ids=[])
     version = catalogue_version()
-    key = _cache_key(queryset, version, tag_limit) if version is not None else None
+    key = _cache_key(matched, queryset.db, version, tag_limit) if version is not None else None
     if key is not None:
         found = cache.get(key)
         if found is not None:
             return found
-    matched = queryset.order_by()
-    if connections[matched.db].vendor == "postgresql":
-        counted = _count_in_one_pass(matched, tag_limit, ranked=_by_relevance(queryset))
+    if connections[queryset.db].vendor == "postgresql":
+        counted = _count_in_one_pass(queryset.db, matched, tag_limit)
     else:
         counted = Counted(total=0, facets={name: [] for name, _ in FACETS})
-        counted.total = _count_columns(matched, counted.facets)
-        _count_related(matched, counted.facets, tag_limit)
+        counted.total = _count_columns(queryset.order_by(), counted.facets)
+        _count_related(queryset.order_by(), counted.facets, tag_limit)
     if key is not None:
         cache.set(key, counted, CACHE_SECONDS)
     return counted
 
 
-def _cache_key(queryset: QuerySet[Case], version: str, tag_limit: int) -> str:
+@dataclass(frozen=True)
+class _Matched:
+    """The SQL of the matching cases' columns that the facet pass reads."""
+
+    sql: str
+    params: tuple
+    ranked: bool  # a search by relevance: its first cases are kept with the counts
+
+
+_NOT_COMPILED = object()
+
+
+def _matched_sql(queryset: QuerySet[Case]) -> _Matched | None:
+    """The matching cases' id and tokens (and, of a search by relevance, what orders them), as
+    SQL; None when no case can match. Kept on the queryset: a page of results asks it of the
+    same queryset for the count and for the facets, and compiling a search costs."""
+    known = queryset.__dict__.get("_facet_matched", _NOT_COMPILED)
+    if known is not _NOT_COMPILED:
+        return known
+    ranked = _by_relevance(queryset)
+    columns = ["id", "facet_values"]
+    extra = {}
+    if ranked:
+        columns += ["published_at", "created_at"]
+        extra["facet_rank"] = F("search_rank")
+    columns_of = queryset.order_by().annotate(**extra).values(*columns, *extra)
+    try:
+        sql, params = columns_of.query.sql_with_params()
+        matched = _Matched(sql, tuple(params), ranked)
+    except EmptyResultSet:
+        matched = None
+    queryset.__dict__["_facet_matched"] = matched
+    return matched
+
+
+def _cache_key(matched: _Matched, db: str, version: str, tag_limit: int) -> str:
     # The SQL names every condition, the reader's visibility among them (user, institution,
-    # roles): two queries with the same SQL and parameters list the same cases. The order
-    # counts only for a search by relevance, whose first cases are kept with the counts.
-    keyed = queryset if _by_relevance(queryset) else queryset.order_by()
-    sql, params = keyed.values("pk").query.sql_with_params()
-    digest = hashlib.sha256(repr((keyed.db, sql, params, tag_limit)).encode()).hexdigest()
+    # roles): two queries with the same SQL and parameters list the same cases.
+    digest = hashlib.sha256(repr((db, matched, tag_limit)).encode()).hexdigest()
     return f"facets:{version}:{digest[:32]}"
 
 
@@ -261,10 +291,10 @@ class CountedCases(CaseQuerySet):
             return None
         whole = self._chain()
         whole.query.clear_limits()
-        try:
-            counted = cache.get(_cache_key(whole, version, TAG_FACET_SIZE))
-        except EmptyResultSet:
+        matched = _matched_sql(whole)
+        if matched is None:
             return None
+        counted = cache.get(_cache_key(matched, whole.db, version, TAG_FACET_SIZE))
         if counted is None or counted.first_ids is None:
             return None
         ids = counted.first_ids[query.low_mark : query.high_mark]
@@ -353,18 +383,12 @@ _FIRST_IDS_SQL = f"""(SELECT string_agg(first.id::text, ' ' ORDER BY first.place
     FROM matched ORDER BY place LIMIT {FIRST_RANKED}) AS first)"""
 
 
-def _count_in_one_pass(matched: QuerySet[Case], tag_limit: int, *, ranked: bool) -> Counted:
-    connection = connections[matched.db]
-    columns = ["id", "facet_values"]
-    extra = {}
-    if ranked:
-        columns += ["published_at", "created_at"]
-        extra["facet_rank"] = F("search_rank")
-    sql, params = matched.annotate(**extra).values(*columns, *extra).query.sql_with_params()
+def _count_in_one_pass(db: str, matched: _Matched, tag_limit: int) -> Counted:
+    connection = connections[db]
     statement = _ONE_PASS_SQL.format(
-        matched=sql,
+        matched=matched.sql,
         tokens_of_unindexed=facet_tokens_sql(connection, "c"),
-        first_ids=_FIRST_IDS_SQL if ranked else "NULL",
+        first_ids=_FIRST_IDS_SQL if matched.ranked else "NULL",
         **table_names(connection),
     )
     labels = {
@@ -375,7 +399,7 @@ def _count_in_one_pass(matched: QuerySet[Case], tag_limit: int, *, ranked: bool)
         },  # fmt: skip
     }
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, tag_limit])
+        cursor.execute(statement, [*matched.params, tag_limit])
         rows = cursor.fetchall()
     counted = Counted(total=0, facets={name: [] for name, _ in FACETS})
     for kind, value, count, label in rows:
@@ -383,9 +407,8 @@ def _count_in_one_pass(matched: QuerySet[Case], tag_limit: int, *, ranked: bool)
             counted.total = int(count)
             continue
         if kind == "@":
-            counted.first_ids = [int(pk) for pk in label.split()] if ranked and label else None
-            if ranked and counted.first_ids is None:
-                counted.first_ids = []
+            if matched.ranked:
+                counted.first_ids = [int(pk) for pk in (label or "").split()]
             continue
         facet = _KINDS.get(kind)
         if facet is None:
