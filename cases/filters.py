@@ -61,25 +61,34 @@ class CaseFilter(django_filters.FilterSet):
     )
     tag = django_filters.CharFilter(method="with_tag", label="Tag", max_length=140)
     case_type = django_filters.ChoiceFilter(
-        choices=Case.CaseType.choices, label="Case type", empty_label="Any"
+        method="with_facet_value",
+        choices=Case.CaseType.choices,
+        label="Case type",
+        empty_label="Any",
     )
     certainty = django_filters.ChoiceFilter(
-        field_name="diagnostic_certainty",
+        method="with_facet_value",
         choices=Case.Certainty.choices,
         label="Diagnostic certainty",
         empty_label="Any",
     )
     difficulty = django_filters.ChoiceFilter(
-        choices=Case.Difficulty.choices, label="Difficulty", empty_label="Any"
+        method="with_facet_value",
+        choices=Case.Difficulty.choices,
+        label="Difficulty",
+        empty_label="Any",
     )
     age = django_filters.ChoiceFilter(
-        method="in_age_band",
+        method="with_facet_value",
         choices=facets.AGE_BAND_CHOICES,
         label="Patient age",
         empty_label="Any",
     )
     sex = django_filters.ChoiceFilter(
-        method="of_sex", choices=facets.SEX_CHOICES, label="Patient sex", empty_label="Any"
+        method="with_facet_value",
+        choices=facets.SEX_CHOICES,
+        label="Patient sex",
+        empty_label="Any",
     )
     # Last, so that it orders what the other filters kept. Without it, a search is ordered by
     # relevance and a list without a search by date of publication, newest first.
@@ -126,11 +135,13 @@ class CaseFilter(django_filters.FilterSet):
         tagged = Case.tags.through.objects.filter(case=OuterRef("pk"), tag__slug=value)
         return facets.with_value(queryset, "tag", value, Exists(tagged))
 
-    def in_age_band(self, queryset, name: str, value: str):
-        return queryset.filter(facets.age_band_q(value))
+    def with_facet_value(self, queryset, name: str, value: str):
+        # Case type, certainty, difficulty, age band, sex: from the facet tokens' GIN index.
+        return facets.with_value(queryset, name, value)
 
-    def of_sex(self, queryset, name: str, value: str):
-        return queryset.filter(facets.sex_q(value))
+    def filter_queryset(self, queryset):
+        # Listed cases shown with their facets: the total comes from the facet pass.
+        return facets.counted_with_facets(super().filter_queryset(queryset))
 
     def sort_by(self, queryset, name: str, value: str):
         return fulltext.order_cases(queryset, value)
@@ -145,6 +156,10 @@ class CaseListFilter(CaseFilter):
 
     class Meta(CaseFilter.Meta):
         fields = [*CaseFilter.Meta.fields, "status", "mine"]
+
+    def filter_queryset(self, queryset):
+        # Unpublished cases too, whose changes need not bump the catalogue: counted afresh.
+        return django_filters.FilterSet.filter_queryset(self, queryset)
 
     def authored_by_me(self, queryset, name: str, value: bool | None):
         if value is None:

@@ -75,6 +75,7 @@ SORT_CHOICES = [
     (SORT_MOST_VIEWED, "Most viewed"),
 ]
 NEWEST_FIRST = (F("published_at").desc(nulls_last=True), "-created_at", "-pk")
+RELEVANCE_ORDER = ("-search_rank", *NEWEST_FIRST)
 
 
 def is_ranked(queryset: QuerySet[Case]) -> bool:
@@ -87,7 +88,7 @@ def order_cases(queryset: QuerySet[Case], sort: str) -> QuerySet[Case]:
     if sort == SORT_MOST_VIEWED:
         return queryset.order_by("-view_count", *NEWEST_FIRST)
     if sort == SORT_RELEVANCE and is_ranked(queryset):
-        return queryset.order_by("-search_rank", *NEWEST_FIRST)
+        return queryset.order_by(*RELEVANCE_ORDER)
     return queryset.order_by(*NEWEST_FIRST)
 
 
@@ -180,7 +181,7 @@ def _postgres_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
                 as_typed = SearchQuery(word, search_type="plain", config=SEARCH_CONFIG)
                 each_word &= Q(search_vector=as_typed) | Q(search_terms__trigram_word_similar=word)
             full_text |= each_word
-    return queryset.filter(full_text).order_by("-search_rank", *NEWEST_FIRST)
+    return queryset.filter(full_text).order_by(*RELEVANCE_ORDER)
 
 
 def _fuzzy_candidates(text: str) -> list[str]:
@@ -216,4 +217,4 @@ def _simple_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
         for alternative in alternatives:
             either |= alternative
         queryset = queryset.filter(either)
-    return queryset.alias(search_rank=rank).order_by("-search_rank", *NEWEST_FIRST)
+    return queryset.alias(search_rank=rank).order_by(*RELEVANCE_ORDER)

@@ -3,8 +3,9 @@
 A case's `search_vector` is weighted: A for its title and final diagnosis, B for its tags and
 systems, C for the clinical history, the imaging findings, the studies' findings and the
 sections. `search_terms` holds the title, final diagnosis and tag names for typo-tolerant
-(trigram) matching, and `facet_values` the modalities, systems and tags as tokens, so that the
-facets of many cases are counted in one pass (cases/fulltext.py). All are computed in the
+(trigram) matching, and `facet_values` the value of every facet as tokens (below), so that the
+facets of many cases are counted in one pass and filtered through one GIN index
+(cases/facets.py). All are computed in the
 database, by one UPDATE over any number of cases, so an edit, a publication and the
 synthetic-data generator all use the same statement.
 
@@ -24,14 +25,32 @@ from .models import Case, Section, Study, System, Tag
 
 SEARCH_CONFIG = "english"
 
-# The facet tokens of the case aliased {c}: "m:CT m:MR s:neuro t:glioma", each value once.
+# The facet tokens of the case aliased {c}, each value once: its modalities, systems and tags
+# ("m:CT m:MR s:neuro t:glioma"), then its case type, certainty, difficulty, age band and sex
+# ("k:clinical_case c:probable d:resident a:40-64 x:female"), so that every facet filter is
+# answered from the GIN index and every facet counted from one column (cases/facets.py, which
+# holds the same age bands and sexes as Q objects for databases without the tokens).
 FACET_TOKENS_SQL = """concat_ws(' ',
     (SELECT string_agg(DISTINCT 'm:' || st.modality, ' ') FROM {study} st
         WHERE st.case_id = {c}.id),
     (SELECT string_agg(DISTINCT 's:' || s.code, ' ') FROM {case_systems} cs
         JOIN {system} s ON s.id = cs.system_id WHERE cs.case_id = {c}.id),
     (SELECT string_agg(DISTINCT 't:' || t.slug, ' ') FROM {case_tags} ct
-        JOIN {tag} t ON t.id = ct.tag_id WHERE ct.case_id = {c}.id))"""
+        JOIN {tag} t ON t.id = ct.tag_id WHERE ct.case_id = {c}.id),
+    'k:' || NULLIF({c}.case_type, ''),
+    'c:' || NULLIF({c}.diagnostic_certainty, ''),
+    'd:' || NULLIF({c}.difficulty, ''),
+    'a:' || CASE
+        WHEN {c}.patient_age IS NULL THEN 'unknown'
+        WHEN {c}.patient_age_unit IN ('months', 'weeks', 'days') THEN 'child'
+        WHEN {c}.patient_age_unit NOT IN ('years', '') THEN NULL
+        WHEN {c}.patient_age < 18 THEN 'child'
+        WHEN {c}.patient_age <= 39 THEN '18-39'
+        WHEN {c}.patient_age <= 64 THEN '40-64'
+        ELSE '65-plus'
+    END,
+    'x:' || CASE WHEN {c}.patient_sex IN ('unknown', '') THEN 'unknown'
+        ELSE {c}.patient_sex END)"""
 
 _REFRESH_SQL = """
 WITH parts AS (

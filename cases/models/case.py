@@ -201,8 +201,9 @@ class Case(models.Model):
     facet_values = models.TextField(
         null=True,
         editable=False,
-        help_text="Modalities, systems and tag slugs as tokens (m:CT s:neuro t:glioma), for "
-        "counting facets in one pass; NULL until first computed.",
+        help_text="The case's value of every facet as tokens (m:CT s:neuro t:glioma "
+        "k:clinical_case c:probable d:resident a:40-64 x:female), for filtering through "
+        "one GIN index and counting facets in one pass; NULL until first computed.",
     )
     view_count = models.PositiveIntegerField(
         default=0, editable=False, help_text="Readers of the published case, one per day each."

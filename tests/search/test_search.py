@@ -188,7 +188,7 @@ def test_imported_and_published_cases_get_their_search_columns(author):
     stored = Case.objects.values("search_vector", "search_terms", "facet_values").get(pk=case.pk)
     assert stored["search_vector"]
     assert "Epiphysis" in stored["search_terms"]
-    assert set(stored["facet_values"].split()) == {"m:MR", "s:musculoskeletal", "t:epiphysis"}
+    assert set(stored["facet_values"].split()) >= {"m:MR", "s:musculoskeletal", "t:epiphysis"}
     assert found("epiphyseal") == found("fluid levels") == [case.title]
 
 
@@ -461,9 +461,9 @@ def make_results(count: int) -> None:
 POSTGRES = connection.vendor == "postgresql"
 # the system choices, count, page of cases, their systems, studies, ready figures
 PAGE_QUERIES = 6
-# the facets: PostgreSQL counts them in one pass; elsewhere the case's own columns, then
-# modalities, systems and tags
-FACET_QUERIES = 1 if POSTGRES else 4
+# the facets: on PostgreSQL the count's pass counted them too (and kept them); elsewhere the
+# case's own columns, then modalities, systems and tags
+FACET_QUERIES = 0 if POSTGRES else 4
 # a search on PostgreSQL: whether the words as typed find enough, and the snippets' headlines
 # (SQLite's snippets come from the loaded text)
 SEARCH_QUERIES = 2 if POSTGRES else 0

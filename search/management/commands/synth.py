@@ -3,9 +3,9 @@
 Adds N published synthetic cases (search/synthetic.py: varied titles, diagnoses, histories,
 findings, studies with modalities, sections, differentials, teaching points, tags and systems;
 no images), written with bulk inserts in batches, then gives them their search vectors with one
-set-based UPDATE. Every case carries the tag `synthetic`; `--delete` removes them all again.
-Meant for demos, load tests and the search benchmark: 100,000 cases take a few minutes on
-PostgreSQL.
+set-based UPDATE, and (on PostgreSQL) vacuums and analyses the tables it filled. Every case
+carries the tag `synthetic`; `--delete` removes them all again. Meant for demos, load tests and
+the search benchmark: 100,000 cases take a few minutes on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -120,11 +120,35 @@ def add_synthetic_cases(count: int, *, seed: int = 1, batch: int = 2000, log=pri
     log("  computing search vectors…")
     refresh_search_vector(synthetic_cases())
     if connection.vendor == "postgresql":
-        # Fresh statistics, or the planner takes a big table for an empty one and scans it.
-        with connection.cursor() as cursor:
-            for model in (Case, Study, Section, Case.tags.through, Case.systems.through):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        log("  vacuuming and analysing…")
+        vacuum_analyse(FILLED_MODELS)
     return added
+
+
+# The tables `add_synthetic_cases` fills.
+FILLED_MODELS = (
+    Case,
+    CaseAuthor,
+    Study,
+    Section,
+    TeachingPoint,
+    DifferentialDiagnosis,
+    Case.tags.through,
+    Case.systems.through,
+)
+
+
+def vacuum_analyse(models) -> None:
+    """VACUUM ANALYZE the tables of `models` (PostgreSQL): the search vectors' UPDATE left a
+    dead row behind every case, which index-only scans and bitmap scans would still visit, and
+    the planner needs fresh statistics or it takes a big table for an empty one.
+
+    VACUUM cannot run inside a transaction; inside one (a test, say) the tables are only
+    analysed."""
+    vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"{vacuum} {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _insert(generated: list[SyntheticCase], *, author, tag_ids, system_ids) -> None:
