@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from cases.freshness import catalogue_changed
 from cases.models import (
     Case,
     CaseAuthor,
@@ -122,6 +123,8 @@ def add_synthetic_cases(count: int, *, seed: int = 1, batch: int = 2000, log=pri
     if connection.vendor == "postgresql":
         log("  vacuuming and analysing…")
         vacuum_analyse(FILLED_MODELS)
+    # Bulk inserts send no signals: lists cached before the new cases must not be served.
+    catalogue_changed()
     return added
 
 

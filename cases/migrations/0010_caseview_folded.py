@@ -11,7 +11,7 @@ HELP = "Added to the case's view count (cases/viewing.py folds new views in)."
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0008_caseview"),
+        ("cases", "0009_facet_tokens_for_every_facet"),
     ]
 
     operations = [
