@@ -1,5 +1,7 @@
+import hashlib
 import json
 
+from django.core.cache import cache
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db import connections
 from django.utils.functional import cached_property
@@ -51,23 +53,45 @@ def planner_estimate(connection, sql: str, params) -> int | None:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+# How long a kept count may answer; a new version of the rows makes a new key before that.
+COUNT_TIMEOUT = 60 * 60
+
+
 class CappedCountPaginator(DjangoPaginator):
     """Counts the rows only up to `cap` past the page asked for; a longer list is then
     estimated (on PostgreSQL) or counted in full (elsewhere). `exact` says which it was."""
 
-    def __init__(self, object_list, per_page, *, cap: int, page_number: int) -> None:
+    def __init__(
+        self, object_list, per_page, *, cap: int, page_number: int, version: str | None = None
+    ) -> None:
         super().__init__(object_list, per_page)
         # Enough rows to know that the page asked for, and one after it, exist.
         self.limit = max(cap, page_number * per_page) + 1
         self.exact = True
+        self.version = version
 
     @cached_property
     def count(self) -> int:
         # Without the order: the rows counted are the same, and no sort is needed to cut them.
         rows = self.object_list.order_by().values("pk")
-        connection = connections[rows.db]
-        # Compiled once, for the count and the estimate alike.
+        # Compiled once, for the count, the estimate and the key they are kept under.
         sql, params = rows.query.sql_with_params()
+        if self.version is None:
+            return self._count(rows, sql, params)
+        # The SQL holds the reader's visibility rule, so readers who may see different rows
+        # never share a count; the version changes whenever the rows may have.
+        digest = hashlib.sha256(repr((sql, params, self.limit)).encode()).hexdigest()[:32]
+        key = f"list-count:{self.version}:{digest}"
+        kept = cache.get(key)
+        if kept is not None:
+            counted, self.exact = kept
+            return counted
+        counted = self._count(rows, sql, params)
+        cache.set(key, (counted, self.exact), COUNT_TIMEOUT)
+        return counted
+
+    def _count(self, rows, sql: str, params) -> int:
+        connection = connections[rows.db]
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT {self.limit:d}) AS listed", params)
             counted = cursor.fetchone()[0]
@@ -93,6 +117,7 @@ class CappedCountPagination(Pagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.capped = set(request.query_params) <= self.unfiltering_parameters
+        self.view = view
         return super().paginate_queryset(queryset, request, view)
 
     def django_paginator_class(self, object_list, per_page):
@@ -102,8 +127,15 @@ class CappedCountPagination(Pagination):
             self.capped = False  # the last page, say, is only known by counting them all
         if not self.capped:
             return DjangoPaginator(object_list, per_page)
+        # A view may name the version of its rows (a case list: the catalogue's), under which
+        # the count is kept in the shared cache.
+        list_version = getattr(self.view, "list_version", None)
         return CappedCountPaginator(
-            object_list, per_page, cap=self.count_cap, page_number=page_number
+            object_list,
+            per_page,
+            cap=self.count_cap,
+            page_number=page_number,
+            version=list_version() if list_version else None,
         )
 
     def get_paginated_response(self, data):

@@ -22,7 +22,7 @@ from accounts.api.permissions import NotSuspended
 from api.concurrency import base_version, set_etag
 from api.errors import errors
 from api.pagination import CappedCountPagination
-from cases import permissions, services
+from cases import freshness, permissions, services
 from cases.document import DOCUMENT_PREFETCH, case_to_document
 from cases.document_edit import create_case_document, edit_case_document
 from cases.filters import CaseListFilter
@@ -142,6 +142,11 @@ class CaseViewSet(
         user = self.request.user
         cases = Case.objects.visible_to(user).in_lists_for(user)
         return cases.order_by(F("published_at").desc(nulls_last=True), "-created_at", "-pk")
+
+    def list_version(self) -> str | None:
+        """The version the list's count is kept under (api/pagination.py): every change to a
+        case renews the catalogue's."""
+        return freshness.catalogue_version()
 
     def list(self, request):
         # CaseSummarySerializer's rows, built from values (see summaries.py).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
 from django.urls import reverse, set_script_prefix
@@ -179,11 +180,46 @@ def test_the_list_takes_the_same_queries_for_one_row_and_for_fifty(
         add_ready_figure(Study.objects.create(case=case, modality="CT"))
     client = APIClient()
     listed(client)  # the body systems, read once per process
-    # The count, the page, and the cases' systems and studies with their card figures.
+    # The count, the page, and the cases' systems and studies with their card figures; the
+    # count counted afresh (not kept from the request before).
+    cache.clear()
     with django_assert_num_queries(3):
         assert len(listed(client, "?page_size=1")["results"]) == 1
+    cache.clear()
     with django_assert_num_queries(3):
         assert len(listed(client, "?page_size=50")["results"]) == 50
+
+
+def test_an_unfiltered_lists_count_is_kept_until_a_case_changes(author, django_assert_num_queries):
+    for number in range(3):
+        make_case(author=author, title=f"Case {number}")
+    client = APIClient()
+    assert listed(client)["count"] == 3
+    with django_assert_num_queries(2):  # the page, and the cases' systems and studies
+        assert listed(client)["count"] == 3
+
+    make_case(author=author, title="Later")
+
+    assert listed(client)["count"] == 4
+
+
+def test_readers_who_see_different_cases_never_share_a_kept_count(author):
+    make_case(author=author, title="Published")
+    make_case(author=author, title="Draft", published=False)
+    anonymous, signed_in = APIClient(), APIClient()
+    signed_in.force_authenticate(author)
+
+    assert listed(anonymous)["count"] == 1
+    assert listed(signed_in)["count"] == 2
+    assert listed(anonymous)["count"] == 1
+
+
+def test_a_filtered_list_is_counted_every_time(author, django_assert_num_queries):
+    make_case(author=author, title="Case", difficulty="student")
+    client = APIClient()
+    listed(client, "?difficulty=student")
+    with django_assert_num_queries(3):
+        assert listed(client, "?difficulty=student")["count"] == 1
 
 
 def test_an_empty_list_takes_one_query(django_assert_num_queries):
