@@ -45,6 +45,17 @@ def case_version(case_id: int) -> str | None:
     return _current(_case_key(case_id))
 
 
+def case_version_and(case_id: int, keys: list[str]) -> tuple[str | None, dict]:
+    """The version of one case's page and the cache entries under `keys`, in one round trip.
+    When the version had to be made afresh, nothing found can belong to it: none is given."""
+    version_key = _case_key(case_id)
+    found = cache.get_many([version_key, *keys])
+    version = found.pop(version_key, None)
+    if version is None:
+        return _current(version_key), {}
+    return version, found
+
+
 def case_versions(case_ids: Iterable[int]) -> dict[int, str]:
     """Versions of many cases in one round trip; cases the cache cannot version are left out."""
     keys = {_case_key(case_id): case_id for case_id in case_ids}

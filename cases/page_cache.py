@@ -58,6 +58,8 @@ class CachedPage:
     content: bytes
     content_type: str
     etag: str
+    # The version of the case the page was built from (case pages; lists hold it in the key).
+    version: str = ""
 
     def response(self) -> HttpResponse:
         response = HttpResponse(self.content, content_type=self.content_type)
@@ -93,12 +95,12 @@ def _made_for_this_request(request: HttpRequest, response: HttpResponse) -> bool
     )
 
 
-def _keep(key: str, request: HttpRequest, response: HttpResponse) -> None:
+def _keep(key: str, request: HttpRequest, response: HttpResponse, version: str = "") -> None:
     if _made_for_this_request(request, response):
         return
     content = response.content
     etag = quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
-    page = CachedPage(request.path, content, response["Content-Type"], etag)
+    page = CachedPage(request.path, content, response["Content-Type"], etag, version)
     cache.set(key, page, PAGE_TIMEOUT)
     response["ETag"] = etag
 
@@ -125,22 +127,25 @@ def shared_list_page(
 # The case page ----------------------------------------------------------------------------
 
 
-def _case_page_key(case_id: int, version: str) -> str:
-    # The day is in the key: the citation says when the case was accessed (today).
-    return f"page:case:{case_id}:{version}:{timezone.localdate().isoformat()}"
+def _case_page_key(case_id: int) -> str:
+    # The day is in the key: the citation says when the case was accessed (today). The version
+    # is in the page, so that the version and the page come in one round trip.
+    return f"page:case:{case_id}:{timezone.localdate().isoformat()}"
 
 
-def case_page_version(request: HttpRequest, case_id: int) -> str | None:
-    """The version to cache this anonymous reader's case page under, taken before the page is
-    read; None when the page is not to be shared (signed in, a message, a query, no cache)."""
+def shared_case_page(request: HttpRequest, case_id: int) -> tuple[str | None, CachedPage | None]:
+    """For an anonymous reader: the version to cache the case page under, taken before the
+    page is read, and the page kept for that version if there is one. (None, None) when the
+    page is not to be shared (signed in, a message, a query, no cache)."""
     # A query string shows in the page (the search box), so only the plain address is shared.
     if request.GET or not may_share(request):
-        return None
-    return freshness.case_version(case_id)
-
-
-def cached_case_page(case_id: int, version: str) -> CachedPage | None:
-    return cache.get(_case_page_key(case_id, version))
+        return None, None
+    key = _case_page_key(case_id)
+    version, found = freshness.case_version_and(case_id, [key])
+    page = found.get(key)
+    if version is None or page is None or page.version != version:
+        return version, None
+    return version, page
 
 
 def keep_case_page(
@@ -148,7 +153,7 @@ def keep_case_page(
 ) -> None:
     """Share this anonymous reader's page of a published case with the next ones."""
     if version is not None and case.is_published:
-        _keep(_case_page_key(case.pk, version), request, response)
+        _keep(_case_page_key(case.pk), request, response, version)
 
 
 def case_body(

@@ -27,14 +27,12 @@ def case_permalink(request, pk: int):
 
 
 def case_detail(request, pk: int, slug: str):
-    shared_version = page_cache.case_page_version(request, pk)
-    if shared_version is not None:
-        cached = page_cache.cached_case_page(pk, shared_version)
-        if cached is not None:
-            if request.path != cached.path:
-                return redirect(cached.path, permanent=True)
-            count_case_view(request, pk)
-            return cached.response()
+    shared_version, cached = page_cache.shared_case_page(request, pk)
+    if cached is not None:
+        if request.path != cached.path:
+            return redirect(cached.path, permanent=True)
+        count_case_view(request, pk)
+        return cached.response()
     # Taken before the case is read: a change committed meanwhile makes a newer version.
     version = shared_version or freshness.case_version(pk)
     case = readable_case_or_404(
