@@ -15,7 +15,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 python3 python; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then command -v $$p; break; fi; done)
 
-.PHONY: run test lint setup demo worker beat clean
+.PHONY: run test lint setup demo worker beat serve clean
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -62,6 +62,15 @@ worker: $(VENV)/.installed
 # Periodic tasks (review reminders) for when CELERY_BROKER_URL points at a real broker.
 beat: $(VENV)/.installed
 	$(BIN)/celery -A teachingfile beat --loglevel=info
+
+# Production: gunicorn, a Celery worker and beat (Procfile), on whatever DATABASE_URL,
+# CELERY_BROKER_URL, CACHE_URL and storage the environment names. Refuses an insecure
+# configuration first, naming the variable to set (README → Deployment).
+serve: $(VENV)/.installed
+	$(BIN)/python -m teachingfile.preflight
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --procfile Procfile
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media private-media staticfiles .pytest_cache .ruff_cache
