@@ -26,3 +26,9 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # The application is loaded once in the master: a misconfiguration stops the start with its
 # message instead of failing every worker in turn, and workers share the loaded code's memory.
 preload_app = True
+# gunicorn's control socket (`gunicornc`) sits in the home directory by default, where two
+# instances on one machine would take each other's; it is off unless a path is given.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
