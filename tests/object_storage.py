@@ -7,6 +7,7 @@ moto's threaded server started in this process. The fixtures (`s3_endpoint`, `ob
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import urllib.error
@@ -34,6 +35,8 @@ def s3_server() -> Iterator[str]:
         return
     from moto.server import ThreadedMotoServer
 
+    # One line per S3 request would bury a failing test's own output.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
