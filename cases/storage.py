@@ -20,12 +20,12 @@ from django.utils.functional import LazyObject, empty
 STORAGE_ERRORS: tuple[type[BaseException], ...] = (OSError, BotoCoreError, ClientError)
 
 UNAVAILABLE_MESSAGE = (
-    "Image storage cannot be reached just now, so nothing was kept. Try again in a few minutes."
+    "Image storage cannot be reached just now; nothing was changed. Try again in a few minutes."
 )
 
 
 class StorageUnavailable(Exception):
-    """Storage could not be reached, or refused to keep a file; nothing was kept."""
+    """Storage could not be reached, or refused to keep or give a file; nothing was changed."""
 
     def __init__(self, message: str = UNAVAILABLE_MESSAGE) -> None:
         super().__init__(message)
@@ -33,9 +33,12 @@ class StorageUnavailable(Exception):
 
 @contextlib.contextmanager
 def storage_unavailable_on_error() -> Iterator[None]:
-    """Turn a storage's own errors, raised inside, into StorageUnavailable."""
+    """Turn a storage's own errors, raised inside, into StorageUnavailable. A missing file
+    (FileNotFoundError) is not storage being down: it passes through for the caller."""
     try:
         yield
+    except FileNotFoundError:
+        raise
     except STORAGE_ERRORS as error:
         raise StorageUnavailable() from error
 

@@ -9,6 +9,7 @@ import pydicom
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
+from django.urls import reverse
 from PIL import Image
 
 from cases.models import Case, Figure, Study
@@ -17,6 +18,7 @@ from interchange.bundle import build_bundle, import_bundle
 from interchange.models import ImportJob
 from tests.factories import make_case, make_user, signed_in_api_client
 from tests.files import jpeg_with_exif, series_zip
+from tests.object_storage import closed_port_url
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +124,21 @@ def test_an_import_job_of_a_bundle_runs_on_object_storage_and_forgets_its_upload
     assert {figure.status for figure in Figure.objects.filter(study__case=case)} == {"ready"}
     # The uploaded bundle waited in private storage and is gone once imported.
     assert not [name for name in object_storage.private_keys() if name.startswith("imports/")]
+
+
+def test_an_export_while_storage_is_down_answers_503_not_a_bundle_without_images(
+    settings, client, author, case_with_images, object_storage
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **object_storage.storages(S3_ENDPOINT_URL=closed_port_url()),
+    }
+    client.force_login(author)
+    for format in ("bundle", "mirc"):
+        page = client.get(reverse("case-export", args=[case_with_images.pk, format]))
+        assert page.status_code == 503
+        assert "cannot be reached" in page.content.decode()
+    api = signed_in_api_client(author)
+    answer = api.get(f"/api/v1/cases/{case_with_images.pk}/export/?format=bundle")
+    assert answer.status_code == 503
+    assert "storage cannot be reached" in answer.json()["detail"]
