@@ -239,9 +239,8 @@ STORAGES = {
 }
 # S3 object storage (S3_BUCKET and friends, see teachingfile/object_storage.py): replaces both
 # storages above; a contradiction in the S3_* variables fails here, at start.
-S3_STORAGES = s3_storages(os.environ)
-if S3_STORAGES:
-    STORAGES.update(S3_STORAGES)
+if object_storages := s3_storages(os.environ):
+    STORAGES.update(object_storages)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MB = 1024 * 1024
 # What an uploaded image may be (PRODUCT.md section 5); the README lists the defaults.

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 import urllib.request
 import zipfile
 from urllib.parse import urlsplit
@@ -18,6 +21,8 @@ from rest_framework.test import APIClient
 
 from api.concurrency import etag
 from cases.models import Case, Figure, Study
+from cases.workflow_services import delete_draft
+from interchange.models import ImportJob
 from teachingfile.object_storage import s3_storages
 from tests.files import dicom_bytes, jpeg_with_exif, series_zip, upload
 from tests.object_storage import ObjectStorage, unsigned_get
@@ -124,6 +129,25 @@ def test_the_images_of_a_figure_are_served_from_object_storage(
             assert picture.format == "JPEG"
 
 
+def test_a_presigned_url_gives_the_object_until_it_expires(
+    api, study, object_storage, django_capture_on_commit_callbacks
+):
+    """What the image views redirect to: `storage.url(name, expire=…)`, signed, on the S3
+    server itself; the same address unsigned is refused."""
+    answer = upload_figure(
+        api, study, jpeg_with_exif(), "hip.jpg", django_capture_on_commit_callbacks
+    )
+    figure = Figure.objects.get(pk=answer["id"])
+    for field in (figure.web, figure.original):
+        url = field.storage.url(field.name, expire=60)
+        assert url.startswith(f"{object_storage.endpoint}/")
+        assert "X-Amz-Signature=" in url
+        status, data = unsigned_get(url)
+        assert status == 200
+        assert data == field.storage.open(field.name).read()
+        assert unsigned_get(url.split("?", 1)[0])[0] == 403
+
+
 def test_a_dicom_series_keeps_its_slices_on_object_storage_and_serves_them(
     api, study, object_storage, django_capture_on_commit_callbacks
 ):
@@ -185,6 +209,16 @@ def test_removing_one_of_two_figures_of_the_same_upload_keeps_the_shared_objects
         )
     assert response.status_code == 204
     assert (object_storage.media_keys(), object_storage.private_keys()) == kept
+
+
+def test_deleting_a_draft_removes_the_objects_of_all_its_figures(
+    author, api, study, object_storage, django_capture_on_commit_callbacks
+):
+    upload_figure(api, study, jpeg_with_exif(), "hip.jpg", django_capture_on_commit_callbacks)
+    upload_figure(api, study, series_zip(2), "series.zip", django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_draft(study.case, by=author)
+    assert object_storage.media_keys() == object_storage.private_keys() == []
 
 
 def test_redacting_a_held_image_rewrites_its_original_object(
@@ -285,8 +319,6 @@ def test_a_bucket_that_refuses_the_upload_answers_503_and_keeps_nothing(
 def test_an_import_job_upload_to_storage_that_is_down_answers_503_and_keeps_nothing(
     api, object_storage_down
 ):
-    from interchange.models import ImportJob
-
     response = api.post(
         "/api/v1/imports/",
         {"files": [upload(b"Title: A case\n\nHistory.", "case.txt")]},
@@ -344,10 +376,6 @@ def test_one_bucket_holds_both_storages_under_distinct_prefixes():
 
 def test_the_settings_follow_the_environment_in_a_fresh_process(object_storage: ObjectStorage):
     """What a server or worker started by a test gets: the S3 storages from S3_* alone."""
-    import os
-    import subprocess
-    import sys
-
     script = (
         "import django, json; django.setup(); "
         "from django.conf import settings; "
