@@ -39,8 +39,9 @@ def _is_render_in_use(name: str) -> bool:
     hash (or a hash derived from it when redacted), so only slices of figures sharing that
     stem can name one; their renders are read rather than searched in JSON, which SQLite
     cannot do by value."""
-    stem = name.rsplit("/", 1)[-1].split("-f", 1)[0]
-    if not stem or "-f" not in name:
+    basename = name.rsplit("/", 1)[-1]
+    stem = basename.split("-f", 1)[0]
+    if not stem or stem == basename:  # not `<stem>-f<position>-<preset>.jpg`
         return False
     frames = FigureFrame.objects.filter(renders__icontains=stem).values_list("renders", flat=True)
     return any(name in renders.values() for renders in frames.iterator())
