@@ -93,12 +93,18 @@ def _database_url_of_the_test_database() -> str:
 
 
 @pytest.fixture
-def celery_worker_process(settings, tmp_path):
+def celery_worker_process(request, settings, tmp_path):
     """A real Celery worker on the broker, reading a queue of its own, over the test database.
 
     Mark the test `worker` and `django_db(transaction=True)`, so that the worker sees its rows.
-    Yields `(process, log)`: the worker's `Popen` and the path of its log.
+    Yields `(process, log)`: the worker's `Popen` and the path of its log. With the
+    `object_storage` fixture (asked for first), the worker keeps its files in the same buckets.
     """
+    object_storage = (
+        request.getfixturevalue("object_storage").environ
+        if "object_storage" in request.fixturenames
+        else {}
+    )
     broker = os.environ.get("CELERY_BROKER_URL")
     if not broker or connections["default"].vendor != "postgresql":
         pytest.skip(
@@ -129,6 +135,7 @@ def celery_worker_process(settings, tmp_path):
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
             "CELERY_QUEUE": queue,
+            **object_storage,
         },
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.request
 import zipfile
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ from rest_framework.test import APIClient
 from api.concurrency import etag
 from cases.models import Case, Figure, Study
 from cases.workflow_services import delete_draft
+from imaging import uploads
 from interchange.models import ImportJob
 from teachingfile.object_storage import s3_storages
 from tests.files import dicom_bytes, jpeg_with_exif, series_zip, upload
@@ -254,6 +256,28 @@ def test_redacting_a_held_image_rewrites_its_original_object(
     with Image.open(io.BytesIO(data)) as original:
         assert original.convert("L").getpixel((10, 10)) == 0
         assert original.convert("L").getpixel((190, 90)) > 230
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_process_makes_the_derivatives_in_the_same_buckets(
+    author, two_author_draft, object_storage, celery_worker_process
+):
+    worker, log = celery_worker_process
+    study = Study.objects.create(case=two_author_draft, modality="CT")
+    figure = uploads.add_figure(study, upload=upload(series_zip(2), "series.zip"), by=author)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        figure.refresh_from_db()
+        if figure.status not in ("pending", "processing"):
+            break
+        assert worker.poll() is None, log.read_text()
+        time.sleep(0.5)
+    assert figure.status == "ready", log.read_text()
+    assert {figure.thumbnail.name, figure.web.name, figure.full.name} <= set(
+        object_storage.media_keys()
+    )
+    assert {frame.dicom.name for frame in figure.frames.all()} <= set(object_storage.private_keys())
 
 
 # --- Storage that is down ---------------------------------------------------------------------
