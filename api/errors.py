@@ -139,6 +139,7 @@ ERROR_MEANINGS = {
     415: "Unsupported media type.",
     428: "If-Match (or `version`) is required for this write.",
     429: "Too many requests; retry after the time in Retry-After.",
+    503: "Image storage cannot be reached; nothing was changed. Retry after Retry-After.",
 }
 
 

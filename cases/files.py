@@ -7,6 +7,7 @@ the case it revises. A file is deleted only when no figure and no slice names it
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from django.core.files.storage import Storage
@@ -14,6 +15,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from .models import Figure, FigureFrame
+from .storage import STORAGE_ERRORS, private_storage
+
+logger = logging.getLogger(__name__)
 
 StoredFile = tuple[Storage, str]
 
@@ -23,7 +27,24 @@ def is_file_in_use(name: str) -> bool:
     named_by_figure = Figure.objects.filter(
         Q(original=name) | Q(thumbnail=name) | Q(web=name) | Q(full=name)
     ).exists()
-    return named_by_figure or FigureFrame.objects.filter(dicom=name).exists()
+    return (
+        named_by_figure
+        or FigureFrame.objects.filter(dicom=name).exists()
+        or _is_render_in_use(name)
+    )
+
+
+def _is_render_in_use(name: str) -> bool:
+    """Whether a slice still names the render. Renders are named after their figure's content
+    hash (or a hash derived from it when redacted), so only slices of figures sharing that
+    stem can name one; their renders are read rather than searched in JSON, which SQLite
+    cannot do by value."""
+    basename = name.rsplit("/", 1)[-1]
+    stem = basename.split("-f", 1)[0]
+    if not stem or stem == basename:  # not `<stem>-f<position>-<preset>.jpg`
+        return False
+    frames = FigureFrame.objects.filter(renders__icontains=stem).values_list("renders", flat=True)
+    return any(name in renders.values() for renders in frames.iterator())
 
 
 def release_unused_files(files: Iterable[StoredFile], *, on_commit: bool) -> None:
@@ -38,8 +59,13 @@ def release_unused_files(files: Iterable[StoredFile], *, on_commit: bool) -> Non
 
     def delete_unused() -> None:
         for storage, name in dict.fromkeys(files):
-            if not is_file_in_use(name):
+            if is_file_in_use(name):
+                continue
+            try:
                 storage.delete(name)
+            except STORAGE_ERRORS:
+                # A file left behind costs space, not correctness: the rows are already gone.
+                logger.warning("Could not delete the stored file %s", name, exc_info=True)
 
     if on_commit:
         transaction.on_commit(delete_unused)
@@ -47,15 +73,26 @@ def release_unused_files(files: Iterable[StoredFile], *, on_commit: bool) -> Non
         delete_unused()
 
 
+def files_of(figures: Iterable[Figure]) -> list[StoredFile]:
+    """Every stored file of these figures: original, derivatives, and each slice's
+    de-identified DICOM and renders."""
+    figures = list(figures)
+    files: list[StoredFile] = [
+        (field.storage, field.name)
+        for figure in figures
+        for field in (figure.original, figure.thumbnail, figure.web, figure.full)
+        if field
+    ]
+    frames = FigureFrame.objects.filter(figure__in=[figure.pk for figure in figures if figure.pk])
+    for dicom, renders in frames.values_list("dicom", "renders"):
+        if dicom:
+            files.append((private_storage, dicom))
+        # Renders are derivatives, kept in the same storage as the figure's other pictures.
+        files.extend((Figure.thumbnail.field.storage, name) for name in renders.values())
+    return files
+
+
 def release_files_of(figures: Iterable[Figure]) -> None:
-    """Once the removal of these figures is committed, delete their original and thumbnail
+    """Once the removal of these figures is committed, delete all their files (`files_of`)
     unless another figure (e.g. of a revision of the same case) still uses them."""
-    release_unused_files(
-        [
-            (field.storage, field.name)
-            for figure in figures
-            for field in (figure.original, figure.thumbnail)
-            if field
-        ],
-        on_commit=True,
-    )
+    release_unused_files(files_of(figures), on_commit=True)

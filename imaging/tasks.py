@@ -15,13 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Figure
+from cases.storage import STORAGE_ERRORS
 
 from .processing import process_figure
 
 
 @shared_task(
     name="cases.tasks.make_figure_derivatives",
-    autoretry_for=(OSError, ConnectionError),
+    autoretry_for=(ConnectionError, *STORAGE_ERRORS),
     retry_backoff=True,
     retry_backoff_max=300,
     max_retries=4,
@@ -29,8 +30,8 @@ from .processing import process_figure
 def make_figure_derivatives(figure_id: int) -> None:
     """Process an uploaded original: de-identify, render, make the derivatives readers see.
 
-    Storage that is briefly unreachable (OSError, ConnectionError) is retried with backoff;
-    an unreadable file is not retried but recorded as failed on the figure.
+    Storage that is briefly unreachable (OSError, ConnectionError, S3's errors) is retried
+    with backoff; an unreadable file is not retried but recorded as failed on the figure.
     """
     process_figure(figure_id)
 

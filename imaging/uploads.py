@@ -22,7 +22,7 @@ from django.utils import timezone
 from cases import permissions
 from cases.files import release_unused_files
 from cases.models import Figure, Study
-from cases.storage import private_storage
+from cases.storage import private_storage, storage_unavailable_on_error
 
 from .inspect import Inspected, RefusedUpload, inspect_upload
 from .processing import upload_limits
@@ -60,7 +60,8 @@ def add_figure(
     """Add a figure to a study from an uploaded file, after the end of the study's figures.
 
     The file is inspected first: a refused one raises ValidationError with the reason and
-    leaves no file and no row. Figures are added outside the case's version check: an upload
+    leaves no file and no row. Storage that cannot be reached raises StorageUnavailable, and
+    leaves nothing either. Figures are added outside the case's version check: an upload
     in one tab must not make the text typed in another tab stale. Caption, alt text and
     annotations are then edited (and versioned) with the rest of the case.
     """
@@ -109,11 +110,12 @@ def _store_original(
     digest = _sha256(upload)
     name = f"{digest}.{inspected.extension}"
     path = figure_upload_path_for(name)
-    if private_storage.exists(path):
-        figure.original.name = path  # the same bytes were uploaded before: reuse them
-    else:
-        figure.original.save(name, upload, save=False)
-        stored.append(figure.original.name)
+    with storage_unavailable_on_error():
+        if private_storage.exists(path):
+            figure.original.name = path  # the same bytes were uploaded before: reuse them
+        else:
+            figure.original.save(name, upload, save=False)
+            stored.append(figure.original.name)
     figure.kind = inspected.kind
     figure.content_hash = digest
     figure.width = inspected.width or None

@@ -28,7 +28,7 @@ from cases import permissions, services
 from cases.document import DOCUMENT_PREFETCH, Document, case_to_document
 from cases.files import release_unused_files
 from cases.models import Case, Figure, Licence, Revision
-from cases.storage import private_storage
+from cases.storage import private_storage, storage_unavailable_on_error
 from imaging import uploads
 from imaging.annotations import clean_annotations
 from imaging.derivatives import UnreadableImage, clean_picture
@@ -138,10 +138,11 @@ def _exported_image(figure: Figure) -> tuple[bytes, str] | None:
     storage = private_storage
     try:
         files = []
-        for name in names:
-            with storage.open(name, "rb") as source:
-                files.append(source.read())
-    except OSError:
+        with storage_unavailable_on_error():
+            for name in names:
+                with storage.open(name, "rb") as source:
+                    files.append(source.read())
+    except OSError:  # a missing file is left out; storage that is down fails the export
         return None
     if figure.kind == Figure.Kind.DICOM and len(files) == 1:
         return files[0], "dcm"
@@ -157,8 +158,10 @@ def _clean_png(figure: Figure) -> tuple[bytes, str] | None:
     if not figure.original:
         return None
     try:
-        with figure.original.open("rb") as source:
-            picture = clean_picture(source)
+        # Read whole first, so that storage failing half-way is not taken for a bad image.
+        with storage_unavailable_on_error(), figure.original.open("rb") as source:
+            data = source.read()
+        picture = clean_picture(io.BytesIO(data))
     except (OSError, UnreadableImage):
         return None
     buffer = io.BytesIO()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from cases import permissions
 from cases.editor_views import forbidden
 from cases.models import Case
+from cases.storage import StorageUnavailable
 
 from . import jobs
 from .importing import IMPORTABLE_SUFFIXES
@@ -46,12 +47,15 @@ def import_job_list(request: HttpRequest) -> HttpResponse:
             title="Only authors import cases",
         )
     errors: list[str] = []
+    unavailable = False
     if request.method == "POST":
         uploads = request.FILES.getlist("files")
         try:
             job = jobs.create_import_job(owner=request.user, uploads=uploads)
         except ValidationError as error:
             errors = [message for messages_ in error.message_dict.values() for message in messages_]
+        except StorageUnavailable as error:
+            errors, unavailable = [str(error)], True
         else:
             count = job.file_count
             messages.success(
@@ -77,7 +81,7 @@ def import_job_list(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             **_limits(),
         },
-        status=400 if errors else 200,
+        status=503 if unavailable else 400 if errors else 200,
     )
 
 

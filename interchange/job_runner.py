@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Case
+from cases.storage import STORAGE_ERRORS
 
 from .importing import Outcome, attention, describe, import_file
 from .models import ImportJob, ImportJobFile
@@ -80,7 +81,7 @@ def _visible(outcome: Outcome, owner: User) -> bool:
 def _forget(name: str) -> None:
     try:
         ImportJobFile.stored.field.storage.delete(name)
-    except OSError:
+    except STORAGE_ERRORS:
         logger.warning("Could not delete the stored upload %s", name, exc_info=True)
 
 

@@ -6,6 +6,7 @@ The uploads are kept in private storage until imported and deleted as each is do
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import PurePath
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.db import transaction
 
 from accounts.models import User
 from cases import permissions
+from cases.storage import STORAGE_ERRORS, storage_unavailable_on_error
 
 from . import tasks
 from .importing import IMPORTABLE_SUFFIXES
@@ -65,7 +67,8 @@ def check_uploads(uploads: list[UploadedFile]) -> None:
 
 
 def create_import_job(*, owner: User, uploads: list[UploadedFile]) -> ImportJob:
-    """Keep the uploaded files and queue their import; nothing is kept if any is refused."""
+    """Keep the uploaded files and queue their import; nothing is kept if any is refused, or
+    if storage cannot be reached (StorageUnavailable)."""
     if not permissions.can_create_case(owner):
         raise PermissionDenied("Only authors can import cases.")
     check_uploads(uploads)
@@ -76,12 +79,21 @@ def create_import_job(*, owner: User, uploads: list[UploadedFile]) -> ImportJob:
             for position, upload in enumerate(uploads):
                 name = PurePath(upload.name).name[:255]
                 row = ImportJobFile(job=job, position=position, name=name)
-                row.stored.save(f"job-{job.pk}-{position}{PurePath(name).suffix}", upload, False)
+                kept_as = f"job-{job.pk}-{position}{PurePath(name).suffix}"
+                with storage_unavailable_on_error():
+                    row.stored.save(kept_as, upload, False)
                 stored.append(row.stored.name)
                 row.save()
             tasks.run_import_job.delay_on_commit(job.pk)
     except BaseException:
         for name in stored:
-            ImportJobFile.stored.field.storage.delete(name)
+            _delete_quietly(name)
         raise
     return job
+
+
+def _delete_quietly(name: str) -> None:
+    """Remove a file kept for a job that was rolled back; storage that is down keeps it (an
+    orphan costs space, and the error that rolled the job back is the one to report)."""
+    with contextlib.suppress(*STORAGE_ERRORS):
+        ImportJobFile.stored.field.storage.delete(name)

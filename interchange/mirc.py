@@ -37,6 +37,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from PIL import Image
 
 from cases.models import Case, CaseAuthor, Figure, Section, Study
+from cases.storage import storage_unavailable_on_error
 
 from .markdown_text import plain_line, plain_paragraphs, xml_safe
 
@@ -111,9 +112,9 @@ class ExportedImage:
 
 def _read(stored) -> bytes | None:
     try:
-        with stored.open("rb") as file:
+        with storage_unavailable_on_error(), stored.open("rb") as file:
             return file.read()
-    except (OSError, ValueError):
+    except (OSError, ValueError):  # a missing file; storage that is down fails the export
         return None
 
 

@@ -14,6 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from .object_storage import s3_storages
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -235,6 +237,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+# S3 object storage (S3_BUCKET and friends, see teachingfile/object_storage.py): replaces both
+# storages above; a contradiction in the S3_* variables fails here, at start.
+if object_storages := s3_storages(os.environ):
+    STORAGES.update(object_storages)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MB = 1024 * 1024
 # What an uploaded image may be (PRODUCT.md section 5); the README lists the defaults.

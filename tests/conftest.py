@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -27,6 +28,7 @@ from cases.models import Case, CaseAuthor, System
 from teachingfile.celery import app as celery_app
 from tests.browser.pages import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import make_case, make_user
+from tests.object_storage import ObjectStorage, closed_port_url, new_object_storage, s3_server
 
 
 def pytest_configure(config):
@@ -91,12 +93,18 @@ def _database_url_of_the_test_database() -> str:
 
 
 @pytest.fixture
-def celery_worker_process(settings, tmp_path):
+def celery_worker_process(request, settings, tmp_path):
     """A real Celery worker on the broker, reading a queue of its own, over the test database.
 
     Mark the test `worker` and `django_db(transaction=True)`, so that the worker sees its rows.
-    Yields `(process, log)`: the worker's `Popen` and the path of its log.
+    Yields `(process, log)`: the worker's `Popen` and the path of its log. With the
+    `object_storage` fixture (asked for first), the worker keeps its files in the same buckets.
     """
+    object_storage = (
+        request.getfixturevalue("object_storage").environ
+        if "object_storage" in request.fixturenames
+        else {}
+    )
     broker = os.environ.get("CELERY_BROKER_URL")
     if not broker or connections["default"].vendor != "postgresql":
         pytest.skip(
@@ -127,6 +135,7 @@ def celery_worker_process(settings, tmp_path):
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
             "CELERY_QUEUE": queue,
+            **object_storage,
         },
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
@@ -150,6 +159,43 @@ def media_in_tmp(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "private")},
         },
     }
+
+
+# --- Object storage (S3) ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """An S3 server: `S3_TEST_ENDPOINT_URL` (CI's moto_server), else moto started in-process."""
+    with s3_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def object_storage(settings, s3_endpoint) -> Iterator[ObjectStorage]:
+    """Both storages on S3, in two fresh buckets, configured as S3_* variables configure them.
+
+    `object_storage.environ` holds those variables, for a server or worker started by the test.
+    """
+    storage = new_object_storage(s3_endpoint)
+    storage.create()
+    settings.MEDIA_ACCEL = ""
+    settings.STORAGES = {**settings.STORAGES, **storage.storages()}
+    try:
+        yield storage
+    finally:
+        storage.remove()
+
+
+@pytest.fixture
+def object_storage_down(settings, object_storage) -> ObjectStorage:
+    """The site's storages on an S3 address where nothing answers; the returned buckets (and
+    their client) are the real ones, to check that nothing was written."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **object_storage.storages(S3_ENDPOINT_URL=closed_port_url()),
+    }
+    return object_storage
 
 
 @pytest.fixture(autouse=True)

@@ -145,13 +145,14 @@ class FigureList(generics.GenericAPIView):
         description="A multipart upload of one file. The file is checked before anything is "
         "stored: a refused one answers 400 with the reason and nothing is kept. An accepted "
         "one answers 202 at once; derivatives are made in the background: poll `status_url` "
-        "(also in Location). Only the case's authors, while they can edit it. The upload "
+        "(also in Location). Storage that cannot be reached answers 503 and keeps nothing. "
+        "Only the case's authors, while they can edit it. The upload "
         "needs no version and does not change it; caption and alt text are edits of the case, "
         "made afterwards with PATCH.",
         tags=["figures"],
         parameters=[LOCATION],
         request={"multipart/form-data": FigureUploadSerializer},
-        responses={202: FigureSerializer, **errors(400, 401, 403, 404, 413, 415, 429)},
+        responses={202: FigureSerializer, **errors(400, 401, 403, 404, 413, 415, 429, 503)},
     )
     def post(self, request, case_id: int):
         case = readable_case_or_404(request.user, case_id)

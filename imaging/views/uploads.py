@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from cases import permissions
 from cases.models import Case, Figure, Study
 from cases.permissions import LOCKED_REASONS
+from cases.storage import StorageUnavailable
 
 from ..uploads import add_figure
 from .figures import figure_status
@@ -66,6 +67,9 @@ def figure_upload(request: HttpRequest, pk: int, study_pk: int) -> HttpResponse:
             )
         except PermissionDenied as error:
             return upload_refused(request, back_to_editor, str(error), 403, pk)
+        except StorageUnavailable as error:
+            # Files added before this one are kept; this one and the rest are not.
+            return upload_refused(request, back_to_editor, _not_kept(error, added), 503, pk)
         except ValidationError as error:
             refused.append(f"{upload.name}: {' '.join(error.messages)}")
 
@@ -83,6 +87,13 @@ def figure_upload(request: HttpRequest, pk: int, study_pk: int) -> HttpResponse:
         return upload_refused(request, back_to_editor, refused[0].split(": ", 1)[1], 400, pk)
     figure = Figure.objects.get(pk=added[0].pk)
     return JsonResponse(figure_status(figure), status=201)
+
+
+def _not_kept(error: StorageUnavailable, added: list[Figure]) -> str:
+    if not added:
+        return str(error)
+    count = len(added)
+    return f"{count} file{'s' if count != 1 else ''} uploaded, then: {error}"
 
 
 def upload_refused(

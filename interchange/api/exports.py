@@ -49,7 +49,7 @@ class CaseExport(APIView):
         responses={
             (200, "application/json"): CaseDocumentSerializer,
             (200, "application/zip"): OpenApiTypes.BINARY,
-            **errors(400, 404, 429),
+            **errors(400, 404, 429, 503),
         },
     )
     def get(self, request, id):

@@ -163,14 +163,15 @@ class ImportJobList(generics.GenericAPIView):
         description="A multipart upload of one or more files (`files`): case reports (.txt, "
         f".md) and case bundles (.zip), at most {jobs.max_files()} files of "
         f"{jobs.max_file_bytes() // jobs.MB} MB each and {jobs.max_total_bytes() // jobs.MB} "
-        "MB in all. A refused upload answers 400 and nothing is kept. An accepted one answers "
+        "MB in all. A refused upload answers 400 and nothing is kept, and so does storage that "
+        "cannot be reached, with 503. An accepted one answers "
         "202 at once with the job; poll its `url` (also in Location) until `status` is done. "
         "Each file becomes a draft case of yours, is skipped as a duplicate of a case imported "
         "before from the same source, or needs attention (with the reasons). Authors only.",
         tags=[IMPORTS],
         parameters=[LOCATION],
         request={"multipart/form-data": ImportUploadSerializer},
-        responses={202: ImportJobSerializer, **errors(400, 401, 403, 415, 429)},
+        responses={202: ImportJobSerializer, **errors(400, 401, 403, 415, 429, 503)},
     )
     def post(self, request):
         if not permissions.can_create_case(request.user):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from cases.files import release_files_of, release_unused_files
 from cases.models import Figure, FigureFrame, Study
@@ -48,3 +49,42 @@ def test_files_of_removed_figures_go_only_once_the_removal_is_committed(
     for callback in callbacks:
         callback()
     assert not private_storage.exists(name)
+
+
+def test_a_slice_render_another_figure_still_names_is_kept(study):
+    render = default_storage.save("derivatives/ab/abc-f0000-default.jpg", ContentFile(b"jpeg"))
+    unused = default_storage.save("derivatives/ab/abc-f0001-default.jpg", ContentFile(b"jpeg"))
+    figure = Figure.objects.create(study=study, content_hash="abc")
+    FigureFrame.objects.create(figure=figure, position=0, renders={"default": render})
+    release_unused_files([(default_storage, render), (default_storage, unused)], on_commit=False)
+    assert default_storage.exists(render)
+    assert not default_storage.exists(unused)
+
+
+def test_removing_a_figure_releases_its_derivatives_slices_and_renders_too(
+    study, django_capture_on_commit_callbacks
+):
+    def derivative(name: str) -> str:
+        return default_storage.save(f"derivatives/ab/{name}", ContentFile(b"jpeg"))
+
+    figure = Figure.objects.create(
+        study=study,
+        content_hash="abd",
+        original=stored("originals/ab/abd.zip"),
+        thumbnail=derivative("abd-thumb.jpg"),
+        web=derivative("abd-web.jpg"),
+        full=derivative("abd-full.jpg"),
+    )
+    frame = FigureFrame.objects.create(
+        figure=figure,
+        position=0,
+        dicom=stored("deidentified/ab/abd-0000.dcm"),
+        renders={"default": derivative("abd-f0000-default.jpg")},
+    )
+    private = [figure.original.name, frame.dicom.name]
+    public = [figure.thumbnail.name, figure.web.name, figure.full.name, frame.renders["default"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        release_files_of([figure])
+        figure.delete()
+    assert not [name for name in private if private_storage.exists(name)]
+    assert not [name for name in public if default_storage.exists(name)]
