@@ -22,7 +22,6 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import boto3
 import pytest
 import requests
 from django.db import connections
@@ -51,7 +50,7 @@ def needs_the_real_services():
         pytest.skip("needs PostgreSQL and CELERY_BROKER_URL; .ci/run runs it in its second pass")
 
 
-def production_environment(tmp_path: Path, s3_buckets: dict[str, str]) -> dict[str, str]:
+def production_environment(tmp_path: Path, storage: dict[str, str]) -> dict[str, str]:
     """The documented production environment (README → Deployment), on this machine's services."""
     environ = {
         key: value
@@ -75,7 +74,7 @@ def production_environment(tmp_path: Path, s3_buckets: dict[str, str]) -> dict[s
             "CELERY_CONCURRENCY": "1",
             "CELERY_BEAT_SCHEDULE_FILE": str(tmp_path / "beat-schedule"),
             "API_THROTTLE_TOKEN": "3/minute",
-            **s3_buckets,
+            **storage,
         }
     )
     return environ
@@ -171,33 +170,10 @@ def wait_until_ready(base: str, processes: Processes, seconds: float = 90) -> No
 
 
 @pytest.fixture
-def s3_buckets(s3_server) -> dict[str, str]:
-    """Fresh buckets on the S3 server, named in the environment the processes read."""
-    names = {"media": f"media-{uuid.uuid4().hex[:10]}", "private": f"orig-{uuid.uuid4().hex[:10]}"}
-    client = boto3.client(
-        "s3",
-        endpoint_url=s3_server,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    for name in names.values():
-        client.create_bucket(Bucket=name)
-    return {
-        "S3_BUCKET": names["media"],
-        "S3_PRIVATE_BUCKET": names["private"],
-        "S3_ENDPOINT_URL": s3_server,
-        "S3_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-    }
-
-
-@pytest.fixture
-def production(tmp_path, s3_buckets):
+def production(tmp_path, object_storage):
     """`make serve`'s processes (Procfile: web, worker, beat through honcho) and a second web
     instance on another port, over the same database, Redis, broker and buckets."""
-    environ = production_environment(tmp_path, s3_buckets)
+    environ = production_environment(tmp_path, object_storage.environ)
     collected = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
         cwd=ROOT,
@@ -253,7 +229,9 @@ def test_the_production_stack_reports_ready_on_every_service(production):
     }
 
 
-def test_the_production_stack_processes_an_upload_and_serves_it_from_the_bucket(production):
+def test_the_production_stack_processes_an_upload_and_serves_it_from_the_bucket(
+    production, object_storage
+):
     (base, other), processes = production
     author = make_user("prod-author", "author")
     case = make_case(author=author, published=False)
@@ -281,7 +259,7 @@ def test_the_production_stack_processes_an_upload_and_serves_it_from_the_bucket(
     thumbnail = Browser().get(through_proxy(figure["images"]["thumbnail"]))
     assert thumbnail.status_code == 302
     presigned = thumbnail.headers["Location"]
-    assert presigned.startswith(os.environ.get("S3_TEST_ENDPOINT_URL", "http://127.0.0.1"))
+    assert presigned.startswith(object_storage.endpoint)
     picture = requests.get(presigned, timeout=10)
     assert picture.status_code == 200
     assert picture.content[:3] == b"\xff\xd8\xff"
