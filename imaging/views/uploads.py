@@ -82,7 +82,7 @@ def figure_upload(request: HttpRequest, pk: int, study_pk: int) -> HttpResponse:
     if refused:
         return upload_refused(request, back_to_editor, refused[0].split(": ", 1)[1], 400, pk)
     figure = Figure.objects.get(pk=added[0].pk)
-    return JsonResponse(figure_status(figure), status=201)
+    return JsonResponse(figure_status(figure, request.user), status=201)
 
 
 def upload_refused(
