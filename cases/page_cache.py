@@ -49,6 +49,7 @@ def page_timeout() -> int:
     """How long to keep a page: no longer than the time bucket in its key is current."""
     return min(PAGE_TIMEOUT, media_urls.bucket_seconds())
 
+
 # The parts of the case page that are the same for every reader (cases/_case_body.html), by
 # the name the page template gives them.
 BODY_TEMPLATE = "cases/_case_body.html"

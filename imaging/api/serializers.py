@@ -31,7 +31,7 @@ class FigureAccess:
         self.decides_quarantine = permissions.can_review_quarantine(user, case)
 
     def images_served(self, figure: Figure) -> bool:
-        # As imaging/views/media.py figure_for: processed images for every reader of the case,
+        # As cases.media_urls.images_served: processed images for every reader of the case,
         # an image held in quarantine only for those who decide on it.
         if figure.status == Figure.ProcessingStatus.READY:
             return True
@@ -102,8 +102,9 @@ class FigureSerializer(serializers.ModelSerializer):
         "and texts {type, x, y, text}, in fractions of the image; `frame`: the slice, or null.",
     )
     images = serializers.SerializerMethodField(
-        help_text="Where the derivatives are served; null while you cannot see them (not "
-        "processed yet, failed, or held for review)."
+        help_text="Where the derivatives are served, at signed addresses that work without a "
+        "token and expire (within an hour by default; read the figure again for new ones); "
+        "null while you cannot see them (not processed yet, failed, or held for review)."
     )
     decisions = serializers.SerializerMethodField(
         help_text="Decisions on the image while it was held; shown to those who decide on it."
