@@ -17,6 +17,7 @@ This lives in `cases` (with the figures) so that the case list's rows can be sig
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 SALT = "teachingfile.media-url"
 EXPIRES = "expires"
 SIGNATURE = "signature"
+# Not signed: a token of the figure's current pictures, so that a browser does not show the copy
+# it cached for an hour once they change (redacted, processed again).
+VERSION = "v"
 # Image sizes as their addresses name them; "thumb" is the card and list thumbnail.
 SIZES = ("thumb", "web", "full")
 
@@ -66,11 +70,13 @@ def signature(path: str, expires_at: int) -> str:
     return salted_hmac(SALT, f"{path}\n{expires_at}", algorithm="sha256").hexdigest()[:32]
 
 
-def sign(path: str, expires_at: int | None = None) -> str:
-    """`path` with `?expires=…&signature=…` for the current bucket (or `expires_at`)."""
+def sign(path: str, expires_at: int | None = None, *, version: str = "") -> str:
+    """`path` with `?expires=…&signature=…` for the current bucket (or `expires_at`), and
+    `&v=…` when a `version` of the file is given."""
     if expires_at is None:
         expires_at = expires()
-    return f"{path}?{EXPIRES}={expires_at}&{SIGNATURE}={signature(path, expires_at)}"
+    signed = f"{path}?{EXPIRES}={expires_at}&{SIGNATURE}={signature(path, expires_at)}"
+    return f"{signed}&{VERSION}={version}" if version else signed
 
 
 def seconds_left(request: HttpRequest) -> int | None:
@@ -90,6 +96,14 @@ def seconds_left(request: HttpRequest) -> int | None:
 
 
 # Addresses of a figure's files -------------------------------------------------------------
+
+
+def pictures_version(figure: Figure) -> str:
+    """A short token of the figure's current pictures: derivatives are named by their content,
+    so a redaction or a new upload gives new names. Empty when the names were not read."""
+    if "thumbnail" in figure.get_deferred_fields() or not figure.thumbnail:
+        return ""
+    return hashlib.sha256(figure.thumbnail.name.encode()).hexdigest()[:8]
 
 
 def images_served(figure: Figure, user=None, case: Case | None = None) -> bool:
@@ -114,9 +128,10 @@ def figure_image_url(
     when this reader gets none. The caller has let the reader see the figure's case."""
     if size not in SIZES or not images_served(figure, user, case):
         return None
+    version = pictures_version(figure)
     if size == "thumb":
-        return sign(reverse("figure-thumbnail", args=[figure.pk]))
-    return sign(reverse("figure-image", args=[figure.pk, size]))
+        return sign(reverse("figure-thumbnail", args=[figure.pk]), version=version)
+    return sign(reverse("figure-image", args=[figure.pk, size]), version=version)
 
 
 def figure_frame_url(
@@ -130,7 +145,8 @@ def figure_frame_url(
     """The signed address of one slice of a stack in one window, or None."""
     if not images_served(figure, user, case):
         return None
-    return sign(reverse("figure-frame", args=[figure.pk, position, preset]))
+    path = reverse("figure-frame", args=[figure.pk, position, preset])
+    return sign(path, version=pictures_version(figure))
 
 
 def figure_dicom_url(figure: Figure, user=None, *, case: Case | None = None) -> str | None:

@@ -46,7 +46,29 @@ def held_figure(case: Case) -> Figure:
 def test_an_address_names_its_expiry_and_signature_in_readable_parameters(clock, figure):
     address = media_urls.figure_image_url(figure, "web")
     assert path_of(address) == f"/figures/{figure.pk}/web.jpg"
-    assert set(query_of(address)) == {"expires", "signature"}
+    assert list(query_of(address)) == ["expires", "signature", "v"]
+
+
+def test_an_address_changes_when_the_figures_pictures_change(clock, figure):
+    before = media_urls.figure_image_url(figure, "web")
+    frame_before = media_urls.figure_frame_url(figure, 0)
+    figure.thumbnail.name = "derivatives/re/redacted-thumb.jpg"  # as a redaction names them
+    assert media_urls.figure_image_url(figure, "web") != before
+    assert media_urls.figure_frame_url(figure, 0) != frame_before
+    # Only the browser's cache is told apart: the signature is the same.
+    assert (
+        query_of(media_urls.figure_image_url(figure, "web"))["signature"]
+        == (query_of(before)["signature"])
+    )
+
+
+def test_a_figure_read_without_its_file_names_is_signed_without_reading_them(
+    clock, figure, django_assert_num_queries
+):
+    figure = Figure.objects.only("id", "status").get(pk=figure.pk)
+    with django_assert_num_queries(0):
+        address = media_urls.figure_image_url(figure, "thumb")
+    assert list(query_of(address)) == ["expires", "signature"]
 
 
 def test_addresses_are_identical_within_a_bucket_and_change_in_the_next(clock, figure):

@@ -604,7 +604,7 @@ def test_a_cached_list_page_changes_with_the_bucket_of_its_thumbnails(
     [after] = thumbnail_sources(client.get(url).content.decode())
     assert after != before
     path = before.split("?")[0]
-    assert after == escape(media_urls.sign(path))
+    assert after.startswith(escape(media_urls.sign(path)))
 
 
 def test_cached_pages_are_kept_no_longer_than_their_bucket(settings):
