@@ -12,6 +12,10 @@ Only what every reader of the page would see may be cached:
   a CSP nonce, a cookie;
 - a case body only after `readable_case_or_404` has let the reader in; it is built without the
   request, so it cannot hold anything about the reader.
+
+Pages hold signed image addresses that expire (cases/media_urls.py). They are signed per time
+bucket, and every key holds the bucket: a cached page is never served after its bucket, so its
+addresses always have at least half their life left when it is.
 """
 
 from __future__ import annotations
@@ -32,13 +36,19 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import quote_etag
 from django.utils.safestring import SafeString, mark_safe
 
-from . import freshness
+from . import freshness, media_urls
 
 if TYPE_CHECKING:
     from .models import Case
 
 # Entries are never deleted (a change makes a new key); they expire once nobody asks for them.
 PAGE_TIMEOUT = 60 * 60 * 24
+
+
+def page_timeout() -> int:
+    """How long to keep a page: no longer than the time bucket in its key is current."""
+    return min(PAGE_TIMEOUT, media_urls.bucket_seconds())
+
 
 # The parts of the case page that are the same for every reader (cases/_case_body.html), by
 # the name the page template gives them.
@@ -101,7 +111,7 @@ def _keep(key: str, request: HttpRequest, response: HttpResponse, version: str =
     content = response.content
     etag = quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
     page = CachedPage(request.path, content, response["Content-Type"], etag, version)
-    cache.set(key, page, PAGE_TIMEOUT)
+    cache.set(key, page, page_timeout())
     response["ETag"] = etag
 
 
@@ -115,7 +125,7 @@ def shared_list_page(
     version = freshness.catalogue_version()
     if version is None:
         return build()
-    key = f"page:{name}:{version}:{_query_digest(request)}"
+    key = f"page:{name}:{version}:{media_urls.bucket()}:{_query_digest(request)}"
     cached = cache.get(key)
     if cached is not None:
         return cached.response()
@@ -128,9 +138,11 @@ def shared_list_page(
 
 
 def _case_page_key(case_id: int) -> str:
-    # The day is in the key: the citation says when the case was accessed (today). The version
-    # is in the page, so that the version and the page come in one round trip.
-    return f"page:case:{case_id}:{timezone.localdate().isoformat()}"
+    # The day is in the key: the citation says when the case was accessed (today); so is the
+    # bucket of its image addresses. The version is in the page, so that the version and the
+    # page come in one round trip.
+    day = timezone.localdate().isoformat()
+    return f"page:case:{case_id}:{day}:{media_urls.bucket()}"
 
 
 def shared_case_page(request: HttpRequest, case_id: int) -> tuple[str | None, CachedPage | None]:
@@ -141,6 +153,9 @@ def shared_case_page(request: HttpRequest, case_id: int) -> tuple[str | None, Ca
     if request.GET or not may_share(request):
         return None, None
     key = _case_page_key(case_id)
+    # Kept under this key, of the bucket before the page is built: its addresses are signed
+    # for this bucket or a later one, never an earlier.
+    request.shared_case_page_key = key
     version, found = freshness.case_version_and(case_id, [key])
     page = found.get(key)
     if version is None or page is None or page.version != version:
@@ -152,8 +167,9 @@ def keep_case_page(
     request: HttpRequest, case: Case, version: str | None, response: HttpResponse
 ) -> None:
     """Share this anonymous reader's page of a published case with the next ones."""
-    if version is not None and case.is_published:
-        _keep(_case_page_key(case.pk), request, response, version)
+    key = getattr(request, "shared_case_page_key", None)
+    if version is not None and key is not None and case.is_published:
+        _keep(key, request, response, version)
 
 
 def case_body(
@@ -166,7 +182,8 @@ def case_body(
     body is built."""
     if not case.is_published:
         version = None
-    key = f"case-body:{case.pk}:{version}:{timezone.localdate().isoformat()}"
+    day = timezone.localdate().isoformat()
+    key = f"case-body:{case.pk}:{version}:{day}:{media_urls.bucket()}"
     if version is not None:
         cached = cache.get(key)
         if cached is not None:
@@ -178,5 +195,5 @@ def case_body(
         for name, partial in BODY_PARTS.items()
     }
     if version is not None:
-        cache.set(key, {name: str(html) for name, html in body.items()}, PAGE_TIMEOUT)
+        cache.set(key, {name: str(html) for name, html in body.items()}, page_timeout())
     return body

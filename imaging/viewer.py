@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
-
-from cases.models import Figure
+from cases.media_urls import figure_dicom_url, figure_frame_url, figure_image_url
+from cases.models import Case, Figure
 
 PRESET_LABELS = {
     "default": "As acquired",
@@ -17,25 +16,29 @@ PRESET_LABELS = {
 }
 
 
-def viewer_data(figure: Figure) -> dict[str, Any]:
-    """The figure as the viewer needs it. Reads `figure.frames.all()` (prefetch it)."""
+def viewer_data(figure: Figure, user=None, *, case: Case | None = None) -> dict[str, Any]:
+    """The figure as the viewer needs it, with signed image addresses (cases/media_urls.py).
+    Reads `figure.frames.all()` (prefetch it). The caller has let the reader see the case; a
+    figure held in quarantine gets addresses only when `user` decides on it, else None."""
     frames = list(figure.frames.all())
+
+    def frame_url(position: int, preset: str) -> str | None:
+        return figure_frame_url(figure, position, preset, user, case=case)
+
     if frames:
         presets = [name for name in PRESET_LABELS if name in frames[0].renders]
         frame_data = [
             {
-                "src": reverse("figure-frame", args=[figure.pk, frame.position, "default"]),
+                "src": frame_url(frame.position, "default"),
                 "presets": {
-                    name: reverse("figure-frame", args=[figure.pk, frame.position, name])
-                    for name in presets
-                    if name != "default"
+                    name: frame_url(frame.position, name) for name in presets if name != "default"
                 },
             }
             for frame in frames
         ]
     else:
         presets = []
-        frame_data = [{"src": reverse("figure-image", args=[figure.pk, "web"]), "presets": {}}]
+        frame_data = [{"src": figure_image_url(figure, "web", user, case=case), "presets": {}}]
     return {
         "id": figure.pk,
         "label": figure.label,
@@ -45,9 +48,9 @@ def viewer_data(figure: Figure) -> dict[str, Any]:
         "width": figure.width,
         "height": figure.height,
         "frames": frame_data,
-        "full": reverse("figure-image", args=[figure.pk, "full"]),
+        "full": figure_image_url(figure, "full", user, case=case),
         "presets": [[name, PRESET_LABELS[name]] for name in presets] if len(presets) > 1 else [],
         "photo": figure.kind == Figure.Kind.IMAGE,
         "annotations": figure.annotations or [],
-        "download": reverse("figure-dicom", args=[figure.pk]) if frames else None,
+        "download": figure_dicom_url(figure, user, case=case) if frames else None,
     }

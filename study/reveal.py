@@ -21,8 +21,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.urls import reverse
 
+from cases.media_urls import figure_image_url
 from cases.models import Case, Figure, Study
 from cases.rendering import render_markdown, render_markdown_inline
 from cases.templatetags.case_tags import figure_anchors_of
@@ -77,8 +77,9 @@ def figure_content(
         for key in ("id", "kind", "width", "height", "frames", "full", "presets", "photo")
     }
     shown["label"] = hide(figure.label)
-    shown["thumbnail"] = reverse("figure-thumbnail", args=[figure.pk])
-    shown["web"] = reverse("figure-image", args=[figure.pk, "web"])
+    # Ready figures only (UNKNOWN_PREFETCH): signed addresses, the same for every reader.
+    shown["thumbnail"] = figure_image_url(figure, "thumb")
+    shown["web"] = figure_image_url(figure, "web")
     if stage_number >= FINDINGS:
         shown["caption"] = hide(figure.caption)
         shown["caption_html"] = render_inline(hide(figure.caption)) if figure.caption else ""

@@ -252,6 +252,9 @@ UPLOAD_MAX_ZIP_ENTRIES = int(os.environ.get("UPLOAD_MAX_ZIP_ENTRIES", "2000"))
 # MEDIA_ACCEL_PREFIX + the file's name, "sendfile" with X-Sendfile and the file's path.
 MEDIA_ACCEL = os.environ.get("MEDIA_ACCEL", "")
 MEDIA_ACCEL_PREFIX = os.environ.get("MEDIA_ACCEL_PREFIX", "/protected-media/")
+# Image and DICOM addresses are signed and expire (cases/media_urls.py): one handed out lives
+# between half of this and all of it.
+MEDIA_URL_EXPIRY_SECONDS = int(os.environ.get("MEDIA_URL_EXPIRY_SECONDS", "3600"))
 # Keys the replacement of DICOM UIDs, so one study keeps one new StudyInstanceUID.
 DEIDENTIFICATION_SECRET = os.environ.get("DEIDENTIFICATION_SECRET", SECRET_KEY)
 # Figures still pending this long (say, the broker was down) are queued again by the sweeper.

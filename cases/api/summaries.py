@@ -17,6 +17,7 @@ from django.db import connection
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
+from cases import media_urls
 from cases.filters import body_systems
 from cases.models import Case, Figure, Study
 
@@ -61,7 +62,8 @@ def case_api_url(case_id: int) -> str:
 
 
 def figure_thumbnail_url(figure_id: int) -> str:
-    return address_template("figure-thumbnail").format(pk=figure_id)
+    """The signed thumbnail address of a processed figure (its case's card figure)."""
+    return media_urls.sign(address_template("figure-thumbnail").format(pk=figure_id))
 
 
 def _fetch(sql: str, params: Sequence[Any]) -> list[tuple]:
@@ -154,6 +156,8 @@ def case_summaries(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     api_url = address_template("api-case-detail")
     page_url = address_template("case-detail", with_slug=True)
     thumbnail_url = address_template("figure-thumbnail")
+    # Card figures are processed ones, of cases the reader may see: signed for this bucket.
+    expires = media_urls.expires()
     zone = timezone.get_current_timezone()
     summaries = []
     for row in rows:
@@ -173,7 +177,9 @@ def case_summaries(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                 "in_unknown_mode": row["in_unknown_mode"],
                 "modalities": modalities[case_id],
                 "systems": systems[case_id],
-                "thumbnail_url": None if figure_id is None else thumbnail_url.format(pk=figure_id),
+                "thumbnail_url": None
+                if figure_id is None
+                else media_urls.sign(thumbnail_url.format(pk=figure_id), expires),
                 "created_at": _time(row["created_at"], zone),
                 "updated_at": _time(row["updated_at"], zone),
                 "published_at": _time(row["published_at"], zone),

@@ -13,6 +13,7 @@ from cases import permissions
 from cases.api.studies import (
     VERSION_FIELD_HELP,
 )
+from cases.media_urls import figure_image_url
 from cases.models import Case, Figure, QuarantineDecision
 
 from ..viewer import viewer_data
@@ -22,6 +23,7 @@ class FigureAccess:
     """What one person may see of the figures of one case, decided once per request."""
 
     def __init__(self, user, case: Case) -> None:
+        self.user, self.case = user, case
         # The editor's status polling: authors, editors and the case's reviewers.
         self.follows_workflow = user.is_authenticated and permissions.can_follow_workflow(
             user, case
@@ -29,7 +31,7 @@ class FigureAccess:
         self.decides_quarantine = permissions.can_review_quarantine(user, case)
 
     def images_served(self, figure: Figure) -> bool:
-        # As imaging/views/media.py figure_for: processed images for every reader of the case,
+        # As cases.media_urls.images_served: processed images for every reader of the case,
         # an image held in quarantine only for those who decide on it.
         if figure.status == Figure.ProcessingStatus.READY:
             return True
@@ -100,8 +102,9 @@ class FigureSerializer(serializers.ModelSerializer):
         "and texts {type, x, y, text}, in fractions of the image; `frame`: the slice, or null.",
     )
     images = serializers.SerializerMethodField(
-        help_text="Where the derivatives are served; null while you cannot see them (not "
-        "processed yet, failed, or held for review)."
+        help_text="Where the derivatives are served, at signed addresses that work without a "
+        "token and expire (within an hour by default; read the figure again for new ones); "
+        "null while you cannot see them (not processed yet, failed, or held for review)."
     )
     decisions = serializers.SerializerMethodField(
         help_text="Decisions on the image while it was held; shown to those who decide on it."
@@ -162,10 +165,12 @@ class FigureSerializer(serializers.ModelSerializer):
         if not self.access.images_served(figure):
             return None
         absolute = self.context["request"].build_absolute_uri
-        shown = viewer_data(figure)
+        # Signed addresses (cases/media_urls.py): they work without the token or a session.
+        access = self.access
+        shown = viewer_data(figure, access.user, case=access.case)
         return {
-            "thumbnail": absolute(reverse("figure-thumbnail", args=[figure.pk])),
-            "web": absolute(reverse("figure-image", args=[figure.pk, "web"])),
+            "thumbnail": absolute(figure_image_url(figure, "thumb", access.user, case=access.case)),
+            "web": absolute(figure_image_url(figure, "web", access.user, case=access.case)),
             "full": absolute(shown["full"]),
             "frames": [
                 {
@@ -175,10 +180,8 @@ class FigureSerializer(serializers.ModelSerializer):
                 for frame in shown["frames"]
             ],
             "window_presets": [{"name": name, "label": label} for name, label in shown["presets"]],
-            # The DICOM download is refused while an image is held (media_views.figure_dicom).
-            "dicom": absolute(shown["download"])
-            if shown["download"] and not figure.is_quarantined
-            else None,
+            # No DICOM while an image is held (figure_dicom_url, media_views.figure_dicom).
+            "dicom": absolute(shown["download"]) if shown["download"] else None,
         }
 
     @extend_schema_field(QuarantineDecisionSerializer(many=True))

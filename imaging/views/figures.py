@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cases import permissions
+from cases.media_urls import figure_image_url
 from cases.models import Case, Figure
 from cases.services import StaleEdit
 
@@ -21,16 +22,15 @@ from ..quarantine import attest_clean, redact_figure
 from ..viewer import viewer_data
 
 
-def figure_status(figure: Figure) -> dict:
+def figure_status(figure: Figure, user) -> dict:
     """How a figure's processing stands, for the upload progress list (and its polling)."""
+    thumbnail = figure_image_url(figure, "thumb", user) if figure.thumbnail else None
     return {
         "id": figure.pk,
         "label": figure.label,
         "status": figure.status,
         "status_display": figure.get_status_display(),
-        "thumbnail_url": reverse("figure-thumbnail", args=[figure.pk])
-        if figure.is_ready or (figure.is_quarantined and figure.thumbnail)
-        else "",
+        "thumbnail_url": thumbnail or "",
         "processing_error": figure.processing_error,
         "status_url": reverse("figure-status", args=[figure.pk]),
         "review_url": reverse("figure-review", args=[figure.pk]) if figure.is_quarantined else "",
@@ -59,7 +59,7 @@ def _render_review(request, figure: Figure, *, error: str = "", status: int = 20
         {
             "figure": figure,
             "case": figure.study.case,
-            "figure_data": viewer_data(figure),
+            "figure_data": viewer_data(figure, request.user, case=figure.study.case),
             "redact_url": reverse("figure-redact", args=[figure.pk]),
             "decisions": list(figure.decisions.select_related("decided_by")),
             "error": error,
@@ -118,7 +118,7 @@ def figure_annotate(request, pk: int) -> HttpResponse:
     if figure.status != Figure.ProcessingStatus.READY:
         raise Http404("This image is not processed yet.")
     error, status = "", 200
-    data = viewer_data(figure)
+    data = viewer_data(figure, request.user, case=case)
     if request.method == "POST":
         error, status = _save_annotations(request, figure)
         if not error:
@@ -178,4 +178,4 @@ def figure_status_view(request, pk: int) -> JsonResponse:
     figure = _figure_of_visible_case(request, pk)
     if not permissions.can_follow_workflow(request.user, figure.study.case):
         raise Http404("No such image.")
-    return JsonResponse(figure_status(figure))
+    return JsonResponse(figure_status(figure, request.user))

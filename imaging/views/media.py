@@ -1,8 +1,11 @@
-"""Serving images. The only way to an image: every request is checked against `visible_to`.
+"""Serving images and DICOM at signed, expiring addresses (cases/media_urls.py).
 
-Readers get derivatives of processed figures; an image held in quarantine is shown only to
-the people who decide on it. In production the web server can send the file itself
-(`MEDIA_ACCEL`): Django still decides who may see it.
+Who may see an image was decided when its address was made; here the signature and its expiry
+are checked, then that the figure and the file still exist. No session is read, so an address
+works for whoever was given it: a page's `<img>`, an API token client, a shared cached page.
+
+Local files are streamed, or sent by the web server (`MEDIA_ACCEL`). A storage with no local
+path (object storage) is answered with a redirect to its own short-lived address.
 """
 
 from __future__ import annotations
@@ -12,82 +15,107 @@ import zipfile
 
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
-from django.views.decorators.cache import cache_control
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
-from cases import permissions
-from cases.models import Case, Figure
+from cases import media_urls
+from cases.models import Figure
 from cases.storage import private_storage
 
 SIZES = {"thumb": "thumbnail", "thumbnail": "thumbnail", "web": "web", "full": "full"}
+# The shortest life of an object storage's own address we redirect to.
+MIN_REDIRECT_SECONDS = 60
 
 
-def figure_for(request, pk: int) -> Figure:
-    """A figure of a case the reader may see, processed; quarantined only for its deciders."""
-    figure = get_object_or_404(
-        Figure.objects.select_related("study__case").filter(
-            study__case__in=Case.objects.visible_to(request.user)
-        ),
-        pk=pk,
-    )
-    if figure.status == Figure.ProcessingStatus.READY:
-        return figure
-    if figure.is_quarantined and permissions.can_review_quarantine(request.user, figure.study.case):
-        return figure
-    raise Http404("This image is not available.")
+def signed_for(request: HttpRequest) -> int:
+    """The seconds the request's signed address still lives; 404 when it is not valid."""
+    left = media_urls.seconds_left(request)
+    if left is None:
+        raise Http404("This address is not valid, or has expired.")
+    return left
 
 
-def serve(field: FieldFile, content_type: str) -> HttpResponse:
+def figure_or_404(pk: int) -> Figure:
+    return get_object_or_404(Figure.objects.only("pk", "status", *SIZES.values()), pk=pk)
+
+
+def local_path(storage, name: str) -> str | None:
+    """The file's path on this machine; None for a storage that has none (object storage)."""
+    try:
+        return storage.path(name)
+    except NotImplementedError:
+        return None
+
+
+def serve(field: FieldFile, content_type: str, left: int) -> HttpResponse:
     if not field:
         raise Http404("This image is not available.")
-    return serve_stored(field.storage, field.name, content_type)
+    return serve_stored(field.storage, field.name, content_type, left)
 
 
-def serve_stored(storage, name: str, content_type: str) -> HttpResponse:
-    """Stream a stored file, or let the web server send it (`MEDIA_ACCEL`)."""
-    if settings.MEDIA_ACCEL == "nginx":
+def serve_stored(storage, name: str, content_type: str, left: int) -> HttpResponse:
+    """Send a stored file, cacheable privately no longer than its signed address lives."""
+    response = _stored_response(storage, name, content_type, left)
+    patch_cache_control(response, private=True, max_age=left)
+    return response
+
+
+def _stored_response(storage, name: str, content_type: str, left: int) -> HttpResponse:
+    path = local_path(storage, name)
+    if path is None:
+        # Object storage: its own signed address, alive at least as long as ours. Asking it
+        # whether the file exists would cost a round trip; a missing file is its 404.
+        return HttpResponseRedirect(storage.url(name, expire=max(left, MIN_REDIRECT_SECONDS)))
+    if settings.MEDIA_ACCEL in ("nginx", "sendfile"):
+        if not storage.exists(name):  # the row says ready but storage lost the file
+            raise Http404("This image is not available.")
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_PREFIX + name
-        return response
-    if settings.MEDIA_ACCEL == "sendfile":
-        response = HttpResponse(content_type=content_type)
-        response["X-Sendfile"] = storage.path(name)
+        if settings.MEDIA_ACCEL == "nginx":
+            response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_PREFIX + name
+        else:
+            response["X-Sendfile"] = path
         return response
     try:
         handle = storage.open(name, "rb")
-    except OSError as error:  # the row says ready but storage lost the file
+    except OSError as error:
         raise Http404("This image is not available.") from error
     return FileResponse(handle, content_type=content_type)
 
 
-# Private: a published case may be retracted, and then its images must stop being served.
 @require_GET
-@cache_control(private=True, max_age=300)
-def figure_image(request, pk: int, size: str = "thumb") -> HttpResponse:
+def figure_image(request: HttpRequest, pk: int, size: str = "thumb") -> HttpResponse:
+    left = signed_for(request)
     if size not in SIZES:
         raise Http404("No such size.")
-    figure = figure_for(request, pk)
-    return serve(getattr(figure, SIZES[size]), "image/jpeg")
+    figure = figure_or_404(pk)
+    return serve(getattr(figure, SIZES[size]), "image/jpeg", left)
 
 
 @require_GET
-@cache_control(private=True, max_age=300)
-def figure_frame(request, pk: int, position: int, preset: str) -> HttpResponse:
-    figure = figure_for(request, pk)
-    frame = get_object_or_404(figure.frames, position=position)
+def figure_frame(request: HttpRequest, pk: int, position: int, preset: str) -> HttpResponse:
+    left = signed_for(request)
+    figure = figure_or_404(pk)
+    frame = get_object_or_404(figure.frames.only("renders"), position=position)
     name = frame.renders.get(preset)
     if not name:
         raise Http404("No such window for this slice.")
     # Slice renders are derivatives, kept in the same storage as the figure's other pictures.
-    return serve_stored(figure.thumbnail.storage, name, "image/jpeg")
+    return serve_stored(figure.thumbnail.storage, name, "image/jpeg", left)
 
 
 @require_GET
-def figure_dicom(request, pk: int) -> HttpResponse:
+def figure_dicom(request: HttpRequest, pk: int) -> HttpResponse:
     """The de-identified DICOM of a figure, as a zip of its files in stack order."""
-    figure = figure_for(request, pk)
+    signed_for(request)
+    figure = get_object_or_404(Figure.objects.select_related("study"), pk=pk)
     if figure.is_quarantined:
         raise Http404("This image is held for review.")
     names = list(
@@ -98,13 +126,19 @@ def figure_dicom(request, pk: int) -> HttpResponse:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for number, name in enumerate(dict.fromkeys(names), start=1):
-            with private_storage.open(name, "rb") as source:
-                archive.writestr(f"IM{number:04d}.dcm", source.read())
+            try:
+                with private_storage.open(name, "rb") as source:
+                    archive.writestr(f"IM{number:04d}.dcm", source.read())
+            except OSError as error:
+                raise Http404("This figure's DICOM is not available.") from error
     buffer.seek(0)
     label = (figure.label or f"figure-{figure.pk}").replace(" ", "-").lower()
-    return FileResponse(
+    response = FileResponse(
         buffer,
         as_attachment=True,
         filename=f"case-{figure.study.case_id}-{label}-deidentified.zip",
         content_type="application/zip",
     )
+    # Built from the case's private files for one address: no shared or later copy.
+    patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -86,7 +86,7 @@ def figure_upload(request: HttpRequest, pk: int, study_pk: int) -> HttpResponse:
     if refused:
         return upload_refused(request, back_to_editor, refused[0].split(": ", 1)[1], 400, pk)
     figure = Figure.objects.get(pk=added[0].pk)
-    return JsonResponse(figure_status(figure), status=201)
+    return JsonResponse(figure_status(figure, request.user), status=201)
 
 
 def _not_kept(error: StorageUnavailable, added: list[Figure]) -> str:

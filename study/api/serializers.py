@@ -11,6 +11,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
+from cases.media_urls import figure_image_url
 from cases.models import Case
 from cases.templatetags.case_tags import card_figure, modalities
 from study import labels, reveal, services
@@ -191,7 +192,7 @@ def unknown_summary(case: Case) -> dict[str, Any]:
         "presenting_complaint": labels.complaint_of(case),
         "modalities": [code for code, _ in modalities(case)],
         "difficulty": case.difficulty or None,
-        "thumbnail_url": reverse("figure-thumbnail", args=[figure.pk]) if figure else None,
+        "thumbnail_url": figure_image_url(figure, "thumb") if figure else None,
         "my_attempts": case.my_attempts,
         "due_for_review": case.due_for_review,
     }

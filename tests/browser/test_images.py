@@ -25,6 +25,7 @@ from accounts.models import Role
 from cases.models import Case, CaseAuthor, Figure, Study
 from tests.browser.pages import CHROMIUM
 from tests.factories import PASSWORD, make_user
+from tests.media import path_of
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the test's own ORM calls, beside Playwright
 
@@ -151,10 +152,13 @@ def test_a_series_is_uploaded_annotated_checked_and_scrolled_by_a_trainee(
     trainee.keyboard.press("ArrowDown")
     trainee.keyboard.press("ArrowDown")
     assert status.inner_text() == "Slice 3 of 5"
-    assert (
-        viewer.locator("img[data-viewer-image]")
-        .get_attribute("src")
-        .endswith(f"/figures/{series.pk}/frames/2/default.jpg")
+    shown = viewer.locator("img[data-viewer-image]")
+    assert path_of(shown.get_attribute("src")).endswith(
+        f"/figures/{series.pk}/frames/2/default.jpg"
+    )
+    # The signed address loads: no session is needed, nor checked.
+    trainee.wait_for_function(
+        "image => image.complete && image.naturalWidth > 0", arg=shown.element_handle()
     )
     viewer.locator("[data-viewer-stage]").hover()
     trainee.mouse.wheel(0, 200)

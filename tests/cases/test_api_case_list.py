@@ -13,6 +13,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
 from api.pagination import CappedCountPagination
+from cases import media_urls
 from cases.api.serializers import CaseSummarySerializer
 from cases.models import Case, Study, System
 from tests.factories import add_ready_figure, make_case
@@ -77,10 +78,10 @@ def test_rows_carry_the_addresses_of_the_case_its_page_and_its_thumbnail(varied_
         assert rows[case.pk]["url"] == reverse("api-case-detail", kwargs={"pk": case.pk})
         assert rows[case.pk]["page_url"] == case.get_absolute_url()
     assert rows[bare.pk]["page_url"] == f"/cases/{bare.pk}/case/"
-    assert rows[rich.pk]["thumbnail_url"] == reverse(
-        "figure-thumbnail", args=[rich.expected_figure_id]
+    assert rows[rich.pk]["thumbnail_url"] == media_urls.sign(
+        reverse("figure-thumbnail", args=[rich.expected_figure_id])
     )
-    assert rows[later_study.pk]["thumbnail_url"] == (
+    assert rows[later_study.pk]["thumbnail_url"] == media_urls.sign(
         reverse("figure-thumbnail", args=[later_study.expected_figure_id])
     )
     assert rows[pending.pk]["thumbnail_url"] is None

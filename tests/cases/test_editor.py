@@ -14,9 +14,10 @@ from django.forms import BaseFormSet
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from PIL import Image
 
-from cases import services
+from cases import media_urls, services
 from cases.models import (
     Case,
     CaseAuthor,
@@ -34,6 +35,7 @@ from cases.models import (
 )
 from imaging import uploads
 from tests.factories import make_case, make_user
+from tests.media import fetch
 
 pytestmark = pytest.mark.django_db
 
@@ -521,7 +523,7 @@ def test_studies_page_shows_thumbnails_and_processing_status(client, author, dra
     )
     page = html(signed_in(client, author).get(edit_url(draft, "studies")))
     figure = Figure.objects.exclude(pk=failed.pk).get(study__case=draft)
-    assert reverse("figure-thumbnail", args=[figure.pk]) in page
+    assert escape(media_urls.figure_image_url(figure, "thumb")) in page
     assert "Not an image" in page
     assert upload_url(draft, draft.studies.get()) in page
 
@@ -863,7 +865,8 @@ def test_uploading_a_jpeg_adds_a_processed_figure_to_the_study(
     assert body["status"] == "pending"
     figure.refresh_from_db()
     assert figure.is_ready
-    assert client.get(reverse("figure-thumbnail", args=[figure.pk])).status_code == 200
+    status = client.get(reverse("figure-status", args=[figure.pk])).json()
+    assert fetch(status["thumbnail_url"]).status_code == 200
     draft.refresh_from_db()
     assert draft.version == 1  # uploads do not make the text open in another tab stale
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -14,9 +15,10 @@ from django.db import connection
 from django.http import HttpRequest
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.models import Role
-from cases import editing, published_revisions, workflow_services
+from cases import editing, media_urls, page_cache, published_revisions, workflow_services
 from cases.edit_values import (
     AuthorRow,
     CommentaryRow,
@@ -29,7 +31,7 @@ from cases.models import Case, Figure, Study, System
 from community import comments, moderation
 from community.models import Comment
 from imaging import processing, quarantine, uploads
-from tests.factories import assign, complete_case, make_user
+from tests.factories import add_ready_figure, assign, complete_case, make_user
 from tests.files import jpeg_with_exif, upload
 
 pytestmark = pytest.mark.django_db
@@ -545,3 +547,66 @@ def test_an_unchanged_anonymous_page_is_not_sent_again(client, case):
         fields={"title": "Changed"},
     )
     assert page(client, case, if_none_match=etag).status_code == 200
+
+
+# Signed image addresses -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def bucket_clock(monkeypatch):
+    """The clock of the image addresses' buckets (cases/media_urls.py), at a bucket's start."""
+
+    class Clock:
+        now = 1_800_000_000
+
+    monkeypatch.setattr(media_urls, "now", lambda: Clock.now)
+    return Clock
+
+
+def test_the_cached_anonymous_page_changes_with_the_bucket_of_its_image_addresses(
+    client, case, bucket_clock
+):
+    study = Study.objects.create(case=case, modality="CT")
+    figure = add_ready_figure(study, label="Fig 1")
+    first = cached(client, case)
+    assert escape(media_urls.figure_image_url(figure, "web")) in first
+    bucket_clock.now += media_urls.bucket_seconds() - 1
+    assert queries_for(client, case.get_absolute_url()) <= 1, "same bucket: from cache"
+    bucket_clock.now += 1
+    second = cached(client, case)
+    assert second != first
+    assert escape(media_urls.figure_image_url(figure, "web")) in second
+
+
+def test_a_signed_in_readers_case_body_changes_with_the_bucket(client, case, trainee, bucket_clock):
+    study = Study.objects.create(case=case, modality="CT")
+    figure = add_ready_figure(study, label="Fig 1")
+    client.force_login(trainee)
+    text_of(client, case)  # the case body is now in the cache
+    bucket_clock.now += media_urls.bucket_seconds()
+    assert escape(media_urls.figure_image_url(figure, "web")) in text_of(client, case)
+
+
+def thumbnail_sources(html: str) -> set[str]:
+    return set(re.findall(r'src="(/figures/\d+/thumbnail\.jpg\?[^"]+)"', html))
+
+
+@pytest.mark.parametrize("name", ["home", "browse"])
+def test_a_cached_list_page_changes_with_the_bucket_of_its_thumbnails(
+    client, case, bucket_clock, name
+):
+    Case.objects.filter(pk=case.pk).update(featured=True)
+    url = reverse(name)
+    client.get(url)
+    assert queries_for(client, url) <= 1, "not served from cache"
+    [before] = thumbnail_sources(client.get(url).content.decode())
+    bucket_clock.now += media_urls.bucket_seconds()
+    [after] = thumbnail_sources(client.get(url).content.decode())
+    assert after != before
+    path = before.split("?")[0]
+    assert after.startswith(escape(media_urls.sign(path)))
+
+
+def test_cached_pages_are_kept_no_longer_than_their_bucket(settings):
+    settings.MEDIA_URL_EXPIRY_SECONDS = 600
+    assert page_cache.page_timeout() == 300

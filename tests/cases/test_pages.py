@@ -7,7 +7,9 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
+from cases import media_urls
 from cases.models import (
     Case,
     Commentary,
@@ -23,6 +25,7 @@ from cases.models import (
 from cases.rendering import render_markdown
 from tests.factories import make_case
 from tests.files import jpeg_bytes
+from tests.media import fetch
 
 pytestmark = pytest.mark.django_db
 
@@ -195,13 +198,18 @@ def test_case_urls_redirect_to_the_canonical_address(client):
     assert permalink["Location"] == case.get_absolute_url()
 
 
-def test_thumbnail_of_a_case_the_reader_cannot_see_is_not_served(client, author):
+def test_a_drafts_thumbnail_is_served_only_at_the_signed_address_its_readers_are_given(
+    client, author
+):
     draft = make_case(author=author, published=False)
     figure = add_study(draft).figures.get()
 
-    assert client.get(reverse("figure-thumbnail", args=[figure.pk])).status_code == 404
     client.force_login(author)
-    assert client.get(reverse("figure-thumbnail", args=[figure.pk])).status_code == 200
+    assert client.get(reverse("figure-thumbnail", args=[figure.pk])).status_code == 404
+    page = client.get(reverse("case-edit-part", args=[draft.pk, "studies"])).content.decode()
+    address = media_urls.figure_image_url(figure, "thumb")
+    assert escape(address) in page
+    assert fetch(address).status_code == 200
 
 
 # Browse and search ----------------------------------------------------------------------------
@@ -397,7 +405,8 @@ def test_case_page_shows_every_part_in_reading_order(client):
     assert "Which is the nidus?" not in content  # quiz questions belong to unknown mode
     assert case.permanent_url in content
     first_figure = Figure.objects.filter(study__case=case).first()
-    assert f'src="/figures/{first_figure.pk}/web.jpg"' in content  # in the image viewer
+    # In the image viewer, at a signed address.
+    assert f'src="{escape(media_urls.figure_image_url(first_figure, "web"))}"' in content
     assert 'alt="Axial image"' in content
 
 

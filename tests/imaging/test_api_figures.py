@@ -16,6 +16,7 @@ from api.concurrency import etag
 from cases.models import Case, Figure, FigureFrame, QuarantineDecision, Revision, Study
 from reviews.models import Review
 from tests.factories import API_PERSONAS, make_case, signed_in_api_client
+from tests.media import fetch, path_of
 
 pytestmark = pytest.mark.django_db
 
@@ -109,12 +110,12 @@ def test_an_upload_answers_202_with_its_status_and_is_ready_once_processed(
     assert (ready["width"], ready["height"], ready["kind"]) == (96, 64, "image")
     assert ready["frame_count"] == 0
     images = ready["images"]
-    assert images["thumbnail"].endswith(f"/figures/{body['id']}/thumbnail.jpg")
+    assert path_of(images["thumbnail"]).endswith(f"/figures/{body['id']}/thumbnail.jpg")
     assert images["dicom"] is None
     assert [frame["src"] for frame in images["frames"]] == [images["web"]]
-    # The URLs given are the ones the media views serve.
+    # The URLs given are the ones the media views serve, to whoever holds them.
     assert client.get(images["thumbnail"]).status_code == 200
-    assert client.get(images["full"]).status_code == 200
+    assert fetch(images["full"]).status_code == 200
 
 
 def test_an_upload_needs_no_version_and_leaves_it_unchanged(author, draft, study):
@@ -244,7 +245,7 @@ def test_readers_of_a_published_case_see_its_processed_images(api_personas, publ
     [row] = response.json()["results"]
     assert row["id"] == figure.pk
     assert row["caption"] == "Calcification"
-    assert row["images"]["web"].endswith(f"/figures/{figure.pk}/web.jpg")
+    assert path_of(row["images"]["web"]).endswith(f"/figures/{figure.pk}/web.jpg")
 
 
 def test_readers_see_a_figure_not_ready_as_the_case_page_does_without_images_or_reasons(
@@ -331,14 +332,16 @@ def test_a_dicom_stack_lists_its_slices_and_windows(author, draft, study):
     assert body["frame_count"] == 3
     images = body["images"]
     assert len(images["frames"]) == 3
-    assert images["frames"][2]["src"].endswith(f"/figures/{figure.pk}/frames/2/default.jpg")
+    assert path_of(images["frames"][2]["src"]).endswith(
+        f"/figures/{figure.pk}/frames/2/default.jpg"
+    )
     lung = images["frames"][2]["presets"]["lung"]
-    assert lung.endswith(f"/figures/{figure.pk}/frames/2/lung.jpg")
+    assert path_of(lung).endswith(f"/figures/{figure.pk}/frames/2/lung.jpg")
     assert images["window_presets"] == [
         {"name": "default", "label": "As acquired"},
         {"name": "lung", "label": "Lung"},
     ]
-    assert images["dicom"].endswith(f"/figures/{figure.pk}/dicom.zip")
+    assert path_of(images["dicom"]).endswith(f"/figures/{figure.pk}/dicom.zip")
 
 
 # --- Changing and removing ------------------------------------------------------------------

@@ -17,10 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from cases import media_urls
 from cases.models import Case, Figure, QuarantineDecision, Study
 from imaging import tasks, uploads
 from tests.factories import make_case
 from tests.files import CT, dicom_bytes, jpeg_with_exif, series_zip
+from tests.media import fetch, path_of
 
 pytestmark = pytest.mark.django_db
 
@@ -161,8 +163,9 @@ def test_a_series_zip_becomes_one_ordered_stack(study, author):
 def test_readers_download_the_deidentified_series(client, author, editor, study):
     figure = add(study, author, series_zip(2), name="series.zip")
     Case.objects.filter(pk=study.case_id).update(status="published", published_at=timezone.now())
-    response = client.get(reverse("figure-dicom", args=[figure.pk]))
+    response = client.get(media_urls.figure_dicom_url(figure))
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert archive.namelist() == ["IM0001.dcm", "IM0002.dcm"]
     for name in archive.namelist():
@@ -178,13 +181,13 @@ def test_an_ultrasound_is_held_and_readers_never_see_it(client, study, author, t
     assert figure.quarantine_reasons
     Case.objects.filter(pk=study.case_id).update(status="published", published_at=timezone.now())
     for person in (None, trainee):
-        client.logout()
-        if person:
-            client.force_login(person)
-        assert client.get(reverse("figure-image", args=[figure.pk, "web"])).status_code == 404
-        assert client.get(reverse("figure-dicom", args=[figure.pk])).status_code == 404
+        assert media_urls.figure_image_url(figure, "web", person) is None
+        assert media_urls.figure_dicom_url(figure, person) is None
+    assert client.get(reverse("figure-image", args=[figure.pk, "web"])).status_code == 404
+    # The author decides on it: an address for its picture, still none for its DICOM.
+    assert fetch(media_urls.figure_image_url(figure, "web", author)).status_code == 200
+    assert media_urls.figure_dicom_url(figure, author) is None
     client.force_login(author)
-    assert client.get(reverse("figure-image", args=[figure.pk, "web"])).status_code == 200
     assert client.get(reverse("figure-review", args=[figure.pk])).status_code == 200
 
 
@@ -312,19 +315,27 @@ def test_media_follow_the_visibility_of_their_case(
     }
     if persona != "anonymous":
         client.force_login(people[persona])
+    # Whoever may read the figure is given its addresses, which then work without a session.
+    response = client.get(f"/api/v1/cases/{case.pk}/figures/{figure.pk}/")
+    assert response.status_code == expected
+    if expected == 200:
+        images = response.json()["images"]
+        for size in ("thumbnail", "web", "full"):
+            assert fetch(images[size]).status_code == 200, size
+        # Even signed, a size that does not exist is not found.
+        huge = media_urls.sign(path_of(images["web"]).replace("/web.jpg", "/huge.jpg"))
+        assert fetch(huge).status_code == 404
     for size in ("thumb", "web", "full"):
-        response = client.get(reverse("figure-image", args=[figure.pk, size]))
-        assert response.status_code == expected, size
-    assert client.get(reverse("figure-image", args=[figure.pk, "huge"])).status_code == 404
+        assert client.get(reverse("figure-image", args=[figure.pk, size])).status_code == 404
 
 
-def test_nginx_sends_the_file_once_django_has_allowed_it(client, settings, author, study):
+def test_nginx_sends_the_file_once_django_has_checked_the_signature(settings, author, study):
     figure = add(study, author, jpeg_with_exif())
     settings.MEDIA_ACCEL = "nginx"
-    client.force_login(author)
-    response = client.get(reverse("figure-image", args=[figure.pk, "web"]))
+    response = fetch(media_urls.figure_image_url(figure, "web"))
     assert response["X-Accel-Redirect"] == "/protected-media/" + figure.web.name
     assert response.content == b""
+    assert fetch(reverse("figure-image", args=[figure.pk, "web"])).status_code == 404
 
 
 # --- Annotations, sweeping, retries -----------------------------------------------------------

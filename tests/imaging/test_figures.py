@@ -6,13 +6,16 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from PIL import Image
 from pydicom.data import get_testdata_file
 
+from cases import media_urls
 from cases.models import Figure, Study
 from imaging import tasks, uploads
 from tests.factories import make_case
 from tests.files import jpeg_with_exif, upload
+from tests.media import fetch
 
 
 @pytest.fixture
@@ -93,17 +96,18 @@ def test_only_an_author_of_the_case_may_attach_images(draft_figure, trainee, edi
             uploads.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=person)
 
 
-def test_thumbnails_of_unpublished_cases_are_not_reachable_by_url(
+def test_thumbnails_of_unpublished_cases_are_reachable_only_at_the_address_given_to_readers(
     client, draft_figure, author, trainee, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         uploads.attach_figure_image(draft_figure, upload=upload(jpeg_with_exif()), by=author)
     url = f"/figures/{draft_figure.pk}/thumbnail.jpg"
-    assert client.get(url).status_code == 404
-    client.force_login(trainee)
-    assert client.get(url).status_code == 404
-    client.force_login(author)
-    response = client.get(url)
+    for person in (None, trainee, author):
+        if person:
+            client.force_login(person)
+        assert client.get(url).status_code == 404
+    status = client.get(reverse("figure-status", args=[draft_figure.pk])).json()
+    response = fetch(status["thumbnail_url"])
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
 
@@ -118,7 +122,9 @@ def test_thumbnails_of_published_cases_are_served_to_anyone(
         uploads.attach_figure_image(figure, upload=upload(jpeg_with_exif()), by=author)
     case.status = "published"
     case.save()
-    assert client.get(f"/figures/{figure.pk}/thumbnail.jpg").status_code == 200
+    figure.refresh_from_db()
+    assert client.get(f"/figures/{figure.pk}/thumbnail.jpg").status_code == 404
+    assert client.get(media_urls.figure_image_url(figure, "thumb")).status_code == 200
 
 
 @pytest.mark.worker
@@ -151,7 +157,7 @@ def test_a_thumbnail_lost_from_storage_is_a_404_not_an_error(client, author):
     figure = Figure.objects.create(
         study=study, status="ready", thumbnail="derivatives/case-1/gone-thumb.jpg"
     )
-    assert client.get(f"/figures/{figure.pk}/thumbnail.jpg").status_code == 404
+    assert client.get(media_urls.figure_image_url(figure, "thumb")).status_code == 404
 
 
 def test_processing_again_replaces_the_thumbnail_and_only_editors_of_the_case_may_ask(

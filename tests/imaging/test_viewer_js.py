@@ -124,6 +124,11 @@ def ultrasound(index: int) -> Image.Image:
 # Figure data, as imaging.viewer.viewer_data gives it ---------------------------------------------
 
 
+def signed(path: str) -> str:
+    """An address as cases/media_urls.py signs it: the viewer keeps its query string intact."""
+    return f"{path}?expires=1765000000&signature=5d41402abc4b2a76b9719d911017c592"
+
+
 def ct_figure(figure_id: int = 12, annotations: list | None = None) -> dict:
     return {
         "id": figure_id,
@@ -135,9 +140,11 @@ def ct_figure(figure_id: int = 12, annotations: list | None = None) -> dict:
         "height": 256,
         "frames": [
             {
-                "src": f"/figures/ct/{i}/default.jpg",
+                "src": signed(f"/figures/ct/{i}/default.jpg"),
                 "presets": {
-                    name: f"/figures/ct/{i}/{name}.jpg" for name, _ in PRESETS if name != "default"
+                    name: signed(f"/figures/ct/{i}/{name}.jpg")
+                    for name, _ in PRESETS
+                    if name != "default"
                 },
             }
             for i in range(SLICES)
@@ -168,7 +175,7 @@ def ct_figure(figure_id: int = 12, annotations: list | None = None) -> dict:
         ]
         if annotations is None
         else annotations,
-        "download": "/figures/12/dicom.zip",
+        "download": signed("/figures/12/dicom.zip"),
     }
 
 
@@ -181,8 +188,8 @@ def photo_figure(figure_id: int = 13, annotations: list | None = None) -> dict:
         "kind": "image",
         "width": 480,
         "height": 320,
-        "frames": [{"src": "/figures/photo/web.jpg", "presets": {}}],
-        "full": "/figures/photo/full.jpg",
+        "frames": [{"src": signed("/figures/photo/web.jpg"), "presets": {}}],
+        "full": signed("/figures/photo/full.jpg"),
         "presets": [],
         "photo": True,
         "annotations": [
@@ -212,7 +219,7 @@ def us_figure(figure_id: int = 21) -> dict:
         "kind": "stack",
         "width": 320,
         "height": 240,
-        "frames": [{"src": f"/figures/us/{i}.jpg", "presets": {}} for i in range(6)],
+        "frames": [{"src": signed(f"/figures/us/{i}.jpg"), "presets": {}} for i in range(6)],
         "full": None,
         "presets": [],
         "photo": False,
@@ -400,7 +407,7 @@ def test_stack_scrolls_with_the_wheel_the_keys_and_the_slider(browser, harness):
     stage.hover()
     page.mouse.wheel(0, 100)
     expect(status).to_have_text("Slice 2 of 20")
-    expect(image).to_have_attribute("src", "/figures/ct/1/default.jpg")
+    expect(image).to_have_attribute("src", signed("/figures/ct/1/default.jpg"))
     page.mouse.wheel(0, 100)
     page.mouse.wheel(0, -100)
     expect(status).to_have_text("Slice 2 of 20")
@@ -427,7 +434,7 @@ def test_stack_scrolls_with_the_wheel_the_keys_and_the_slider(browser, harness):
 
     slider.fill("7")
     expect(status).to_have_text("Slice 7 of 20")
-    expect(image).to_have_attribute("src", "/figures/ct/6/default.jpg")
+    expect(image).to_have_attribute("src", signed("/figures/ct/6/default.jpg"))
     expect(slider).to_have_attribute("aria-valuetext", "Slice 7 of 20")
     expect(page.locator(f"{CT} [data-viewer-badge]")).to_have_text("7/20")
 
@@ -523,15 +530,15 @@ def test_window_preset_swaps_the_frame_source_and_keeps_the_slice(browser, harne
     image = page.locator(f"{CT} [data-viewer-image]")
     page.locator(f"{CT} [data-viewer-slider]").fill("5")
     page.locator(CT).get_by_label("Window").select_option("bone")
-    expect(image).to_have_attribute("src", "/figures/ct/4/bone.jpg")
+    expect(image).to_have_attribute("src", signed("/figures/ct/4/bone.jpg"))
     page.locator(f"{CT} [data-viewer-stage]").focus()
     page.keyboard.press("ArrowDown")
-    expect(image).to_have_attribute("src", "/figures/ct/5/bone.jpg")
+    expect(image).to_have_attribute("src", signed("/figures/ct/5/bone.jpg"))
     page.keyboard.press("4")  # the fourth preset: lung
-    expect(image).to_have_attribute("src", "/figures/ct/5/lung.jpg")
+    expect(image).to_have_attribute("src", signed("/figures/ct/5/lung.jpg"))
     expect(page.locator(CT).get_by_label("Window")).to_have_value("lung")
     page.keyboard.press("1")
-    expect(image).to_have_attribute("src", "/figures/ct/5/default.jpg")
+    expect(image).to_have_attribute("src", signed("/figures/ct/5/default.jpg"))
     # A photograph has no window presets.
     assert page.locator(f"{PHOTO} [data-viewer-preset]").count() == 0
     assert tab.errors == []
@@ -592,7 +599,7 @@ def test_brightness_and_contrast_set_the_image_filter(browser, harness):
     # Zoomed in, a single image shows its full-size version.
     viewer.get_by_role("button", name="Zoom in").click()
     viewer.get_by_role("button", name="Zoom in").click()
-    expect(image).to_have_attribute("src", "/figures/photo/full.jpg")
+    expect(image).to_have_attribute("src", signed("/figures/photo/full.jpg"))
     # ... and the wheel over it is left to the page, to scroll it.
     page.evaluate(
         "window.addEventListener('wheel', event => { window.wheelTaken = event.defaultPrevented })"
@@ -667,7 +674,7 @@ def test_viewer_is_labelled_and_keyboard_reachable(browser, harness):
     expect(page.locator(f"{CT} .viewer-caption")).to_contain_text("Fig 2")
     expect(
         page.locator(CT).get_by_role("link", name="Download DICOM (de-identified)")
-    ).to_have_attribute("href", "/figures/12/dicom.zip")
+    ).to_have_attribute("href", signed("/figures/12/dicom.zip"))
     expect(
         page.locator(PHOTO).get_by_role("link", name="Download DICOM (de-identified)")
     ).to_have_count(0)
@@ -687,7 +694,7 @@ def test_without_javascript_the_first_frame_and_caption_are_shown(browser, harne
     page = tab.page
     image = page.locator(f"{CT} img")
     expect(image).to_be_visible()
-    expect(image).to_have_attribute("src", "/figures/ct/0/default.jpg")
+    expect(image).to_have_attribute("src", signed("/figures/ct/0/default.jpg"))
     expect(image).to_have_attribute(
         "alt", "Axial CT slice of the abdomen with a small round dense lesion"
     )
@@ -695,7 +702,7 @@ def test_without_javascript_the_first_frame_and_caption_are_shown(browser, harne
     expect(page.locator(f"{CT} figcaption")).to_contain_text("Axial CT of the abdomen")
     expect(page.locator(f"{CT} [data-viewer-controls]")).to_be_hidden()
     expect(page.get_by_role("link", name="Full size image")).to_have_attribute(
-        "href", "/figures/photo/full.jpg"
+        "href", signed("/figures/photo/full.jpg")
     )
 
 
@@ -902,7 +909,7 @@ def test_drawing_a_region_lists_it_and_enables_the_black_out(browser, harness):
     tool.get_by_label("Slice", exact=True).fill("6")
     expect(tool.locator("[data-redact-slice-status]")).to_have_text("Slice 6 of 6")
     expect(page.locator(f"{REDACT} [data-redact-image]")).to_have_attribute(
-        "src", "/figures/us/5.jpg"
+        "src", signed("/figures/us/5.jpg")
     )
     expect(page.locator(f"{REDACT} .redaction-region")).to_have_count(1)
 
