@@ -27,6 +27,7 @@ from imaging import uploads
 from interchange.models import ImportJob
 from teachingfile.object_storage import s3_storages
 from tests.files import dicom_bytes, jpeg_with_exif, series_zip, upload
+from tests.media import fetch
 from tests.object_storage import ObjectStorage, unsigned_get
 
 pytestmark = pytest.mark.django_db
@@ -72,14 +73,14 @@ def upload_figure(api: APIClient, study, data: bytes, name: str, on_commit, **fi
 
 
 def fetched(api: APIClient, url: str) -> bytes:
-    """The bytes behind a figure's image URL: streamed by the site, or at the presigned URL it
-    redirects to (fetched from the S3 server like a browser would, without credentials)."""
-    response = api.get(urlsplit(url).path)
-    if response.status_code == 302:
-        with urllib.request.urlopen(response["Location"], timeout=10) as answer:
-            return answer.read()
-    assert response.status_code == 200, response.status_code
-    return b"".join(response.streaming_content)
+    """The bytes behind a figure's signed image URL, fetched without a session as an `<img>`
+    would: at the presigned URL the site redirects to on object storage (from the S3 server,
+    without credentials)."""
+    parts = urlsplit(url)
+    response = fetch(f"{parts.path}?{parts.query}")
+    assert response.status_code == 302, response.status_code
+    with urllib.request.urlopen(response["Location"], timeout=10) as answer:
+        return answer.read()
 
 
 def test_an_upload_goes_to_the_private_bucket_and_its_derivatives_to_the_media_bucket(
@@ -167,7 +168,8 @@ def test_a_dicom_series_keeps_its_slices_on_object_storage_and_serves_them(
     assert {name for frame in frames for name in frame.renders.values()} <= media
     # A slice render, and the de-identified DICOM zip read back from private storage.
     assert fetched(api, answer["images"]["frames"][1]["src"]).startswith(JPEG)
-    download = api.get(urlsplit(answer["images"]["dicom"]).path)
+    dicom = urlsplit(answer["images"]["dicom"])
+    download = fetch(f"{dicom.path}?{dicom.query}")
     assert download.status_code == 200
     with zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))) as archive:
         slices = [pydicom.dcmread(io.BytesIO(archive.read(name))) for name in archive.namelist()]
