@@ -1,5 +1,6 @@
 import logging
 import os
+import sys
 import time
 
 from celery import Celery
@@ -58,6 +59,10 @@ def log_task(task_id=None, task=None, state=None, **kwargs) -> None:
     if running is None:
         return
     token, started, exc_info = running
+    if state is None and sys.exc_info()[1] is not None:
+        # An inline task whose error propagates to its caller ends without a state, nor a
+        # task_failure signal: its exception is still on its way out.
+        state, exc_info = "FAILURE", sys.exc_info()
     duration = round((time.perf_counter() - started) * 1000, 1)
     tasks_logger.log(
         logging.ERROR if exc_info else logging.INFO,
