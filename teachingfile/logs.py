@@ -148,6 +148,9 @@ def logging_config(*, log_format: str, level: str) -> dict:
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             "django.db.backends": {"level": "INFO"},
+            # Its "Not Found: /path" warnings would make a second line for every 4xx request;
+            # ours has the status. Server errors still come with their traceback.
+            "django.request": {"level": "ERROR"},
             # Their debug lines hold whole presigned URLs, signature included.
             "botocore": quiet,
             "boto3": quiet,

@@ -97,6 +97,14 @@ def test_an_anonymous_request_logs_no_user(client, db, json_log):
     assert line["user_id"] is None
 
 
+def test_a_page_not_found_is_one_line_too(client, db, json_log):
+    client.get("/no-such-page/?signature=x")
+
+    assert [(line["logger"], line["status"]) for line in json_log()] == [
+        ("teachingfile.requests", 404)
+    ]
+
+
 @pytest.mark.parametrize(
     "supplied",
     ["short", "has spaces in it", "x" * 65, "<script>alert(1)</script>", "line\nbreak-12345"],

@@ -30,6 +30,8 @@ UNSET = {
     "SECURE_HSTS_PRELOAD",
     "SENTRY_DSN",
     "LOG_FORMAT",
+    # Set by the browser tests in this process; production never has it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 
