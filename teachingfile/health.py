@@ -9,6 +9,7 @@ Neither uses sessions or CSRF, nor is throttled, and both are reachable over pla
 
 from __future__ import annotations
 
+import contextvars
 import re
 import time
 import uuid
@@ -106,7 +107,11 @@ def _timed(check: Callable[[], str]) -> dict:
 def run_checks() -> dict[str, dict]:
     """Every check at once, each given until CHECK_SECONDS after the first started."""
     began = time.perf_counter()
-    futures = {name: _executor.submit(_timed, check) for name, check in CHECKS.items()}
+    # Each in a copy of this context, so that what a check logs carries the request id.
+    futures = {
+        name: _executor.submit(contextvars.copy_context().run, _timed, check)
+        for name, check in CHECKS.items()
+    }
     results = {}
     for name, future in futures.items():
         try:
