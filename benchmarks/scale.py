@@ -32,6 +32,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import shutil
 import subprocess
 import sys
@@ -344,8 +345,12 @@ def benchmark_environment(url: str, arguments: argparse.Namespace, static_root: 
         "DATABASE_URL": url,
         "CACHE_URL": arguments.cache_url,
         "DEBUG": "0",
-        "SECRET_KEY": "scale-benchmark-only",
+        "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": f"{HOST},localhost",
+        # Production refuses to start without a mail server; nothing in the run sends mail.
+        "EMAIL_HOST": "localhost",
+        # Plain HTTP on 127.0.0.1: no proxy in front to terminate TLS.
+        "SECURE_SSL_REDIRECT": "0",
         "STATIC_ROOT": static_root,
         "CELERY_BROKER_URL": "",  # tasks inline: nothing in this run queues any
         # As in production with a worker and beat: views are recorded, and folded into the

@@ -29,6 +29,7 @@ import argparse
 import math
 import os
 import random
+import secrets
 import statistics
 import sys
 import time
@@ -193,8 +194,10 @@ def main() -> None:
         os.environ[f"API_THROTTLE_{scope}"] = "100000000/hour"
     # Production settings: no query log kept in memory, no debug toolbar of any kind.
     os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "search-benchmark-only")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("EMAIL_HOST", "localhost")  # required with DEBUG off; never used
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")  # the test client speaks plain HTTP
 
     import django
 

@@ -14,7 +14,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from .object_storage import s3_storages
+from teachingfile.logs import logging_config
+from teachingfile.object_storage import s3_storages
+from teachingfile.sentry import init_sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -24,6 +26,10 @@ def env_bool(name: str, default: bool, environ: Mapping[str, str] = os.environ) 
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def weak_secret_key(key: str) -> bool:
+    return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -37,8 +43,19 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "development-only-key-never-use-in-production"
+elif not DEBUG and weak_secret_key(SECRET_KEY):
+    # Django's own rule (security.W009), made a refusal to start rather than a warning.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak: use at least 50 characters, 5 or more of them different, "
+        "not starting with 'django-insecure-' (for instance the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must be set when DEBUG is off (the site's host names, comma-separated)."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -76,6 +93,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: the request id for every log line, and one line per request
+    # (teachingfile/logs.py), redirects and refusals by the middleware below included.
+    "teachingfile.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # An ETag on every GET that has none yet, and 304 Not Modified when the reader has it.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -95,7 +115,10 @@ MIDDLEWARE = [
 
 if not DEBUG:
     # In production WhiteNoise serves the collected static files; runserver does it in development.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "teachingfile.urls"
 WSGI_APPLICATION = "teachingfile.wsgi.application"
@@ -275,6 +298,11 @@ if os.environ.get("EMAIL_HOST"):
             },
         }
     }
+elif not DEBUG:
+    # The console backend would swallow sign-up confirmations and password resets unseen.
+    raise ImproperlyConfigured(
+        "EMAIL_HOST must be set when DEBUG is off (the SMTP server that sends the site's mail)."
+    )
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Teaching File <noreply@localhost>")
@@ -288,6 +316,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING below, in the same format as the web processes.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Whether a counted case view goes into the case's total at once, or waits for the fold below
 # (cases/viewing.py). Unset: at once when tasks run inline, since nothing else would fold them.
 VIEW_COUNTS_AT_ONCE = (
@@ -387,18 +417,30 @@ SECURE_CSP = {
 }
 
 if not DEBUG:
+    # HTTPS only. The proxy in front terminates TLS and says so in X-Forwarded-Proto; it must
+    # set (not pass on) that header. The health probes may come over plain HTTP.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is opt-in: once browsers ship the domain in their HTTPS-only list it takes
+        # months to undo, so the deploy check's advice to preload is not followed by default.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# Logs: JSON lines in production (LOG_FORMAT=json, the default with DEBUG off), readable text
+# in development; each line carries the request id (teachingfile/logs.py).
+LOGGING = logging_config(
+    log_format=os.environ.get("LOG_FORMAT") or ("text" if DEBUG else "json"),
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+)
+# Errors to Sentry when SENTRY_DSN is set (teachingfile/sentry.py).
+SENTRY_ENABLED = init_sentry(os.environ)
 
 # Where `manage.py demo` looks for the five seed documents; the demo falls back to the project's
 # own sample files (cases/demo_data/) when this folder does not exist.

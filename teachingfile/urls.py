@@ -7,7 +7,12 @@ after a case's id), so these includes can stand in any order; tests/test_url_lay
 from django.contrib import admin
 from django.urls import include, path
 
+from teachingfile import health
+
 urlpatterns = [
+    # Probes, without a trailing slash as load balancers are usually given them.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("teachingfile.api_urls")),
     path("api/", include("api.urls")),

@@ -99,7 +99,12 @@ def test_production_settings_refuse_to_start_without_a_secret_key(debug):
 
 def test_production_settings_start_with_a_secret_key():
     result = _settings_check(
-        {"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "teaching.example.org"}
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "a-production-key-of-fifty-or-more-varied-characters-0123",
+            "ALLOWED_HOSTS": "teaching.example.org",
+            "EMAIL_HOST": "smtp.example.org",
+        }
     )
     assert result.returncode == 0, result.stderr
 
