@@ -7,6 +7,8 @@ without the query string that carries media URL signatures (teachingfile/logs.py
 import multiprocessing
 import os
 
+from teachingfile.logs import logging_config
+
 bind = (
     os.environ.get("BIND")
     or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
@@ -23,6 +25,11 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# gunicorn's own lines (start, worker boots and timeouts) in the site's format: JSON lines in
+# production, as the settings choose for LOG_FORMAT.
+_debug = os.environ.get("DEBUG", "1").strip().lower() in {"1", "true", "yes", "on"}
+if (os.environ.get("LOG_FORMAT") or ("text" if _debug else "json")) == "json":
+    logconfig_dict = logging_config(log_format="json", level=loglevel.upper())
 # The application is loaded once in the master: a misconfiguration stops the start with its
 # message instead of failing every worker in turn, and workers share the loaded code's memory.
 preload_app = True
