@@ -23,11 +23,13 @@ from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import Institution, User
+from cases import media_urls
 from cases.filters import body_systems
 from cases.models import Case, CaseAuthor, System
 from teachingfile.celery import app as celery_app
 from tests.browser.pages import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import make_case, make_user
+from tests.media import SigningClock
 from tests.object_storage import ObjectStorage, closed_port_url, new_object_storage, s3_server
 
 
@@ -202,6 +204,16 @@ def object_storage_down(settings, object_storage) -> ObjectStorage:
 def fast_password_hashing(settings):
     # Real hashers are slow by design; tests need passwords that work, not ones that resist.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def clock(monkeypatch) -> type[SigningClock]:
+    """The clock that signs media addresses, set to START; move it with `clock.now = …`."""
+    class Clock(SigningClock):
+        pass
+
+    monkeypatch.setattr(media_urls, "now", lambda: Clock.now)
+    return Clock
 
 
 @pytest.fixture

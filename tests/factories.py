@@ -326,6 +326,22 @@ def assign(case: Case, reviewer, status=Review.Status.ASSIGNED) -> Review:
     )
 
 
+def wait_until_processed(figure: Figure, worker, log, *, seconds: float = 120) -> Figure:
+    """Wait for a real worker (`celery_worker_process`) to finish a figure; fail with its log
+    when it stops."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        figure.refresh_from_db()
+        if figure.status not in ("pending", "processing"):
+            break
+        assert worker.poll() is None, log.read_text()
+        time.sleep(0.5)
+    assert figure.status == "ready", log.read_text()
+    return figure
+
+
 def add_revisions(case: Case, count: int, by) -> None:
     for number in range(count):
         case.clinical_history = f"History, take {number}."

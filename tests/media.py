@@ -19,3 +19,13 @@ def query_of(url: str) -> dict[str, str]:
 def fetch(url: str):
     """The address fetched by a client with no session and no token: as an `<img>` would."""
     return Client().get(url)
+
+
+# A bucket boundary for an expiry of an hour: 1_800_000_000 % 1800 == 0.
+START = 1_800_000_000
+
+
+class SigningClock:
+    """The clock of cases/media_urls.py, standing at `now` until a test moves it."""
+
+    now = START

@@ -3,31 +3,14 @@ within a time bucket, expiring between half an expiry and a whole one after they
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from cases import media_urls
 from cases.models import Case, Figure, Study
-from reviews.models import Review
-from tests.factories import add_ready_figure, make_case
-from tests.media import path_of, query_of
+from tests.factories import add_ready_figure, assign, make_case
+from tests.media import START, path_of, query_of
 
 pytestmark = pytest.mark.django_db
-
-START = 1_800_000_000  # a bucket boundary for an expiry of an hour: 1_800_000_000 % 1800 == 0
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The signing clock, set to START; move it with `clock.now = …`."""
-
-    class Clock:
-        now = START
-
-    monkeypatch.setattr(media_urls, "now", lambda: Clock.now)
-    return Clock
 
 
 @pytest.fixture
@@ -128,13 +111,7 @@ def test_a_figure_held_in_quarantine_gets_addresses_only_for_those_who_decide_on
 ):
     case = two_author_draft
     Case.objects.filter(pk=case.pk).update(status=Case.Status.IN_REVIEW)
-    Review.objects.create(
-        case=case,
-        reviewer=reviewer,
-        assigned_by=editor,
-        case_version=1,
-        due_date=timezone.localdate() + datetime.timedelta(days=14),
-    )
+    assign(case, reviewer)
     figure = held_figure(case)
     for decider in (author, coauthor, editor):
         assert media_urls.figure_image_url(figure, "web", decider), decider

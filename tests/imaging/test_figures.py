@@ -1,6 +1,5 @@
 """An uploaded figure gets a clean thumbnail through a task queued after commit."""
 
-import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from pydicom.data import get_testdata_file
 from cases import media_urls
 from cases.models import Figure, Study
 from imaging import tasks, uploads
-from tests.factories import make_case
+from tests.factories import make_case, wait_until_processed
 from tests.files import jpeg_with_exif, upload
 from tests.media import fetch
 
@@ -136,15 +135,8 @@ def test_a_real_celery_worker_makes_the_thumbnail_through_the_broker(author, cel
     photo = uploads.add_figure(study, upload=upload(jpeg_with_exif()), by=author)
     ct = Path(get_testdata_file("CT_small.dcm"))
     dicom = uploads.add_figure(study, upload=upload(ct.read_bytes(), "slice.dcm"), by=author)
-    deadline = time.monotonic() + 120
     for figure in (photo, dicom):
-        while time.monotonic() < deadline:
-            figure.refresh_from_db()
-            if figure.status not in ("pending", "processing"):
-                break
-            assert worker.poll() is None, log.read_text()
-            time.sleep(0.5)
-        assert figure.status == "ready", log.read_text()
+        wait_until_processed(figure, worker, log)
         assert Path(figure.thumbnail.path).exists()
     assert dicom.frames.count() == 1
     assert b"CompressedSamples" not in dicom.frames.get().dicom.read()  # de-identified

@@ -18,11 +18,9 @@ from cases import media_urls, workflow_services
 from cases.models import Case, Figure, FigureFrame, Study
 from tests.factories import add_ready_figure, complete_case, make_case
 from tests.files import jpeg_bytes
-from tests.media import fetch, path_of, query_of
+from tests.media import START, fetch, path_of, query_of
 
 pytestmark = pytest.mark.django_db
-
-START = 1_800_000_000
 
 
 class NoLocalPathStorage(FileSystemStorage):
@@ -33,15 +31,6 @@ class NoLocalPathStorage(FileSystemStorage):
 
     def url(self, name: str, expire: int | None = None) -> str:
         return f"https://objects.example.org/{name}?lifetime={expire}"
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        now = START
-
-    monkeypatch.setattr(media_urls, "now", lambda: Clock.now)
-    return Clock
 
 
 @pytest.fixture

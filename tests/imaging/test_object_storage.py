@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 import zipfile
 from urllib.parse import urlsplit
@@ -26,6 +25,7 @@ from cases.workflow_services import delete_draft
 from imaging import uploads
 from interchange.models import ImportJob
 from teachingfile.object_storage import s3_storages
+from tests.factories import wait_until_processed
 from tests.files import dicom_bytes, jpeg_with_exif, series_zip, upload
 from tests.media import fetch
 from tests.object_storage import ObjectStorage, unsigned_get
@@ -268,14 +268,7 @@ def test_a_real_worker_process_makes_the_derivatives_in_the_same_buckets(
     worker, log = celery_worker_process
     study = Study.objects.create(case=two_author_draft, modality="CT")
     figure = uploads.add_figure(study, upload=upload(series_zip(2), "series.zip"), by=author)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        figure.refresh_from_db()
-        if figure.status not in ("pending", "processing"):
-            break
-        assert worker.poll() is None, log.read_text()
-        time.sleep(0.5)
-    assert figure.status == "ready", log.read_text()
+    wait_until_processed(figure, worker, log)
     assert {figure.thumbnail.name, figure.web.name, figure.full.name} <= set(
         object_storage.media_keys()
     )
