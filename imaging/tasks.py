@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from api.queueing import queue_after_commit
 from cases.models import Figure
 from cases.storage import STORAGE_ERRORS
 
@@ -37,8 +38,9 @@ def make_figure_derivatives(figure_id: int) -> None:
 
 
 def queue_processing(figure_id: int) -> None:
-    """Make the figure's derivatives in the worker, once the current transaction commits."""
-    make_figure_derivatives.delay_on_commit(figure_id)
+    """Make the figure's derivatives in the worker, once the current transaction commits; a
+    broker that is down leaves the figure pending for `requeue_stalled_figures`."""
+    queue_after_commit(make_figure_derivatives, figure_id)
 
 
 @shared_task(name="cases.tasks.requeue_stalled_figures")

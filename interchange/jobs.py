@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from accounts.models import User
+from api.queueing import queue_after_commit
 from cases import permissions
 from cases.storage import STORAGE_ERRORS, storage_unavailable_on_error
 
@@ -84,7 +85,8 @@ def create_import_job(*, owner: User, uploads: list[UploadedFile]) -> ImportJob:
                     row.stored.save(kept_as, upload, False)
                 stored.append(row.stored.name)
                 row.save()
-            tasks.run_import_job.delay_on_commit(job.pk)
+            # A broker that is down leaves the job queued for `requeue_stalled_import_jobs`.
+            queue_after_commit(tasks.run_import_job, job.pk)
     except BaseException:
         for name in stored:
             _delete_quietly(name)

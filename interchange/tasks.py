@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from api.queueing import queue_after_commit
+
 from . import job_runner
 from .models import ImportJob
 
@@ -36,6 +38,6 @@ def requeue_stalled_import_jobs() -> int:
     for job_id in stalled:
         with transaction.atomic():
             ImportJob.objects.filter(pk=job_id).update(updated_at=timezone.now())
-            run_import_job.delay_on_commit(job_id)
+            queue_after_commit(run_import_job, job_id)
         count += 1
     return count

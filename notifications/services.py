@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from api.queueing import queue_after_commit
+
 from . import tasks
 from .models import Notification
 
@@ -51,7 +53,7 @@ def notify(
     )
     for notification, user in zip(notifications, people, strict=True):
         if user.email:
-            tasks.send_notification_email.delay_on_commit(notification.pk)
+            queue_after_commit(tasks.send_notification_email, notification.pk)
     return notifications
 
 

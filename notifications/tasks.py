@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import smtplib
 
@@ -11,12 +12,19 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from api.queueing import queue_after_commit
+
 from .models import Notification
 
 logger = logging.getLogger(__name__)
 
 SUBJECT_PREFIX = "[Teaching File] "
 MAX_ATTEMPTS = 4
+# A notification neither e-mailed nor failed this long after it was made was never queued (the
+# broker was down) or its message was lost; `requeue_unsent_emails` queues it again, unless it
+# is older than a day, when the e-mail would be news nobody needs any more.
+REQUEUE_AFTER = datetime.timedelta(minutes=10)
+GIVE_UP_AFTER = datetime.timedelta(days=1)
 
 
 def is_temporary(error: Exception) -> bool:
@@ -77,3 +85,25 @@ def send_notification_email(self, notification_id: int) -> None:
     attempts_left = self.request.retries < self.max_retries
     if is_temporary(error) and attempts_left and not self.request.is_eager:
         raise self.retry(exc=error, countdown=self.default_retry_delay * 2**self.request.retries)
+
+
+@shared_task
+def requeue_unsent_emails() -> int:
+    """Queue again the e-mails of notifications left unsent (beat runs it every ten minutes)."""
+    now = timezone.now()
+    unsent = (
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            email_error="",
+            created_at__lt=now - REQUEUE_AFTER,
+            created_at__gte=now - GIVE_UP_AFTER,
+            recipient__is_active=True,
+        )
+        .exclude(recipient__email="")
+        .values_list("pk", flat=True)
+    )
+    count = 0
+    for notification_id in unsent:
+        queue_after_commit(send_notification_email, notification_id)
+        count += 1
+    return count

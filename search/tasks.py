@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from api.queueing import queue_after_commit
+
 from . import services
 
 
@@ -12,7 +14,8 @@ def send_saved_search_digests() -> int:
     """Queue one e-mail task per saved search whose digest is due; returns how many."""
     due = list(services.due_for_digest().values_list("pk", flat=True))
     for saved_search_id in due:
-        send_saved_search_digest.delay_on_commit(saved_search_id)
+        # One not queued stays due, and the next hourly run queues it.
+        queue_after_commit(send_saved_search_digest, saved_search_id)
     return len(due)
 
 

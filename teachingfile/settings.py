@@ -316,6 +316,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# How long a request that queues work waits for a broker that is down before it logs the
+# failure and answers anyway (api/queueing.py); the work stays pending for the sweepers.
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "1"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT}
 # Workers log through LOGGING below, in the same format as the web processes.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Whether a counted case view goes into the case's total at once, or waits for the fold below
@@ -337,6 +341,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-stalled-import-jobs": {
         "task": "interchange.tasks.requeue_stalled_import_jobs",
+        "schedule": 60 * 10,
+    },
+    "requeue-unsent-notification-emails": {
+        "task": "notifications.tasks.requeue_unsent_emails",
         "schedule": 60 * 10,
     },
     "remind-reviewers-of-due-reviews": {
