@@ -13,7 +13,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -113,6 +114,24 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         detail = response.data.get("detail") if isinstance(response.data, dict) else None
         response.data = error_body(str(detail or exc))
     return response
+
+
+# Paths under this answer errors in the shape above, an unexpected one (500) included.
+API_PREFIX = "/api/"
+SERVER_ERROR = (
+    "The server failed to answer this request. It is logged; try again later, and if this "
+    "was a write, read the object first: it may have been stored."
+)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler500: the JSON error shape under /api/, the site's error page elsewhere.
+
+    A program reading the API gets a body it can parse, never an HTML page.
+    """
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse(error_body(SERVER_ERROR), status=500)
+    return defaults.server_error(request)
 
 
 # The error shape for the schema, and the documented error answers of an operation.

@@ -9,6 +9,9 @@ from django.urls import include, path
 
 from teachingfile import health
 
+# An unexpected error under /api/ answers the API's JSON error shape (api/errors.py).
+handler500 = "api.errors.server_error"
+
 urlpatterns = [
     # Probes, without a trailing slash as load balancers are usually given them.
     path("healthz", health.healthz, name="healthz"),
