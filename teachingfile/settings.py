@@ -328,8 +328,8 @@ VIEW_COUNTS_AT_ONCE = (
     env_bool("VIEW_COUNTS_AT_ONCE", False) if os.environ.get("VIEW_COUNTS_AT_ONCE") else None
 )
 # Run with `celery -A teachingfile beat` (or `make beat`); without a broker, call
-# `manage.py send_review_reminders` from cron instead (and `manage.py fold_case_views` when
-# VIEW_COUNTS_AT_ONCE is off).
+# `manage.py send_review_reminders` and `manage.py requeue_stalled` from cron instead (and
+# `manage.py fold_case_views` when VIEW_COUNTS_AT_ONCE is off).
 CELERY_BEAT_SCHEDULE = {
     "fold-case-views": {
         "task": "cases.tasks.fold_case_views",
