@@ -97,15 +97,17 @@ def _forget_connections() -> None:
 def broker() -> Iterator[Broker]:
     server = Broker()
     server.start()
-    previous = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
-    celery_app.conf.broker_url = server.url
-    celery_app.conf.task_always_eager = False
+    conf = celery_app.conf
+    previous = (conf.get("broker_write_url"), conf.task_always_eager)
+    # The write URL: Celery prefers a CELERY_BROKER_URL in the environment to conf.broker_url.
+    conf.broker_write_url = server.url
+    conf.task_always_eager = False
     _forget_connections()
     try:
         yield server
     finally:
         server.stop()
-        celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous
+        conf.broker_write_url, conf.task_always_eager = previous
         _forget_connections()
 
 
