@@ -39,7 +39,8 @@ demo: setup
 	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py demo
 
 run: demo
-	@# Figures and imports a crash left half done are done now (README → Operations).
+	@# Figures and imports a crash left half done are finished first (README → Configuration,
+	@# "Unfinished work").
 	$(BIN)/python manage.py requeue_stalled
 	@echo ""
 	@echo "  Teaching File is starting on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
