@@ -132,3 +132,12 @@ def test_make_run_takes_up_stalled_work_before_the_site_starts():
     requeue = next(i for i, line in enumerate(lines) if "manage.py requeue_stalled" in line)
     serve = next(i for i, line in enumerate(lines) if "manage.py runserver" in line)
     assert requeue < serve
+
+
+def test_beat_takes_up_unsent_notification_e_mails(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {
+        "cases.tasks.requeue_stalled_figures",
+        "interchange.tasks.requeue_stalled_import_jobs",
+        "notifications.tasks.requeue_unsent_emails",
+    } <= tasks
