@@ -79,12 +79,40 @@ def clean_picture(source: BinaryIO | Image.Image, *, max_pixels: int = MAX_PIXEL
     try:
         with pillow_pixel_limit(max_pixels), Image.open(source, formats=FORMATS) as image:
             image.seek(0)  # first frame of a GIF or multi-page TIFF
+            if image.format == "JPEG" and max(image.size) > FULL_LONG_SIDE:
+                # A JPEG decodes at 1/2, 1/4 or 1/8 scale for a fraction of the memory.
+                image.draft(image.mode, _within_full_size(image.size))
             image.load()
-            return _clean(image)
+            return _clean(_reduced(image))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise UnreadableImage(f"The image has more than {max_pixels:,} pixels.") from error
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError) as error:
         raise UnreadableImage(str(error) or "The image could not be decoded.") from error
+
+
+def _within_full_size(size: tuple[int, int]) -> tuple[int, int]:
+    width, height = size
+    scale = FULL_LONG_SIDE / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+# Modes Image.reduce handles; "1", "P" and 16-bit grey are converted at their full size.
+REDUCIBLE_MODES = {"L", "LA", "La", "RGB", "RGBA", "RGBa", "CMYK", "YCbCr", "I", "F", "PA"}
+
+
+def _reduced(image: Image.Image) -> Image.Image:
+    """A decoded picture larger than twice the full derivative, shrunk by a whole factor before
+    it is converted: each conversion copies the pixels, and copies of the original size would
+    multiply the worker's memory for nothing readers see."""
+    factor = max(image.size) // FULL_LONG_SIDE
+    if factor < 2 or image.mode not in REDUCIBLE_MODES:
+        return image
+    reduced = image.reduce(factor)
+    reduced.info = dict(image.info)  # the orientation and colour profile still apply
+    exif = image.getexif()
+    if exif:
+        reduced.info["exif"] = exif.tobytes()
+    return reduced
 
 
 def _clean(image: Image.Image) -> Image.Image:
