@@ -26,7 +26,7 @@ The full inputs, at the default limits:
 - a greyscale PNG of 7745 × 7746 pixels: just under the 60,000,000 pixel limit;
 - a 16-bit DICOM of 5000 × 5000 pixels: uncompressed, just under the 50 MB file limit;
 - a 16-bit multi-frame DICOM of 95 frames of 512 × 512, just under the 50 MB file limit;
-- a zip of a CT series of 400 slices of 512 × 512 (16-bit, deflated);
+- a zip of a CT series of 130 slices of 512 × 512 (16-bit, deflated): just under 50 MB;
 - the refused 7,700 × 7,700 colour PNG that compresses to about 190 KB (request only).
 """
 
@@ -176,7 +176,9 @@ def uploads(quick: bool) -> list[Upload]:
             "frames.dcm",
             lambda: dicom_bytes(512, 512, 95),
         ),
-        Upload("series zip 400 × 512 × 512", "series.zip", lambda: series_zip(400, 512)),
+        Upload(
+            "series zip 130 × 512 × 512 (file size)", "series.zip", lambda: series_zip(130, 512)
+        ),
         Upload("PNG bomb 7,700 × 7,700 (refused)", "bomb.png", png_bomb, process=False),
     ]
 
