@@ -22,6 +22,7 @@ from pydicom.pixels.decoders.base import Decoder
 
 from cases.models import Figure, Study
 from imaging import processing, tasks, uploads
+from imaging.derivatives import clean_picture, make_derivatives
 from imaging.inspect import Limits, RefusedUpload, inspect_upload
 from tests.factories import make_case
 from tests.files import CT, dicom_bytes
@@ -256,3 +257,13 @@ def test_the_memory_ceiling_turns_an_oversized_allocation_into_a_memory_error():
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["refused", "512"]
+
+
+def test_only_derivatives_are_decoded_at_a_reduced_size_and_exports_keep_every_pixel():
+    rows, columns = np.mgrid[0:1200, 0:8400]
+    wide = Image.fromarray(((rows + columns) % 251).astype(np.uint8), mode="L")
+    for format in ("JPEG", "PNG"):
+        data = encoded(wide, format)
+        assert clean_picture(io.BytesIO(data)).size == (8400, 1200)
+        assert clean_picture(io.BytesIO(data), long_side=4096).size == (4200, 600)
+        assert make_derivatives(io.BytesIO(data)).width == 4096
