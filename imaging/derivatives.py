@@ -47,7 +47,7 @@ def make_derivatives(
     source: BinaryIO | Image.Image, *, max_pixels: int = MAX_PIXELS
 ) -> Derivatives:
     """The three JPEGs readers see, from an uploaded file or an already rendered picture."""
-    full = clean_picture(source, max_pixels=max_pixels)
+    full = clean_picture(source, max_pixels=max_pixels, long_side=FULL_LONG_SIDE)
     if max(full.size) > FULL_LONG_SIDE:
         full.thumbnail((FULL_LONG_SIDE, FULL_LONG_SIDE), Image.Resampling.LANCZOS)
     web = full.copy()
@@ -67,24 +67,59 @@ def make_thumbnail(
     source: BinaryIO | Image.Image, *, size: tuple[int, int] = THUMBNAIL_SIZE
 ) -> bytes:
     """A JPEG thumbnail with orientation applied and no metadata."""
-    picture = clean_picture(source)
+    picture = clean_picture(source, long_side=max(size))
     picture.thumbnail(size, Image.Resampling.LANCZOS)
     return _jpeg(picture)
 
 
-def clean_picture(source: BinaryIO | Image.Image, *, max_pixels: int = MAX_PIXELS) -> Image.Image:
-    """The first frame as 8-bit RGB or L pixels, upright, in sRGB, carrying nothing else."""
+def clean_picture(
+    source: BinaryIO | Image.Image, *, max_pixels: int = MAX_PIXELS, long_side: int | None = None
+) -> Image.Image:
+    """The first frame as 8-bit RGB or L pixels, upright, in sRGB, carrying nothing else.
+
+    With `long_side`, for a picture that is to be shrunk to it anyway: a picture larger than that
+    may come back smaller (never below `long_side`), decoded and converted for less memory.
+    Without, the pixels are those of the file.
+    """
     if isinstance(source, Image.Image):
         return _clean(source)
     try:
         with pillow_pixel_limit(max_pixels), Image.open(source, formats=FORMATS) as image:
             image.seek(0)  # first frame of a GIF or multi-page TIFF
+            if long_side and image.format == "JPEG" and max(image.size) > long_side:
+                # A JPEG decodes at 1/2, 1/4 or 1/8 scale for a fraction of the memory.
+                image.draft(image.mode, _within(image.size, long_side))
             image.load()
-            return _clean(image)
+            return _clean(_reduced(image, long_side) if long_side else image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise UnreadableImage(f"The image has more than {max_pixels:,} pixels.") from error
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError) as error:
         raise UnreadableImage(str(error) or "The image could not be decoded.") from error
+
+
+def _within(size: tuple[int, int], long_side: int) -> tuple[int, int]:
+    width, height = size
+    scale = long_side / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+# Modes Image.reduce handles; "1", "P" and 16-bit grey are converted at their full size.
+REDUCIBLE_MODES = {"L", "LA", "La", "RGB", "RGBA", "RGBa", "CMYK", "YCbCr", "I", "F", "PA"}
+
+
+def _reduced(image: Image.Image, long_side: int) -> Image.Image:
+    """A decoded picture at least twice `long_side`, shrunk by a whole factor before it is
+    converted: each conversion copies the pixels, and copies of the original size would
+    multiply the worker's memory for nothing readers see."""
+    factor = max(image.size) // long_side
+    if factor < 2 or image.mode not in REDUCIBLE_MODES:
+        return image
+    reduced = image.reduce(factor)
+    reduced.info = dict(image.info)  # the orientation and colour profile still apply
+    exif = image.getexif()
+    if exif:
+        reduced.info["exif"] = exif.tobytes()
+    return reduced
 
 
 def _clean(image: Image.Image) -> Image.Image:

@@ -166,26 +166,57 @@ def _apply_voi_lut_sequence(array: np.ndarray, ds: Dataset) -> np.ndarray:
 
 def _window(values: np.ndarray, center: float, width: float, function: str) -> np.ndarray:
     """PS3.3 C.11.2.1.2: the linear, exact-linear and sigmoid VOI functions, onto 0..255."""
+    # One working copy, changed in place: a 60-megapixel frame is 480 MB in float64, and each
+    # temporary of a chained expression would cost as much again.
     if function == "SIGMOID":
-        scaled = 255.0 / (1.0 + np.exp(-4.0 * (values - center) / width))
+        scaled = values - center
+        scaled *= -4.0
+        scaled /= width
+        np.exp(scaled, out=scaled)
+        scaled += 1.0
+        np.divide(255.0, scaled, out=scaled)
     elif function == "LINEAR_EXACT":
-        scaled = ((values - center) / width + 0.5) * 255.0
+        scaled = values - center
+        scaled /= width
+        scaled += 0.5
+        scaled *= 255.0
     else:
         if width < 1:
             width = 1.0
-        scaled = ((values - (center - 0.5)) / max(width - 1.0, 1.0) + 0.5) * 255.0
-    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+        scaled = values - (center - 0.5)
+        scaled /= max(width - 1.0, 1.0)
+        scaled += 0.5
+        scaled *= 255.0
+    return _to_uint8(scaled)
+
+
+def _to_uint8(scaled: np.ndarray) -> np.ndarray:
+    """Round and clip a working copy in place, then narrow it to bytes."""
+    np.rint(scaled, out=scaled)
+    np.clip(scaled, 0, 255, out=scaled)
+    return scaled.astype(np.uint8)
 
 
 def _stretch(values: np.ndarray) -> np.ndarray:
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
+    if values.size == 0:
         return np.zeros(values.shape, dtype=np.uint8)
-    low, high = float(finite.min()), float(finite.max())
+    finite = np.isfinite(values)
+    if finite.all():
+        # The common case, without copying the frame to find its range.
+        low, high = float(values.min()), float(values.max())
+    else:
+        kept = values[finite]
+        if kept.size == 0:
+            return np.zeros(values.shape, dtype=np.uint8)
+        low, high = float(kept.min()), float(kept.max())
+        del kept
+    del finite
     if high <= low:
         return np.zeros(values.shape, dtype=np.uint8)
-    scaled = (np.nan_to_num(values, nan=low) - low) * (255.0 / (high - low))
-    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+    scaled = np.nan_to_num(values.astype(np.float64), nan=low, copy=False)
+    scaled -= low
+    scaled *= 255.0 / (high - low)
+    return _to_uint8(scaled)
 
 
 def _colour_to_8_bit(array: np.ndarray, ds: Dataset) -> np.ndarray:

@@ -24,6 +24,9 @@ class Limits:
     - `max_zip_ratio` (200): how much one zip entry may expand (a zip bomb expands far more).
     - `max_frames` (2,000): frames of one file, or slices of a series.
     - `max_total_pixels` (1,000,000,000): all frames or slices together.
+    - `max_decoded_bytes` (192 MB): one file's pixels once decoded — width × height × bytes per
+      pixel × frames — so that the worker that decodes it has a known memory bound. Colour
+      images count 4 bytes a pixel (as Pillow holds them), 8-bit grey 1, 16-bit grey 2.
     """
 
     max_bytes: int = 50 * MB
@@ -33,6 +36,7 @@ class Limits:
     max_zip_ratio: int = 200
     max_frames: int = 2000
     max_total_pixels: int = 1_000_000_000
+    max_decoded_bytes: int = 192 * MB
 
 
 DEFAULT_LIMITS = Limits()
@@ -59,6 +63,18 @@ class Inspected:
     # For a zip: the entries holding the slices, in stack order. Other entries (folders,
     # __MACOSX, dotfiles, DICOMDIR) are to be ignored by whatever processes the zip next.
     members: tuple[str, ...] = ()
+
+
+def refuse_too_much_memory(
+    width: int, height: int, bytes_per_pixel: int, frames: int, limits: Limits
+) -> None:
+    """Refuse a file whose decoded pixels would not fit the decoding budget."""
+    decoded = width * height * bytes_per_pixel * frames
+    if decoded > limits.max_decoded_bytes:
+        raise RefusedUpload(
+            f"The image is too large to process: its pixels take {size_text(decoded)} "
+            f"once decoded, the limit is {size_text(limits.max_decoded_bytes)}."
+        )
 
 
 def size_text(size: int) -> str:

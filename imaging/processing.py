@@ -27,6 +27,7 @@ from .deid import DeidOptions, deidentify_dataset
 from .derivatives import UnreadableImage, make_derivatives
 from .dicom_render import PRESETS, is_ct, iter_frames, order_stack, render
 from .inspect import Limits, zip_members
+from .memory import memory_ceiling
 
 
 class ProcessingError(Exception):
@@ -39,6 +40,7 @@ def upload_limits() -> Limits:
         max_pixels=settings.UPLOAD_MAX_PIXELS,
         max_zip_entries=settings.UPLOAD_MAX_ZIP_ENTRIES,
         max_zip_total_bytes=settings.UPLOAD_MAX_ZIP_BYTES,
+        max_decoded_bytes=settings.UPLOAD_MAX_DECODED_BYTES,
     )
 
 
@@ -52,8 +54,18 @@ def deidentification_options() -> DeidOptions:
     )
 
 
-def process_figure(figure_id: int) -> None:
-    """Make a figure's derivatives from its original. Idempotent; records its outcome."""
+OUT_OF_MEMORY = (
+    "The image is too large to process: it needs more memory than a worker may use. "
+    "Upload a smaller image, or fewer frames."
+)
+
+
+def process_figure(figure_id: int, *, memory_limit_mb: int | None = None) -> None:
+    """Make a figure's derivatives from its original. Idempotent; records its outcome.
+
+    The pixels are decoded here, never in the request. `memory_limit_mb` caps how much the
+    process may grow meanwhile (`imaging.memory`); running out fails the figure with a reason.
+    """
     with transaction.atomic():
         figure = Figure.objects.select_for_update().filter(pk=figure_id).first()
         if figure is None or not figure.original:
@@ -63,14 +75,21 @@ def process_figure(figure_id: int) -> None:
         figure.status = Figure.ProcessingStatus.PROCESSING
         figure.save(update_fields=["status"])
 
+    failure = ""
     try:
-        if figure.kind == Figure.Kind.IMAGE:
-            reasons = _process_image(figure)
-        else:
-            reasons = _process_dicom(figure)
+        with memory_ceiling(memory_limit_mb):
+            if figure.kind == Figure.Kind.IMAGE:
+                reasons = _process_image(figure)
+            else:
+                reasons = _process_dicom(figure)
     except ProcessingError as error:
+        failure = str(error)
+    except MemoryError:
+        # Recorded once the except block has let go of the traceback and the pixels it holds.
+        failure = OUT_OF_MEMORY
+    if failure:
         Figure.objects.filter(pk=figure.pk).update(
-            status=Figure.ProcessingStatus.FAILED, processing_error=str(error)
+            status=Figure.ProcessingStatus.FAILED, processing_error=failure
         )
         figure_changed(figure)  # the update above sends no signal; the page shows the failure
         return
@@ -159,7 +178,9 @@ def _process_dicom(figure: Figure) -> list[str]:
 
         figure.frames.all().delete()
         frames: list[FigureFrame] = []
-        pictures: list[Image.Image] = []
+        # Only the middle frame's picture is kept (for the derivatives), not one per frame.
+        total = sum(_int_or_none(getattr(ds, "NumberOfFrames", 1)) or 1 for ds in datasets)
+        middle: Image.Image | None = None
         for index, ds in enumerate(datasets):
             buffer = io.BytesIO()
             ds.save_as(buffer, enforce_file_format=True)
@@ -169,8 +190,8 @@ def _process_dicom(figure: Figure) -> list[str]:
                 renders = {}
                 for preset in [None, *presets]:
                     picture = render(array, ds, preset=preset, frame=number)
-                    if preset is None:
-                        pictures.append(picture)
+                    if preset is None and (position == total // 2 or middle is None):
+                        middle = picture
                     renders[preset or "default"] = store_public(
                         f"{figure.content_hash}-f{position:04d}-{preset or 'default'}.jpg",
                         jpeg_bytes(picture),
@@ -187,8 +208,10 @@ def _process_dicom(figure: Figure) -> list[str]:
                 )
         FigureFrame.objects.bulk_create(frames)
         # The middle slice represents the stack in lists and thumbnails.
-        set_derivatives(figure, pictures[len(pictures) // 2], figure.content_hash)
-    except ProcessingError:
+        if middle is None:
+            raise ProcessingError("The upload holds no DICOM image.")
+        set_derivatives(figure, middle, figure.content_hash)
+    except (ProcessingError, MemoryError):
         raise
     except Exception as error:  # a decoder's own exceptions vary; the figure records the reason
         raise ProcessingError(f"The DICOM file could not be processed: {error}") from error

@@ -32,9 +32,12 @@ def make_figure_derivatives(figure_id: int) -> None:
     """Process an uploaded original: de-identify, render, make the derivatives readers see.
 
     Storage that is briefly unreachable (OSError, ConnectionError, S3's errors) is retried
-    with backoff; an unreadable file is not retried but recorded as failed on the figure.
+    with backoff; an unreadable file is not retried but recorded as failed on the figure, as is
+    one that needs more memory than FIGURE_TASK_MEMORY_MB (not when running inline, in the web
+    process, where a limit would bind every thread of the process).
     """
-    process_figure(figure_id)
+    inline = bool(make_figure_derivatives.request.is_eager)
+    process_figure(figure_id, memory_limit_mb=None if inline else settings.FIGURE_TASK_MEMORY_MB)
 
 
 def queue_processing(figure_id: int) -> None:

@@ -1,7 +1,8 @@
 """Adding a figure's image: an upload is inspected, stored once, and queued for processing.
 
-An upload is inspected before anything is stored (its type decided by its bytes, decoded in
-full under the size limits), so a refused file leaves nothing behind. Originals are stored
+An upload is inspected before anything is stored (its type decided by its bytes, its size by
+its header, within the size and decoding-memory limits; no pixel is decoded in the request), so
+a refused file leaves nothing behind. Originals are stored
 once per content hash in private storage; what readers see are re-encoded derivatives made by
 a Celery task queued on commit (`imaging.processing`).
 """

@@ -271,6 +271,11 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "50")) * MB
 UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", "60000000"))
 UPLOAD_MAX_ZIP_BYTES = int(os.environ.get("UPLOAD_MAX_ZIP_MB", "1536")) * MB
 UPLOAD_MAX_ZIP_ENTRIES = int(os.environ.get("UPLOAD_MAX_ZIP_ENTRIES", "2000"))
+# Memory per upload: one file's decoded pixels (width × height × bytes per pixel × frames) may
+# take this much, checked from its header in the request; the worker that decodes it may grow
+# by FIGURE_TASK_MEMORY_MB of address space before the task fails it (imaging/memory.py).
+UPLOAD_MAX_DECODED_BYTES = int(os.environ.get("UPLOAD_MAX_DECODED_MB", "192")) * MB
+FIGURE_TASK_MEMORY_MB = int(os.environ.get("FIGURE_TASK_MEMORY_MB", "2048"))
 # Serving images: "" streams them from Django; "nginx" answers with X-Accel-Redirect to
 # MEDIA_ACCEL_PREFIX + the file's name, "sendfile" with X-Sendfile and the file's path.
 MEDIA_ACCEL = os.environ.get("MEDIA_ACCEL", "")

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from benchmarks import scale
+from benchmarks import scale, upload_memory
 from benchmarks.scale_load import Answer, Batch, load, percentile
 from tests.factories import make_case
 
@@ -265,3 +265,25 @@ def test_the_sampled_case_pages_are_listed_published_cases(db):
     make_case(title="A draft", published=False)
 
     assert scale.sample_cases(10) == [(published.pk, published.get_absolute_url())]
+
+
+# --- benchmarks/upload_memory.py: it runs; its numbers are read by people, not asserted ----------
+
+
+def test_the_upload_memory_benchmark_runs_on_small_inputs(capsys):
+    rows = upload_memory.main(["--quick", "--only", "series zip"])
+    rows += upload_memory.main(["--quick", "--only", "bomb", "--json"])
+
+    series, bomb = rows
+    assert series["request"]["outcome"].startswith("accepted: dicom_series")
+    assert series["worker"]["outcome"].startswith("3 frames rendered")
+    assert series["worker"]["peak_mb"] > 0
+    assert bomb["request"]["outcome"].startswith("refused: The image is too large to process")
+    assert bomb["worker"] is None
+    assert "series zip" in capsys.readouterr().out
+
+
+def test_the_upload_memory_benchmark_has_an_input_for_every_kind_of_upload():
+    for quick in (True, False):
+        names = {upload.name.rsplit(".", 1)[-1] for upload in upload_memory.uploads(quick)}
+        assert names == {"jpg", "png", "dcm", "zip"}
