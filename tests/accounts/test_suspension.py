@@ -86,9 +86,18 @@ def session_api(suspended):
     return client
 
 
+def token_from_before_the_suspension(member, *, name: str):
+    """A token the member made while in good standing: a suspended member cannot make one."""
+    suspended_at, member.suspended_at = member.suspended_at, None
+    try:
+        return create_token(member, name=name)
+    finally:
+        member.suspended_at = suspended_at
+
+
 @pytest.fixture
 def token_api(suspended):
-    _, key = create_token(suspended, name="Script")
+    _, key = token_from_before_the_suspension(suspended, name="Script")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
@@ -107,7 +116,7 @@ def token_api(suspended):
 )
 def test_api_writes_are_refused_with_the_error_body(request, suspended, api, method, path, body):
     client = request.getfixturevalue(api)
-    token, _ = create_token(suspended, name="Other")
+    token, _ = token_from_before_the_suspension(suspended, name="Other")
     response = getattr(client, method)(path.format(token=token.pk), body, format="json")
 
     assert response.status_code == 403
