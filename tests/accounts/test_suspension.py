@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern
 from django.utils import timezone
 from rest_framework.test import APIClient
+from rest_framework.views import APIView
 
 from accounts.api.permissions import SUSPENDED_DETAIL, NotSuspended
 from accounts.models import ApiToken
@@ -208,6 +209,12 @@ def test_every_api_view_refuses_suspended_members_writes():
         for permission_classes in classes:
             if permission_classes and NotSuspended not in permission_classes:
                 missing.append(name)
+        if view.get_permissions is not APIView.get_permissions:
+            # Permissions chosen per request replace the classes above: ask for each action.
+            for action in actions.values() or [None]:
+                instance = view(action=action, request=None, kwargs={})
+                if not any(isinstance(p, NotSuspended) for p in instance.get_permissions()):
+                    missing.append(f"{name} ({action})")
     assert missing == []
 
 
