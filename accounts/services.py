@@ -18,6 +18,13 @@ def create_token(
     user: User, *, name: str, expires_at: datetime.datetime | None = None
 ) -> tuple[ApiToken, str]:
     """A new token for `user`, and its key: the only time the key is ever shown."""
+    if user.is_suspended:
+        # Pages and the API refuse a suspended member's writes before this; a token is a
+        # write wherever it is asked for, so the rule holds here too.
+        raise PermissionDenied(
+            "Your account is suspended: you cannot create API tokens until a moderator "
+            "reinstates you."
+        )
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError({"name": "Give the token a name, e.g. what program uses it."})

@@ -2,12 +2,16 @@
 
 A view may name its scope (`throttle_scope = "token"`); otherwise the scope follows the request:
 reads by method and sign-in, uploads by their multipart body, every other write as a write.
-Rates are in settings (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]).
+Rates are in settings (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]). Anonymous requests are counted
+per client address as `api.client_address` finds it (TRUSTED_PROXIES), not by DRF's own reading of
+X-Forwarded-For, which any client can write.
 """
 
 from __future__ import annotations
 
 from rest_framework.throttling import SimpleRateThrottle
+
+from api.client_address import client_address
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -33,6 +37,9 @@ class ScopedByMethodThrottle(SimpleRateThrottle):
         if (request.content_type or "").startswith("multipart/"):
             return "upload"
         return "write"
+
+    def get_ident(self, request) -> str:
+        return client_address(request)
 
     def get_cache_key(self, request, view) -> str:
         who = request.user.pk if request.user.is_authenticated else self.get_ident(request)

@@ -28,6 +28,8 @@ from django.db.models import F, Q, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 
+from api.client_address import client_address
+
 from . import freshness
 from .models import Case, CaseView
 
@@ -49,7 +51,7 @@ def count_case_view(request: HttpRequest, case: Case | int) -> bool:
     viewer = viewer_key(
         user_id=user.pk if user.is_authenticated else None,
         session_key=(session.session_key or "") if session is not None else "",
-        address=request.META.get("REMOTE_ADDR", ""),
+        address=client_address(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
         day=timezone.localdate(),
     )

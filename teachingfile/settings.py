@@ -14,6 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from api.client_address import parse_trusted_proxies
 from teachingfile.logs import logging_config
 from teachingfile.object_storage import s3_storages
 from teachingfile.sentry import init_sentry
@@ -218,9 +219,22 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Production confirms every new address before the account signs in, so that sign-up can answer
+# alike whether or not an address is registered (the owner of a registered one gets an e-mail
+# instead). The embedded default keeps it optional: `make run`'s demo accounts sign in at once.
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get(
+    "ACCOUNT_EMAIL_VERIFICATION", "optional" if DEBUG else "mandatory"
+)
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
+
+# The proxies whose X-Forwarded-For entries are believed: comma-separated addresses or networks
+# (`127.0.0.1`, `10.0.0.0/8`). Empty: the client's address is the peer's and the header is
+# ignored. api/client_address.py applies the rule for the API throttles, sign-in lockouts (the
+# account adapter answers allauth's client address with it, so ALLAUTH_TRUSTED_PROXY_COUNT stays
+# 0) and view counts.
+TRUSTED_PROXIES = [str(network) for network in parse_trusted_proxies(env_list("TRUSTED_PROXIES"))]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -18,11 +18,13 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.permissions import NotSuspended
+from accounts import sign_in
+from accounts.api.permissions import SUSPENDED_DETAIL, NotSuspended
 from accounts.models import ApiToken
 from accounts.services import create_token, revoke_token
 from api.errors import errors
@@ -30,6 +32,9 @@ from api.errors import errors
 DEFAULT_NAME = "API token"
 WRONG_CREDENTIALS = "Unable to sign in with this username and password."
 DISABLED_ACCOUNT = "This account is disabled: ask a moderator to re-enable it."
+LOCKED_OUT = (
+    "Too many failed sign-ins for this account or from this address: wait before trying again."
+)
 
 
 class TokenSerializer(serializers.ModelSerializer):
@@ -122,12 +127,15 @@ class ObtainTokenView(APIView):
         description=(
             "Creates a named token for the account and answers its key, shown only this once. "
             "Wrong credentials answer 400 with the same message whether the username exists or "
-            "not. Throttled per client address."
+            "not. Throttled per client address; failed attempts count with those of the login "
+            "page, per username and per address, and while the login page would refuse the "
+            "account (too many failures) this answers 429 too, even to the right password. A "
+            "suspended member gets 403."
         ),
         tags=["tokens"],
         auth=[],
         request=ObtainTokenSerializer,
-        responses={201: NewTokenSerializer, **errors(400, 415, 429)},
+        responses={201: NewTokenSerializer, **errors(400, 403, 415, 429)},
         examples=[
             OpenApiExample(
                 "A token for a script, valid 90 days",
@@ -145,9 +153,18 @@ class ObtainTokenView(APIView):
         form = ObtainTokenSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        user = authenticate(request, username=data["username"], password=data["password"])
+        try:
+            user = sign_in.authenticate(
+                request._request, login=data["username"], password=data["password"]
+            )
+        except sign_in.LockedOut as locked:
+            raise Throttled(wait=locked.retry_after, detail=LOCKED_OUT) from None
         if user is None:
             raise serializers.ValidationError(_why_not_signed_in(data))
+        if not user.is_active:  # allauth answers a disabled account that gave its password
+            raise serializers.ValidationError(DISABLED_ACCOUNT)
+        if user.is_suspended:
+            raise PermissionDenied(SUSPENDED_DETAIL)
         days = data.get("expires_in_days")
         expires_at = timezone.now() + datetime.timedelta(days=days) if days else None
         token, key = create_token(user, name=data["name"], expires_at=expires_at)

@@ -79,9 +79,10 @@ class UnknownViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     lookup_value_regex = "[^/]+"
 
     def get_permissions(self):
+        # NotSuspended first, as everywhere: answering an unknown is a write.
         if self.action == "list":
-            return [IsAuthenticatedOrReadOnly()]
-        return [IsAuthenticated()]
+            return [NotSuspended(), IsAuthenticatedOrReadOnly()]
+        return [NotSuspended(), IsAuthenticated()]
 
     def get_queryset(self) -> QuerySet[Case]:
         if getattr(self, "swagger_fake_view", False):

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from accounts.models import Role, User
 from accounts.validators import validate_orcid
@@ -171,3 +172,67 @@ def test_a_mistyped_orcid_is_refused_and_everything_typed_is_kept(client, traine
     trainee.refresh_from_db()
     assert trainee.display_name == "Tess Trainee"
     assert trainee.orcid == ""
+
+
+def sign_up(client, email: str, username: str):
+    return client.post(
+        "/accounts/signup/",
+        {
+            "email": email,
+            "username": username,
+            "password1": "a-long-enough-pass-phrase",
+            "password2": "a-long-enough-pass-phrase",
+        },
+    )
+
+
+def verification_under(*, debug: str) -> str:
+    """ACCOUNT_EMAIL_VERIFICATION as the settings make it with DEBUG=`debug` and no override."""
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"ACCOUNT_EMAIL_VERIFICATION", "DJANGO_SETTINGS_MODULE"}
+    }
+    environ.update(
+        DEBUG=debug,
+        SECRET_KEY="a-production-key-of-fifty-or-more-varied-characters-0123",
+        ALLOWED_HOSTS="teaching.example.org",
+        EMAIL_HOST="smtp.example.org",
+    )
+    code = "import teachingfile.settings as s; print(s.ACCOUNT_EMAIL_VERIFICATION)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return result.stdout.strip()
+
+
+def test_production_makes_e_mail_verification_mandatory_and_development_keeps_it_optional():
+    assert verification_under(debug="0") == "mandatory"
+    # `make run`'s demo accounts sign in without confirming their made-up addresses.
+    assert verification_under(debug="1") == "optional"
+
+
+def test_sign_up_answers_alike_whether_the_e_mail_is_registered_or_not(client, author, settings):
+    """Under production's settings a registered address gets the same answer as a new one, and
+    its owner an e-mail saying someone tried to sign up with it."""
+    settings.ACCOUNT_EMAIL_VERIFICATION = verification_under(debug="0")
+
+    new = sign_up(client, "someone.new@example.org", "someonenew")
+    new_mail = list(mail.outbox)
+    mail.outbox.clear()
+    registered = sign_up(Client(), author.email.upper(), "someoneelse")
+
+    assert new.status_code == registered.status_code == 302
+    assert new["Location"] == registered["Location"]
+    page = Client().get(registered["Location"]).text
+    assert "already" not in page.lower()
+    assert not User.objects.filter(username="someoneelse").exists()
+    assert [message.to for message in new_mail] == [["someone.new@example.org"]]
+    assert [message.to for message in mail.outbox] == [[author.email]]
+    assert "already" in mail.outbox[0].body.lower()

@@ -4,16 +4,22 @@ and in the API, except logging out."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RegexPattern
 from django.utils import timezone
 from rest_framework.test import APIClient
+from rest_framework.views import APIView
 
-from accounts.api.permissions import NotSuspended
+from accounts.api.permissions import SUSPENDED_DETAIL, NotSuspended
+from accounts.models import ApiToken
 from accounts.services import create_token
 from community import moderation
 from notifications.models import Notification
-from tests.factories import make_case, make_user
+from tests.factories import PASSWORD, make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -86,9 +92,18 @@ def session_api(suspended):
     return client
 
 
+def token_from_before_the_suspension(member, *, name: str):
+    """A token the member made while in good standing: a suspended member cannot make one."""
+    suspended_at, member.suspended_at = member.suspended_at, None
+    try:
+        return create_token(member, name=name)
+    finally:
+        member.suspended_at = suspended_at
+
+
 @pytest.fixture
 def token_api(suspended):
-    _, key = create_token(suspended, name="Script")
+    _, key = token_from_before_the_suspension(suspended, name="Script")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
@@ -107,7 +122,7 @@ def token_api(suspended):
 )
 def test_api_writes_are_refused_with_the_error_body(request, suspended, api, method, path, body):
     client = request.getfixturevalue(api)
-    token, _ = create_token(suspended, name="Other")
+    token, _ = token_from_before_the_suspension(suspended, name="Other")
     response = getattr(client, method)(path.format(token=token.pk), body, format="json")
 
     assert response.status_code == 403
@@ -166,6 +181,7 @@ def test_a_suspension_set_in_the_admin_applies_too(client, trainee):
 
 def _api_views():
     """Every view under /api/v1/, with the viewset actions routed to it."""
+
     def walk(patterns):
         for entry in patterns:
             if isinstance(entry, URLResolver):
@@ -193,4 +209,97 @@ def test_every_api_view_refuses_suspended_members_writes():
         for permission_classes in classes:
             if permission_classes and NotSuspended not in permission_classes:
                 missing.append(name)
+        if view.get_permissions is not APIView.get_permissions:
+            # Permissions chosen per request replace the classes above: ask for each action.
+            for action in actions.values() or [None]:
+                instance = view(action=action, request=None, kwargs={})
+                if not any(isinstance(p, NotSuspended) for p in instance.get_permissions()):
+                    missing.append(f"{name} ({action})")
     assert missing == []
+
+
+# Every page that takes a write, and API tokens wherever they are made
+
+SAMPLES = {
+    "int": "1",
+    "str": "x",
+    "slug": "x",
+    "path": "x",
+    "uuid": "00000000-0000-0000-0000-000000000001",
+}
+
+
+def _page_routes() -> list[str]:
+    """Every page address (routes outside /api/), its parameters filled with samples."""
+
+    def walk(patterns, prefix: str):
+        for entry in patterns:
+            route = str(entry.pattern)
+            if isinstance(entry.pattern, RegexPattern):
+                route = route.lstrip("^").rstrip("$")
+                if "(" in route:
+                    continue  # a regular expression's groups have no sample to fill them
+            route = re.sub(
+                r"<(?:(\w+):)?\w+>", lambda match: SAMPLES.get(match.group(1) or "str", "x"), route
+            )
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, prefix + route)
+            else:
+                yield prefix + route
+
+    routes = {f"/{route}" for route in walk(get_resolver().url_patterns, "")}
+    return sorted(route for route in routes if not route.startswith("/api/"))
+
+
+PAGE_ROUTES = _page_routes()
+
+
+def test_the_page_routes_are_all_found():
+    assert len(PAGE_ROUTES) > 60
+    assert "/accounts/tokens/" in PAGE_ROUTES
+    assert "/accounts/email/" in PAGE_ROUTES
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_every_page_refuses_a_suspended_members_writes(suspended_client, method):
+    refused = {
+        route: getattr(suspended_client, method)(route).status_code
+        for route in PAGE_ROUTES
+        if route != reverse("account_logout")
+    }
+    assert {route for route, status in refused.items() if status != 403} == set()
+
+
+def test_the_tokens_page_makes_no_token_for_a_suspended_member(suspended_client, suspended):
+    response = suspended_client.post("/accounts/tokens/", {"name": "Script"})
+
+    assert response.status_code == 403
+    assert not ApiToken.objects.filter(user=suspended).exists()
+
+
+def test_a_suspended_member_cannot_exchange_their_password_for_a_token(suspended):
+    api = APIClient()
+    right = api.post(
+        "/api/v1/auth/token/", {"username": "suspended", "password": PASSWORD}, format="json"
+    )
+    wrong = api.post(
+        "/api/v1/auth/token/", {"username": "suspended", "password": "a guess"}, format="json"
+    )
+
+    assert right.status_code == 403
+    assert right.json()["detail"] == SUSPENDED_DETAIL
+    # Only someone who knows the password learns of the suspension.
+    assert wrong.status_code == 400
+    assert not ApiToken.objects.filter(user=suspended).exists()
+
+
+def test_a_suspended_member_cannot_create_a_token_with_a_token_from_before(token_api, suspended):
+    response = token_api.post("/api/v1/tokens/", {"name": "Another"}, format="json")
+
+    assert response.status_code == 403
+    assert ApiToken.objects.filter(user=suspended).count() == 1
+
+
+def test_the_token_service_refuses_a_suspended_member(suspended):
+    with pytest.raises(PermissionDenied):
+        create_token(suspended, name="Script")

@@ -3,6 +3,9 @@
 Each resource's test module (`test_permissions*.py`) lists one `Row` per operation of the
 schema: the object it acts on, the body it sends, and the status each of nine personas gets.
 Each request runs in a savepoint that is rolled back, so every persona meets the same world.
+
+A tenth persona, `suspended`, is the author suspended by a moderator: unless a row says
+otherwise, it reads what the author reads and every write of it is refused with 403.
 """
 
 from __future__ import annotations
@@ -40,6 +43,10 @@ PERSONAS = [
     "moderator",
 ]
 SIGNED_IN = PERSONAS[1:]
+# The author, suspended for the request: see Row.__post_init__ for what it gets by default.
+SUSPENDED = "suspended"
+SUSPENDED_AS = "author"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def expect(default: int | None = None, **statuses: int) -> dict[str, int]:
@@ -75,6 +82,16 @@ class Row:
     uploads: Callable[[], dict] | None = None
     if_match: str | None = None  # the world object whose case version goes in If-Match
     note: str = field(default="")
+    # The endpoint signs in by the credentials in its body: every persona calls it without a
+    # session or token of its own.
+    signs_in_by_body: bool = False
+
+    def __post_init__(self) -> None:
+        if SUSPENDED not in self.statuses:
+            self.statuses = {
+                **self.statuses,
+                SUSPENDED: self.statuses[SUSPENDED_AS] if self.method in SAFE_METHODS else 403,
+            }
 
     @property
     def name(self) -> str:
@@ -184,8 +201,24 @@ def _id_of(name: str, obj) -> str:
 
 def request_as(row: Row, persona: str, people, objects) -> int:
     client = APIClient()
-    if persona != "anonymous":
-        client.force_authenticate(people[persona])
+    if persona == SUSPENDED:
+        # Inside the savepoint statuses_for rolls back: the author is in good standing again
+        # for the next persona.
+        member = people[SUSPENDED_AS]
+        member.suspended_at = timezone.now()
+        member.suspension_reason = "Posted identifiable patient data."
+        member.save(update_fields=["suspended_at", "suspension_reason"])
+        try:
+            return _request(client, row, member, objects)
+        finally:
+            member.suspended_at = None
+            member.suspension_reason = ""
+    return _request(client, row, None if persona == "anonymous" else people[persona], objects)
+
+
+def _request(client: APIClient, row: Row, user, objects) -> int:
+    if user is not None and not row.signs_in_by_body:
+        client.force_authenticate(user)
     path = row.path
     for parameter, object_name in row.ids.items():
         path = path.replace("{" + parameter + "}", _id_of(parameter, objects[object_name]))
@@ -218,7 +251,7 @@ class Rollback(Exception):
 def statuses_for(row: Row, people, objects) -> dict[str, int]:
     """The status each persona gets for this row, each request rolled back afterwards."""
     got = {}
-    for persona in PERSONAS:
+    for persona in [*PERSONAS, SUSPENDED]:
         cache.clear()
         try:
             with transaction.atomic():

@@ -22,6 +22,8 @@ ROWS = [
         {},
         expect(201),
         body={"username": "author", "password": "correct-horse-battery", "name": "Script"},
+        signs_in_by_body=True,
+        note="the author's credentials",
     ),
     Row("GET", "/api/v1/tokens/", {}, expect(200, anonymous=401)),
     Row("POST", "/api/v1/tokens/", {}, expect(201, anonymous=401), body={"name": "Script"}),

@@ -8,7 +8,16 @@ from __future__ import annotations
 import pytest
 
 from community.models import Comment
-from tests.api.matrix import AUTHORS, PERSONAS, Row, expect, only, statuses_for, world  # noqa: F401
+from tests.api.matrix import (  # noqa: F401
+    AUTHORS,
+    PERSONAS,
+    SUSPENDED,
+    Row,
+    expect,
+    only,
+    statuses_for,
+    world,
+)
 
 REPORT = {"reason": "incorrect", "note": "The T2 signal is described the wrong way round."}
 
@@ -96,5 +105,5 @@ def comments_world(world):  # noqa: F811
 @pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
 def test_each_persona_gets_the_expected_status(comments_world, row):
     people, objects = comments_world
-    assert set(row.statuses) == set(PERSONAS)
+    assert set(row.statuses) == {*PERSONAS, SUSPENDED}
     assert statuses_for(row, people, objects) == row.statuses

@@ -219,3 +219,30 @@ def test_folds_running_at_once_add_each_view_once(settings):
 
     assert sum(folded) == 120
     assert [view_count(case) for case in cases] == [30] * 4
+
+
+def test_visitors_behind_a_trusted_proxy_are_told_apart_by_their_forwarded_address(db, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    case = make_case(title="Osteoid osteoma")
+
+    def visit(forwarded: str) -> None:
+        page = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded).get(
+            case.get_absolute_url()
+        )
+        assert page.status_code == 200
+
+    visit("203.0.113.9")
+    visit("198.51.100.1, 203.0.113.9")  # a made-up left-most entry: the same visitor
+    visit("203.0.113.10")
+
+    assert view_count(case) == 2
+
+
+def test_without_trusted_proxies_a_made_up_forwarded_address_is_not_a_new_visitor(db, settings):
+    settings.TRUSTED_PROXIES = []
+    case = make_case(title="Osteoid osteoma")
+
+    for forwarded in ("203.0.113.9", "203.0.113.10"):
+        Client(HTTP_X_FORWARDED_FOR=forwarded).get(case.get_absolute_url())
+
+    assert view_count(case) == 1

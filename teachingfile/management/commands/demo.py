@@ -23,6 +23,7 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -209,6 +210,8 @@ class Command(BaseCommand):
         # The role groups come from a data migration; get_or_create keeps a database that
         # lost one usable.
         user.groups.add(*(Group.objects.get_or_create(name=role)[0] for role in spec.roles))
+        # Confirmed, so that the demo accounts sign in where e-mail verification is mandatory.
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         return user
 
     def case_folder(self) -> Path:
