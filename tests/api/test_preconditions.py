@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from api.concurrency import etag
-from cases.models import Case, Study
+from cases.models import Case, Figure, Study
 from tests.factories import signed_in_api_client
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +117,18 @@ def test_an_older_version_of_the_case_is_412_saying_it_changed(author, draft, st
     stale = patch_study(client, draft, study, old)
     assert stale.status_code == 412
     assert stale.json()["detail"].startswith("This case was changed by someone else")
+
+
+@pytest.mark.parametrize("value", NOT_MATCHING.values(), ids=NOT_MATCHING.keys())
+def test_a_figure_edit_whose_if_match_does_not_match_is_refused_with_412(
+    author, draft, study, value
+):
+    figure = Figure.objects.create(study=study, label="Fig 1", caption="As written")
+    response = signed_in_api_client(author).patch(
+        f"/api/v1/cases/{draft.pk}/figures/{figure.pk}/",
+        {"caption": "Changed"},
+        format="json",
+        headers={"If-Match": value(draft)},
+    )
+    assert response.status_code == 412, response.json()
+    assert Figure.objects.get(pk=figure.pk).caption == "As written"
