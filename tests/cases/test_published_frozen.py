@@ -234,3 +234,25 @@ def test_cases_published_before_record_their_names_as_they_read_now(author, coau
     migration.record_names_of_published_cases(apps, None)
     recorded = Case.objects.get(pk=published.pk).cited_authors
     assert recorded == ["Ada Lovelace", str(coauthor)]
+
+
+def test_the_admin_changes_no_figure_of_a_published_case(client, root, published):
+    client.force_login(root)
+    figure = Figure.objects.get(study__case=published)
+    url = reverse("admin:cases_figure_change", args=[figure.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "read-only" in page.content.decode()
+    posted = client.post(
+        url,
+        {
+            "study": figure.study_id,
+            "position": 0,
+            "label": "Fig 1",
+            "caption": "Rewritten",
+            "alt_text": "Rewritten",
+            "annotations": "[]",
+        },
+    )
+    assert posted.status_code == 403
+    assert Figure.objects.get(pk=figure.pk).caption == ""
