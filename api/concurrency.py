@@ -8,6 +8,11 @@ A read's ETag adds a digest of the body to the version, `"case-12-v3.5d41402abc4
 what a read shows changes without a new version (a figure uploaded or processed, the quiz's
 answers shown to reviewers only), and `If-None-Match` must not answer 304 for it. `If-Match`
 takes either form; only the version counts.
+
+`If-Match` follows RFC 9110 (section 13.1.1): it compares strongly, so a weak tag (`W/"…"`)
+never matches; a list matches when one of its tags does; `*` matches the case, which exists;
+anything else, a malformed value included, is a condition that is false: 412. Only a write
+that names no version at all, in neither the header nor the body, gets 428.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import Any, Protocol
 
 from rest_framework.response import Response
 
-from .errors import PreconditionRequired
+from .errors import PreconditionFailed, PreconditionRequired
 
 
 class Versioned(Protocol):
@@ -28,7 +33,8 @@ class Versioned(Protocol):
     version: int
 
 
-ETAG = re.compile(r'^\s*(?:W/)?"?(?:case-\d+-v)?(\d+)(?:\.[0-9a-f]+)?"?\s*$')
+# One strong entity tag of ours: "case-12-v3", with or without the read's digest.
+ENTITY_TAG = re.compile(r'^"case-(\d+)-v(\d+)(?:\.[0-9a-f]+)?"$')
 READS = ("GET", "HEAD")
 
 
@@ -52,15 +58,14 @@ def _digest_of_read(response: Response) -> None:
 
 
 def base_version(request, case: Versioned) -> int:
-    """The version a write was made from: If-Match first, else `version` in the body."""
+    """The version a write was made from: If-Match first, else `version` in the body.
+
+    Raises PreconditionFailed (412) when If-Match names no current version of this case, and
+    PreconditionRequired (428) when neither If-Match nor `version` is sent.
+    """
     header = request.headers.get("If-Match")
-    if header:
-        match = ETAG.match(header)
-        if match is None:
-            raise PreconditionRequired(
-                f"If-Match should be the case's ETag, like {etag(case)}; got {header[:60]!r}."
-            )
-        return int(match.group(1))
+    if header is not None:
+        return _matched_version(header, case)
     data = request.data if hasattr(request.data, "get") else {}
     version = data.get("version")
     if version in (None, ""):
@@ -70,3 +75,27 @@ def base_version(request, case: Versioned) -> int:
     except (TypeError, ValueError):
         message = f"`version` should be a whole number, not {version!r}."
         raise PreconditionRequired(message) from None
+
+
+def _matched_version(header: str, case: Versioned) -> int:
+    """The version If-Match names for this case (strong comparison); 412 when it names none.
+
+    An older version of this case is returned as it is: the service then refuses it under
+    the row lock (StaleEdit, also 412), saying what changed since.
+    """
+    tags = [tag.strip() for tag in header.split(",")]
+    if tags == ["*"]:
+        return case.version
+    versions = [
+        int(match.group(2))
+        for match in map(ENTITY_TAG.match, tags)
+        if match and int(match.group(1)) == case.pk
+    ]
+    if case.version in versions:
+        return case.version
+    if versions:
+        return versions[0]
+    raise PreconditionFailed(
+        f"If-Match {header[:80]!r} does not match the case's current ETag {etag(case)}: "
+        'read the case again and send its ETag (a weak tag, W/"…", never matches).'
+    )

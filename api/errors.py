@@ -153,7 +153,7 @@ ERROR_MEANINGS = {
     403: "Signed in, but not allowed to do this.",
     404: "No such object, or you may not see it.",
     409: "Not possible in the object's current state.",
-    412: "The case changed since the version given in If-Match.",
+    412: "If-Match does not match the case's current ETag (stale, weak or malformed).",
     413: "The upload is too large.",
     415: "Unsupported media type.",
     428: "If-Match (or `version`) is required for this write.",

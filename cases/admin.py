@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 
+from .frozen import frozen_message, is_frozen
 from .models import (
     Case,
     CaseAuthor,
@@ -19,52 +21,129 @@ from .models import (
     TeachingPoint,
 )
 
+# --- Published means frozen ----------------------------------------------------------------
+#
+# A published case, and every part of it, is shown read-only here, superusers included: its
+# content changes only through a new revision (cases/frozen.py).
 
-class CaseAuthorInline(admin.TabularInline):
+ADMIN_FROZEN_NOTE = (
+    "This case is published, so it is read-only here. To change it, an author starts a new "
+    "revision from the case's editorial page (“Start a new revision”); it is reviewed and "
+    "then published in this case's place."
+)
+
+
+class FrozenInline:
+    """An inline of a case's parts: read-only when the case (the admin's object) is published."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return not (obj is not None and is_frozen(obj)) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return not (obj is not None and is_frozen(obj)) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not (obj is not None and is_frozen(obj)) and super().has_delete_permission(
+            request, obj
+        )
+
+
+def case_of(obj) -> Case | None:
+    """The case a part belongs to (a study, a section, a figure…), if any."""
+    if obj is None:
+        return None
+    if isinstance(obj, Case):
+        return obj
+    if isinstance(obj, Figure):
+        return obj.study.case if obj.study_id else None
+    return obj.case if getattr(obj, "case_id", None) else None
+
+
+class NotIntoAPublishedCase(forms.ModelForm):
+    """A part's form that refuses to add or move the part into a published case."""
+
+    def clean(self):
+        cleaned = super().clean()
+        target = cleaned.get("case")
+        if target is None and cleaned.get("study") is not None:
+            target = cleaned["study"].case
+        if target is not None and is_frozen(target):
+            raise forms.ValidationError(frozen_message(target))
+        return cleaned
+
+
+class FrozenPartAdmin(admin.ModelAdmin):
+    """The admin of a part of a case (or of a study or figure): read-only once published."""
+
+    form = NotIntoAPublishedCase
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        case = case_of(obj)
+        return not (case is not None and is_frozen(case)) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        case = case_of(obj)
+        return not (case is not None and is_frozen(case)) and super().has_delete_permission(
+            request, obj
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        case = case_of(obj)
+        if request.method == "GET" and case is not None and is_frozen(case):
+            messages.info(request, ADMIN_FROZEN_NOTE)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class CaseAuthorInline(FrozenInline, admin.TabularInline):
     model = CaseAuthor
     extra = 0
     autocomplete_fields = ("user",)
 
 
-class StudyInline(admin.StackedInline):
+class StudyInline(FrozenInline, admin.StackedInline):
     model = Study
     extra = 0
     show_change_link = True
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(FrozenInline, admin.StackedInline):
     model = Section
     extra = 0
 
 
-class DifferentialInline(admin.TabularInline):
+class DifferentialInline(FrozenInline, admin.TabularInline):
     model = DifferentialDiagnosis
     extra = 0
 
 
-class TeachingPointInline(admin.TabularInline):
+class TeachingPointInline(FrozenInline, admin.TabularInline):
     model = TeachingPoint
     extra = 0
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(FrozenInline, admin.TabularInline):
     model = Reference
     extra = 0
 
 
-class CommentaryInline(admin.StackedInline):
+class CommentaryInline(FrozenInline, admin.StackedInline):
     model = Commentary
     extra = 0
     raw_id_fields = ("rehabilitation", "verified_by")
 
 
-class QuizQuestionInline(admin.StackedInline):
+class QuizQuestionInline(FrozenInline, admin.StackedInline):
     model = QuizQuestion
     extra = 0
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(FrozenPartAdmin):
     list_display = ("title", "case_type", "status", "visibility", "licence", "published_at")
     list_filter = ("status", "visibility", "case_type", "licence", "consent", "systems")
     search_fields = ("title", "final_diagnosis")
@@ -91,6 +170,9 @@ class CaseAdmin(admin.ModelAdmin):
         CommentaryInline,
         QuizQuestionInline,
     )
+
+    # The case's own form (a part's check of its case does not apply to the case itself).
+    form = forms.ModelForm
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -124,6 +206,20 @@ FIGURE_OUTPUTS = (
 
 
 class FigureInline(admin.StackedInline):
+    # Read-only once the study's case is published (the admin's object is the study).
+
+    def _frozen(self, obj) -> bool:
+        return obj is not None and is_frozen(obj.case)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return not self._frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
     model = Figure
     extra = 0
     # Images are added in the case editor, where every upload is inspected first.
@@ -131,7 +227,7 @@ class FigureInline(admin.StackedInline):
 
 
 @admin.register(Study)
-class StudyAdmin(admin.ModelAdmin):
+class StudyAdmin(FrozenPartAdmin):
     list_display = ("__str__", "modality", "case")
     list_filter = ("modality",)
     list_select_related = ("case",)
@@ -166,7 +262,9 @@ for model in (
     Commentary,
     QuizQuestion,
 ):
-    admin.site.register(model, list_display=("__str__", "case"), raw_id_fields=("case",))
+    admin.site.register(
+        model, FrozenPartAdmin, list_display=("__str__", "case"), raw_id_fields=("case",)
+    )
 
 
 @admin.register(CaseEvent)

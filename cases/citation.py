@@ -2,10 +2,11 @@
 author names that every citation style shares.
 
 Pure functions over a case whose authors (with their users) are prefetched: they read
-`case.authors.all()` and run no query of their own. `vancouver` takes an optional `accessed`
-date (its "cited" date); it defaults to today, so that a citation copied today says so. The
-other styles (APA, BibTeX, RIS, CSL-JSON) are written by `interchange.citations` with these
-helpers.
+`case.authors.all()` and run no query of their own. A published case is cited with the names
+recorded at its publication (`Case.cited_authors`), not the authors' current display names.
+`vancouver` takes an optional `accessed` date (its "cited" date); it defaults to today, so
+that a citation copied today says so. The other styles (APA, BibTeX, RIS, CSL-JSON) are
+written by `interchange.citations` with these helpers.
 
 Author names are free text ("Maria Lopez", "Lopez M", "Lopez, Maria", "Dr Ada Author, FRCR",
 "Ludwig van Beethoven", "Martin Luther King Jr", "山田太郎") and are split by `split_name`.
@@ -148,14 +149,27 @@ def _vancouver_name(name: Name) -> str:
     return f"{text} {name.suffix}" if name.suffix else text
 
 
-def author_names(case: Case) -> list[Name]:
+def names_to_cite(case: Case) -> list[str]:
+    """The authors' names as they read now, in order: what a publication records."""
     # An author row with neither a name nor a user ("Unnamed author" on the page) is no one
     # to cite.
-    names = [
-        split_name(author.display_name)
+    return [
+        author.display_name
         for author in case.authors.all()
         if author.name.strip() or author.user_id
     ]
+
+
+def cited_names(case: Case) -> list[str]:
+    """The names a citation of the case gives: those recorded when it was published (a later
+    change of a display name does not rewrite them), else the names as they read now."""
+    if case.cited_authors is not None:
+        return [str(name) for name in case.cited_authors]
+    return names_to_cite(case)
+
+
+def author_names(case: Case) -> list[Name]:
+    names = [split_name(name) for name in cited_names(case)]
     return [name for name in names if name.family or name.literal]
 
 

@@ -44,6 +44,7 @@ from .document_keys import (
 )
 from .edit_values import CaseChanges
 from .forms import DiagnosisForm, OverviewForm, QuizForm, RehabilitationForm, RightsForm
+from .frozen import refuse_if_frozen
 from .models import (
     Case,
     CaseAuthor,
@@ -299,6 +300,7 @@ def edit_case_document(case: Case, *, by: User, base_version: int, changes: Docu
     valid, PermissionDenied when `by` may not edit the case now, and StaleEdit when the case
     changed since `base_version`. Nothing is saved unless everything is valid.
     """
+    refuse_if_frozen(case)
     if not permissions.can_edit(by, case):
         raise PermissionDenied(
             "This case cannot be edited now: only its authors edit it, while it is a draft "

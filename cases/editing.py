@@ -43,6 +43,7 @@ from .edit_values import (
     TeachingPointRow,
 )
 from .files import release_files_of
+from .frozen import refuse_if_frozen
 from .models import Case, Figure, Revision, Study, System, Tag
 from .search_vector import refresh_search_vector
 
@@ -115,6 +116,7 @@ def revision_at(case: Case, version: int) -> Revision | None:
 @contextlib.contextmanager
 def _edit(case: Case, *, by: User, base_version: int, summary: str) -> Iterator[Case]:
     """The locked case, for one edit made from `base_version`; raises its version once after."""
+    refuse_if_frozen(case)
     if not permissions.can_edit(by, case):
         raise PermissionDenied(
             "This case cannot be edited now: only its authors edit it, while it is a draft "
@@ -122,6 +124,7 @@ def _edit(case: Case, *, by: User, base_version: int, summary: str) -> Iterator[
         )
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
+        refuse_if_frozen(locked)
         if not permissions.can_edit(by, locked):
             raise PermissionDenied("This case cannot be edited in its current state.")
         if locked.version != base_version:

@@ -60,8 +60,10 @@ def can_create_case(user: User | AnonymousUser) -> bool:
 
 
 def can_edit(user: User | AnonymousUser, case: Case) -> bool:
-    """Authors and co-authors edit their own cases while in draft or changes requested."""
-    if not user.is_authenticated:
+    """Authors and co-authors edit their own cases while in draft or changes requested.
+
+    Superusers edit any case except a published one: that changes through a new revision."""
+    if not user.is_authenticated or case.status == Case.Status.PUBLISHED:
         return False
     if user.is_superuser:
         return True

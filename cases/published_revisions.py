@@ -12,6 +12,7 @@ from django.db.models.functions import Replace
 from notifications.models import Notification
 
 from . import permissions
+from .citation import names_to_cite
 from .editing import EDITABLE_FIELDS, record_revision
 from .models import (
     Case,
@@ -88,6 +89,7 @@ def start_revision(case: Case, *, by: User) -> Case:
         draft.revision_of = case
         draft.featured = False
         draft.published_at = None
+        draft.cited_authors = None  # recorded when the revision is published
         draft.version = 1
         draft.rehabilitation = _copy_prescription(source.rehabilitation)
         draft.save()
@@ -153,6 +155,10 @@ def publish_revision(draft: Case, *, by: User, note: str) -> Case:
     for name in CASE_CONTENT_FIELDS:
         setattr(published, name, getattr(draft, name))
     published.slug = ""  # recomputed from the (possibly new) title on save
+    # The revision's publication records the names as cited now, display names included.
+    published.cited_authors = names_to_cite(
+        Case.objects.prefetch_related("authors__user").get(pk=published.pk)
+    )
     published.rehabilitation = draft.rehabilitation
     draft.rehabilitation = None
     draft.save(update_fields=["rehabilitation"])

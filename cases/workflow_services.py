@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import permissions
+from .citation import names_to_cite
 from .editing import record_revision
 from .files import release_files_of
 from .models import (
@@ -139,8 +140,13 @@ def publish_case(case: Case, *, by: User, note: str = "") -> Case:
         if case.revision_of_id:
             return publish_revision(case, by=by, note=note)
         case.published_at = case.published_at or timezone.now()
+        case.cited_authors = names_to_cite(full)
         case, _ = apply_transition(
-            case, Action.PUBLISH, by=by, note=note, extra_fields=["published_at"]
+            case,
+            Action.PUBLISH,
+            by=by,
+            note=note,
+            extra_fields=["published_at", "cited_authors"],
         )
         refresh_search_vector([case.pk])
         record_revision(case, kind=Revision.Kind.PUBLISHED, by=by, summary="Published")

@@ -1,15 +1,18 @@
-"""The admin of figures: an image replaced here is inspected and processed like an upload."""
+"""The admin of figures: an image replaced here is inspected and processed like an upload.
+
+A figure of a published case is read-only here (cases/admin.py): it changes in a new revision.
+"""
 
 from django import forms
 from django.contrib import admin
 
-from cases.admin import FIGURE_OUTPUTS, ReadOnlyAdmin
+from cases.admin import FIGURE_OUTPUTS, FrozenPartAdmin, NotIntoAPublishedCase, ReadOnlyAdmin
 from cases.models import Figure, FigureFrame, QuarantineDecision
 
 from .uploads import attach_figure_image, inspect
 
 
-class FigureAdminForm(forms.ModelForm):
+class FigureAdminForm(NotIntoAPublishedCase):
     image = forms.FileField(
         required=False,
         label="Replace the image",
@@ -36,7 +39,7 @@ class FigureAdminForm(forms.ModelForm):
 
 
 @admin.register(Figure)
-class FigureAdmin(admin.ModelAdmin):
+class FigureAdmin(FrozenPartAdmin):  # read-only once its case is published
     form = FigureAdminForm
     list_display = ("__str__", "study", "kind", "status")
     list_filter = ("status", "kind")

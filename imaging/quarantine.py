@@ -15,6 +15,7 @@ from PIL import Image
 
 from cases import permissions
 from cases.files import release_unused_files
+from cases.frozen import refuse_if_frozen
 from cases.models import Figure, QuarantineDecision
 from cases.storage import private_storage
 
@@ -82,6 +83,8 @@ def redact_figure(figure: Figure, *, by: User, regions: Any, note: str = "") -> 
     regions = clean_regions(regions)
     with transaction.atomic():
         figure = _locked_quarantined(figure, by)
+        # Blacking out pixels changes what readers of a published case see: a new revision.
+        refuse_if_frozen(figure.study.case)
         old_original = figure.original.name
         if figure.kind == Figure.Kind.IMAGE:
             with figure.original.open("rb") as source, Image.open(source) as image:

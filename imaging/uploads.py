@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from cases import permissions
 from cases.files import release_unused_files
+from cases.frozen import refuse_if_frozen
 from cases.models import Figure, Study
 from cases.storage import private_storage, storage_unavailable_on_error
 
@@ -66,6 +67,7 @@ def add_figure(
     in one tab must not make the text typed in another tab stale. Caption, alt text and
     annotations are then edited (and versioned) with the rest of the case.
     """
+    refuse_if_frozen(study.case)
     if not permissions.can_edit(by, study.case):
         raise PermissionDenied("You cannot change the figures of this case.")
     inspected = inspect(upload)
@@ -82,6 +84,7 @@ def add_figure(
 
 def attach_figure_image(figure: Figure, *, upload: UploadedFile, by: User) -> Figure:
     """Give an existing figure (e.g. one the importer described) its image, or a new one."""
+    refuse_if_frozen(figure.study.case)
     if not (by.is_staff or permissions.can_edit(by, figure.study.case)):
         raise PermissionDenied("You cannot change the figures of this case.")
     inspected = inspect(upload)

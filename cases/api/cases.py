@@ -26,6 +26,7 @@ from cases import freshness, permissions, services
 from cases.document import DOCUMENT_PREFETCH, case_to_document
 from cases.document_edit import create_case_document, edit_case_document
 from cases.filters import CaseListFilter
+from cases.frozen import is_frozen
 from cases.lookups import readable_case_or_404
 from cases.models import Case, Commentary
 from cases.permissions import available_actions
@@ -40,6 +41,7 @@ from .serializers import (
     ReasonSerializer,
     VerifyCommentarySerializer,
 )
+from .studies import ensure_editable
 from .summaries import COLUMNS, case_summaries
 
 
@@ -110,7 +112,8 @@ IF_MATCH = OpenApiParameter(
         summary="Edit a case",
         description="Send the keys of the document to change; a list replaces the whole list. "
         "Say which version you edited with If-Match (the ETag) or `version`: a stale "
-        "version gets 412 and changes nothing.",
+        "version gets 412 and changes nothing. A published case is not edited, not even "
+        "by a superuser (403): start a new revision (`revise`) and edit that.",
         request=CaseDocumentSerializer,
         parameters=[IF_MATCH],
         responses={200: CaseDocumentSerializer, **errors(400, 401, 403, 404, 412, 428, 429)},
@@ -171,6 +174,8 @@ class CaseViewSet(
 
     def partial_update(self, request, pk=None):
         case = self.get_object()
+        if is_frozen(case):
+            ensure_editable(request.user, case)  # 403: it takes a new revision
         version = base_version(request, case)
         changes = {key: value for key, value in request.data.items() if key != "version"}
         case = edit_case_document(case, by=request.user, base_version=version, changes=changes)

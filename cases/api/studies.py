@@ -26,6 +26,7 @@ from api.concurrency import base_version, set_etag
 from api.errors import NON_FIELD, errors
 from api.ids import MAX_ID
 from cases import permissions, services
+from cases.frozen import refuse_if_frozen
 from cases.lookups import readable_case_or_404
 from cases.models import Case, Figure, Modality, Study
 from cases.permissions import LOCKED_REASONS
@@ -60,9 +61,13 @@ def etag_header(*codes: int) -> OpenApiParameter:
 
 
 def ensure_editable(user: User, case: Case) -> None:
-    """403, saying why, when this person cannot change the case now (as the editor says it)."""
+    """403, saying why, when this person cannot change the case now (as the editor says it).
+
+    A published case is changed by no one, superusers included: it takes a new revision."""
     if permissions.can_edit(user, case):
         return
+    if user.is_superuser or permissions.is_author_of(user, case):
+        refuse_if_frozen(case)
     if not permissions.is_author_of(user, case):
         raise PermissionDenied("Only the case's authors change it.")
     reason = LOCKED_REASONS.get(case.status, "It cannot be edited in its current state.")

@@ -208,6 +208,15 @@ class Case(models.Model):
     view_count = models.PositiveIntegerField(
         default=0, editable=False, help_text="Readers of the published case, one per day each."
     )
+    cited_authors = models.JSONField(
+        null=True,
+        blank=True,
+        default=None,
+        editable=False,
+        help_text="The authors' names as cited, recorded when the case (or its latest new "
+        "revision) was published; citations use them, so a later change of a display name "
+        "does not rewrite a published citation. NULL until first published.",
+    )
 
     objects = CaseQuerySet.as_manager()
 

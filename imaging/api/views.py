@@ -35,6 +35,7 @@ from cases.api.studies import (
     etag_header,
     valid_body,
 )
+from cases.frozen import refuse_if_frozen
 from cases.lookups import readable_case_or_404
 from cases.models import Case, Figure, QuarantineDecision
 from cases.row_forms import FigureForm
@@ -317,6 +318,7 @@ class Redact(generics.GenericAPIView):
     )
     def post(self, request, case_id: int, figure_id: int):
         case, figure = _held_figure(request, case_id, figure_id)
+        refuse_if_frozen(case)
         body = request.data if isinstance(request.data, dict) else {}
         note = body.get("note", "")
         if not isinstance(note, str):

@@ -66,6 +66,15 @@ ROWS = [
         note="in review: content frozen",
     ),
     Row(
+        "PATCH",
+        "/api/v1/cases/{id}/",
+        {"id": "published"},
+        expect(403, anonymous=401),
+        body={"final_diagnosis": "Osteoid osteoma"},
+        if_match="published",
+        note="published: only through a new revision",
+    ),
+    Row(
         "DELETE",
         "/api/v1/cases/{id}/",
         {"id": "draft"},
@@ -184,6 +193,15 @@ ROWS = [
         body={"study": "draft_study", "label": "Fig 2"},
         multipart=True,
         if_match="draft",
+    ),
+    Row(
+        "POST",
+        "/api/v1/cases/{case_id}/figures/",
+        {"case_id": "published"},
+        expect(403, anonymous=401),
+        body={"study": "published_study", "label": "Fig 2"},
+        multipart=True,
+        note="published: only through a new revision",
     ),
     Row(
         "GET",
