@@ -748,6 +748,21 @@ def format_verdicts(lines: list[Verdict]) -> str:
     )
 
 
+def as_json(
+    context: dict, errors: list[str], rows: list[Minute], uploads: dict, lines: list[Verdict]
+) -> str:
+    document = {
+        **context,
+        "errors": errors,
+        "minutes_table": [asdict(row) for row in rows],
+        "uploads": uploads,
+        "verdicts": [
+            {**asdict(line), "verdict": "MET" if line.met else "MISSED"} for line in lines
+        ],
+    }
+    return json.dumps(document, indent=2, default=str)
+
+
 # The run --------------------------------------------------------------------------------------
 
 
@@ -868,16 +883,8 @@ def main(argv: list[str] | None = None) -> int:
         "by_kind": {kind: sum(1 for s in sent if s.kind == kind) for kind, _ in MIX},
     }
     if arguments.json:
-        document = {
-            **context,
-            "errors": errors,
-            "minutes_table": [asdict(row) for row in rows],
-            "uploads": {"sent": len(load.uploads), **upload_counts},
-            "verdicts": [
-                {**asdict(line), "verdict": "MET" if line.met else "MISSED"} for line in lines
-            ],
-        }
-        print(json.dumps(document, indent=2, default=str))
+        uploads = {"sent": len(load.uploads), **upload_counts}
+        print(as_json(context, errors, rows, uploads, lines))
     else:
         print(
             f"\nPostgreSQL {context['database']}, {total:,} synthetic cases; gunicorn "

@@ -3,6 +3,7 @@ made-up numbers. No gunicorn here: CI runs the soak itself after the PostgreSQL 
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -121,3 +122,16 @@ def test_verdicts_judge_errors_drift_memory_and_uploads():
         "MISSED",
         "MISSED",
     ]
+
+
+def test_json_carries_the_context_the_minutes_the_uploads_and_the_verdicts():
+    quiet = [sent(second, 10.0) for second in range(120)]
+    rows = soak.minutes_of(quiet, [(300.0, 200.0), (301.0, 201.0)])
+    lines = soak.verdicts(quiet, rows, {"ready": 2}, 2, [])
+
+    document = json.loads(soak.as_json({"rate": 2.0}, [], rows, {"sent": 2, "ready": 2}, lines))
+
+    assert document["rate"] == 2.0
+    assert [row["minute"] for row in document["minutes_table"]] == [1, 2]
+    assert document["uploads"] == {"sent": 2, "ready": 2}
+    assert {line["verdict"] for line in document["verdicts"]} == {"MET"}
