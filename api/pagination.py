@@ -36,7 +36,13 @@ class Pagination(PageNumberPagination):
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
             if parameter["name"] == self.page_query_param:
-                parameter["schema"].update({"minimum": 1})
+                # A number from 1, or "last" (DRF's `last_page_strings`) for the last page.
+                parameter["schema"] = {
+                    "anyOf": [
+                        {"type": "integer", "minimum": 1},
+                        {"type": "string", "enum": list(self.last_page_strings)},
+                    ]
+                }
         return parameters
 
 

@@ -4,10 +4,11 @@ conformance check on.
 
 Run from the project root:
 
-    .venv/bin/python benchmarks/schema_conformance.py                      # 100 examples per operation
-    .venv/bin/python benchmarks/schema_conformance.py --quick              # 10 examples per operation
-    .venv/bin/python benchmarks/schema_conformance.py --max-examples 300 --operation '/api/v1/cases/'
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tf_x .venv/bin/python benchmarks/schema_conformance.py
+    .venv/bin/python benchmarks/schema_conformance.py           # 100 examples per operation
+    .venv/bin/python benchmarks/schema_conformance.py --quick   # 10 examples per operation
+    .venv/bin/python benchmarks/schema_conformance.py --max-examples 300 --operation /cases/
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tf_x \
+        .venv/bin/python benchmarks/schema_conformance.py
 
 It builds a throwaway test database (Django's test-database machinery: in memory with SQLite, a
 `test_…_conformance` database with DATABASE_URL set), seeds it with the rows the suite's
@@ -243,7 +244,10 @@ def conformance(
 
     from api.throttles import ScopedByMethodThrottle
 
-    schemas = {GenerationMode.POSITIVE: load_schema(ids), GenerationMode.NEGATIVE: load_schema(None)}
+    schemas = {
+        GenerationMode.POSITIVE: load_schema(ids),
+        GenerationMode.NEGATIVE: load_schema(None),
+    }
     callers = {"token": {"Authorization": f"Token {ids['key']}"}, "anonymous": {}}
     wanted = list(operations)
     report = Report()

@@ -106,7 +106,8 @@ class ImportJobSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.URI)
+    # A path on this site (/api/v1/imports/12/), not a whole address.
+    @extend_schema_field({"type": "string", "format": "uri-reference"})
     def get_url(self, job: ImportJob) -> str:
         return job.get_api_url()
 
