@@ -43,4 +43,9 @@ class FiltersAsTheyRead(DjangoFilterExtension):
                 "max_length"
             ):
                 schema["maxLength"] = filter_field.extra["max_length"]
+            elif isinstance(filter_field, filters.NumberFilter):
+                bounds = {"min_value": "minimum", "max_value": "maximum"}
+                for name, keyword in bounds.items():
+                    if filter_field.extra.get(name) is not None:
+                        schema[keyword] = filter_field.extra[name]
         return parameters
