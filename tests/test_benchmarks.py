@@ -274,7 +274,8 @@ def test_the_conformance_run_asks_100_examples_per_operation_and_10_when_quick()
     assert schema_conformance.parse_arguments([]).max_examples == 100
     quick = schema_conformance.parse_arguments(["--quick", "--operation", "tags", "--as", "token"])
     assert (quick.max_examples, quick.operation, quick.identities) == (10, ["tags"], ["token"])
-    assert schema_conformance.parse_arguments(["--quick", "--max-examples", "40"]).max_examples == 40
+    deeper = schema_conformance.parse_arguments(["--quick", "--max-examples", "40"])
+    assert deeper.max_examples == 40
     with pytest.raises(SystemExit):
         schema_conformance.parse_arguments(["--max-examples", "0"])
 

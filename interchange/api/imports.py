@@ -36,6 +36,7 @@ class ImportUploadSerializer(serializers.Serializer):
     files = serializers.ListField(
         child=serializers.FileField(allow_empty_file=True),
         allow_empty=False,
+        min_length=1,  # for the schema (minItems); allow_empty says it first
         error_messages={
             "required": "Send at least one file (.txt, .md or .zip) as `files`.",
             "empty": "Send at least one file (.txt, .md or .zip) as `files`.",
