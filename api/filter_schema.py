@@ -32,9 +32,10 @@ class FiltersAsTheyRead(DjangoFilterExtension):
             if isinstance(filter_field, filters.ChoiceFilter):
                 if callable(choices):
                     # A list kept in the database (and read once per process): the schema
-                    # says what it holds now. Without a database (a schema written offline)
-                    # it stays any text.
-                    with contextlib.suppress(DatabaseError):
+                    # says what it holds now. Where it cannot be read (a schema written
+                    # without a database, or where database access is not allowed) it stays
+                    # any text.
+                    with contextlib.suppress(DatabaseError, RuntimeError):
                         schema["enum"] = sorted(str(value) for value, _ in choices())
                 if "enum" in schema and "" not in schema["enum"]:
                     # No value is no filter.
