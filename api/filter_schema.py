@@ -14,6 +14,8 @@ import contextlib
 from django.db import DatabaseError
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
+from .docs import NO_NUL
+
 
 class FiltersAsTheyRead(DjangoFilterExtension):
     priority = 1  # before drf-spectacular's own
@@ -40,10 +42,11 @@ class FiltersAsTheyRead(DjangoFilterExtension):
                 if "enum" in schema and "" not in schema["enum"]:
                     # No value is no filter.
                     schema["enum"] = [*schema["enum"], ""]
-            elif isinstance(filter_field, filters.CharFilter) and filter_field.extra.get(
-                "max_length"
-            ):
-                schema["maxLength"] = filter_field.extra["max_length"]
+            elif isinstance(filter_field, filters.CharFilter):
+                # A form's text field refuses NUL, as a body's text does (api/docs.py).
+                schema.setdefault("pattern", NO_NUL)
+                if filter_field.extra.get("max_length"):
+                    schema["maxLength"] = filter_field.extra["max_length"]
             elif isinstance(filter_field, filters.NumberFilter):
                 bounds = {"min_value": "minimum", "max_value": "maximum"}
                 for name, keyword in bounds.items():
