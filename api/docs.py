@@ -74,3 +74,33 @@ REDOC_CSP = {
 @method_decorator(csp_override(REDOC_CSP), name="dispatch")
 class RedocView(SpectacularRedocView):
     pass
+
+
+# Text fields refuse the NUL character (Django's ProhibitNullCharactersValidator, and
+# PostgreSQL could not store it): the schema says so of every text a request may send.
+NO_NUL = "^[^\\x00]*$"
+
+
+def document_text_without_nul(result, generator, request, public):
+    """drf-spectacular postprocessing hook: a pattern without NUL on request text fields."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            _forbid_nul(component)
+    return result
+
+
+def _forbid_nul(schema: Any) -> None:
+    if isinstance(schema, list):
+        for item in schema:
+            _forbid_nul(item)
+        return
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
+        schema["pattern"] = NO_NUL
+    for key in ("properties",):
+        for value in schema.get(key, {}).values():
+            _forbid_nul(value)
+    for key in ("items", "allOf", "anyOf", "oneOf", "additionalProperties"):
+        if key in schema:
+            _forbid_nul(schema[key])

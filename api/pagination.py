@@ -30,13 +30,27 @@ class Pagination(PageNumberPagination):
                 )
         return super().get_page_size(request)
 
+    def get_page_number(self, request, paginator):
+        # DRF reads an empty `page` as the first and a repeated one as its last value; the
+        # schema promises a number (or "last"), once.
+        given = request.query_params.getlist(self.page_query_param)
+        if len(given) > 1 or given == [""]:
+            raise ValidationError({self.page_query_param: ["Give one page number."]})
+        return super().get_page_number(request, paginator)
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
             if parameter["name"] == self.page_query_param:
-                parameter["schema"].update({"minimum": 1})
+                # A number from 1, or "last" (DRF's `last_page_strings`) for the last page.
+                parameter["schema"] = {
+                    "anyOf": [
+                        {"type": "integer", "minimum": 1},
+                        {"type": "string", "enum": list(self.last_page_strings)},
+                    ]
+                }
         return parameters
 
 

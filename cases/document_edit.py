@@ -324,6 +324,10 @@ def create_case_document(*, by: User, document: Document) -> Case:
     title = document.get("title")
     if not isinstance(title, str) or not title.strip():
         raise DocumentErrors({"title": ["A case needs a title."]})
+    longest = Case._meta.get_field("title").max_length
+    if len(title) > longest:
+        # As the editor's form would say; the new row is written before the form sees it.
+        raise DocumentErrors({"title": [f"A title has at most {longest} characters."]})
     case_type = document.get("case_type") or Case.CaseType.CLINICAL_CASE
     if case_type not in Case.CaseType.values:
         raise DocumentErrors({"case_type": [f"“{case_type}” is not a case type."]})

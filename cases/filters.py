@@ -55,7 +55,8 @@ class CaseFilter(django_filters.FilterSet):
     )
     system = django_filters.ChoiceFilter(
         method="in_system",
-        choices=[],  # the current list, set in __init__
+        # The current list, set again in __init__; the API schema lists it from here.
+        choices=body_systems.choices,
         label="System",
         empty_label="Any",
     )

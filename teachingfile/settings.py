@@ -421,6 +421,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.docs.document_common_errors",
+        "api.docs.document_text_without_nul",
+        "cases.api.document_schema.close_document_bodies",
     ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.models.Case.Status",

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from benchmarks import scale, upload_memory
+from benchmarks import scale, schema_conformance, upload_memory
 from benchmarks.scale_load import Answer, Batch, load, percentile
 from tests.factories import make_case
 
@@ -287,3 +287,52 @@ def test_the_upload_memory_benchmark_has_an_input_for_every_kind_of_upload():
     for quick in (True, False):
         names = {upload.name.rsplit(".", 1)[-1] for upload in upload_memory.uploads(quick)}
         assert names == {"jpg", "png", "dcm", "zip"}
+
+
+# benchmarks/schema_conformance.py: its options, its summary, and a shallow run.
+
+
+def test_the_conformance_run_asks_100_examples_per_operation_and_10_when_quick():
+    assert schema_conformance.parse_arguments([]).max_examples == 100
+    quick = schema_conformance.parse_arguments(["--quick", "--operation", "tags", "--as", "token"])
+    assert (quick.max_examples, quick.operation, quick.identities) == (10, ["tags"], ["token"])
+    deeper = schema_conformance.parse_arguments(["--quick", "--max-examples", "40"])
+    assert deeper.max_examples == 40
+    with pytest.raises(SystemExit):
+        schema_conformance.parse_arguments(["--max-examples", "0"])
+
+
+def test_the_conformance_summary_groups_failures_by_operation_and_check():
+    report = schema_conformance.Report(requests=12)
+    for status in (400, 400, 422):
+        report.failures[("GET /api/v1/cases/", "positive_data_acceptance")].append(
+            schema_conformance.Failed("token", "positive", status, "rejected", "curl …")
+        )
+    report.failures[("GET /api/v1/tags/", "status_code_conformance")].append(
+        schema_conformance.Failed("anonymous", "negative", 418, "undocumented", "curl …")
+    )
+
+    text = schema_conformance.summary(report)
+
+    assert text.splitlines()[:3] == [
+        "12 requests, 4 failures",
+        "  positive_data_acceptance: 3",
+        "  status_code_conformance: 1",
+    ]
+    assert "GET /api/v1/cases/ — positive_data_acceptance: 3 (statuses 400, 422;" in text
+
+
+def test_a_shallow_conformance_run_finds_the_unknowns_as_documented(
+    author, coauthor, reviewer, editor
+):
+    from tests.api.test_schemathesis import seed
+
+    report = schema_conformance.conformance(
+        seed(author, coauthor, reviewer, editor),
+        max_examples=3,
+        operations=["GET /api/v1/unknowns/"],
+    )
+
+    assert report.requests > 0
+    assert not report.errors
+    assert not report.failures, schema_conformance.summary(report)

@@ -6,6 +6,7 @@ orcid.org link trimmed) the same way on the page and here.
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -80,6 +81,13 @@ class ProfileChangeSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=60,
+        # The form's check (accounts/validators.py) as far as a pattern can say it; the last
+        # character is also a check digit, which no pattern can.
+        validators=[
+            RegexValidator(
+                r"^\s*(((https?|HTTPS?)://(orcid\.org|ORCID\.ORG)/)?\d{4}-\d{4}-\d{4}-\d{3}[\dXx])?\s*$"
+            )
+        ],
         help_text="Like 0000-0002-1825-0097; an orcid.org link works too; empty removes it.",
     )
     training_level = serializers.ChoiceField(

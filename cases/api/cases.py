@@ -15,6 +15,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
@@ -140,6 +141,17 @@ class CaseViewSet(
     ordering_fields = ["title", "published_at", "updated_at", "created_at"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     tags = ["cases"]
+
+    def get_parsers(self):
+        # The case document is nested JSON (patient, rights, lists of objects), which a form
+        # body cannot carry: it is read as JSON only, anything else is 415. Parsers are chosen
+        # before DRF names the action, so it is found from the method here.
+        action = getattr(self, "action", None)
+        if action is None and getattr(self, "request", None) is not None:
+            action = getattr(self, "action_map", {}).get(self.request.method.lower())
+        if action in ("create", "partial_update"):
+            return [JSONParser()]
+        return super().get_parsers()
 
     def get_queryset(self):
         user = self.request.user

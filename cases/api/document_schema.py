@@ -164,3 +164,40 @@ class CaseCreateSerializer(CaseDocumentSerializer):
     """A new case: a document with at least a title."""
 
     version = None
+
+
+# The case document's request bodies and every object in them: the document is read key by
+# key and a key it does not know is refused ("Unknown field."), so the schema says that no
+# other key is allowed.
+DOCUMENT_BODIES = ("CaseCreateRequest", "PatchedCaseDocumentRequest")
+
+
+def close_document_bodies(result, generator, request, public):
+    """drf-spectacular postprocessing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"])."""
+    components = result.get("components", {}).get("schemas", {})
+    seen: set[str] = set()
+    waiting = [name for name in DOCUMENT_BODIES if name in components]
+    while waiting:
+        name = waiting.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        component = components[name]
+        if component.get("type") == "object" and "properties" in component:
+            component["additionalProperties"] = False
+        waiting.extend(_referenced(component))
+    return result
+
+
+def _referenced(schema) -> list[str]:
+    if isinstance(schema, dict):
+        found = []
+        for key, value in schema.items():
+            if key == "$ref" and isinstance(value, str):
+                found.append(value.rsplit("/", 1)[-1])
+            else:
+                found.extend(_referenced(value))
+        return found
+    if isinstance(schema, list):
+        return [name for item in schema for name in _referenced(item)]
+    return []

@@ -124,7 +124,9 @@ class RevisionComparisonSerializer(serializers.Serializer):
 
 COMPARE = OpenApiParameter(
     "compare",
-    OpenApiTypes.STR,
+    # Two whole numbers, as the history page's form reads them (around spaces, a sign, a
+    # trailing ".0"); anything else is 400, as is a number the case has no revision of.
+    {"type": "string", "pattern": r"^\s*[+-]?\d+(\.0*)?\s*,\s*[+-]?\d+(\.0*)?\s*$"},
     description="Two revision numbers, `a,b` (e.g. `1,3`): answer the field-by-field "
     "difference from revision a to revision b instead of the list.",
 )

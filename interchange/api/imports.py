@@ -36,6 +36,7 @@ class ImportUploadSerializer(serializers.Serializer):
     files = serializers.ListField(
         child=serializers.FileField(allow_empty_file=True),
         allow_empty=False,
+        min_length=1,  # for the schema (minItems); allow_empty says it first
         error_messages={
             "required": "Send at least one file (.txt, .md or .zip) as `files`.",
             "empty": "Send at least one file (.txt, .md or .zip) as `files`.",
@@ -106,7 +107,8 @@ class ImportJobSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.URI)
+    # A path on this site (/api/v1/imports/12/), not a whole address.
+    @extend_schema_field({"type": "string", "format": "uri-reference"})
     def get_url(self, job: ImportJob) -> str:
         return job.get_api_url()
 

@@ -43,8 +43,13 @@ def radiograph_upload() -> SimpleUploadedFile:
 
 @pytest.fixture
 def seeded(author, coauthor, reviewer, editor):
+    return seed(author, coauthor, reviewer, editor)
+
+
+def seed(author, coauthor, reviewer, editor) -> dict:
     """Cases in several states, with their studies, figures, reviews, revisions and
-    notifications, and the author's token; returns the ids each path parameter may take."""
+    notifications, and the author's token; returns the ids each path parameter may take.
+    (benchmarks/schema_conformance.py seeds its database with it too.)"""
     draft = complete_case(author, coauthor, title="Osteoid osteoma of the femoral neck")
     study = Study.objects.create(case=draft, modality="XR", label="Radiograph pelvis")
     figure = uploads.add_figure(study, upload=radiograph_upload(), by=author, label="Fig 2")

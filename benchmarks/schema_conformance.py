@@ -1,0 +1,353 @@
+"""Does the API answer as its OpenAPI document says, when asked many more questions than the
+suite asks? A deeper schemathesis run than tests/api/test_schemathesis.py, with every
+conformance check on.
+
+Run from the project root:
+
+    .venv/bin/python benchmarks/schema_conformance.py           # 100 examples per operation
+    .venv/bin/python benchmarks/schema_conformance.py --quick   # 10 examples per operation
+    .venv/bin/python benchmarks/schema_conformance.py --max-examples 300 --operation /cases/
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tf_x \
+        .venv/bin/python benchmarks/schema_conformance.py
+
+It builds a throwaway test database (Django's test-database machinery: in memory with SQLite, a
+`test_…_conformance` database with DATABASE_URL set), seeds it with the rows the suite's
+schemathesis test uses (cases in every state, studies, a figure, reviews, revisions,
+notifications, tokens), and sends the generated requests to the WSGI application in-process,
+each in a transaction rolled back afterwards, so that every request starts from the same rows.
+Every operation is run with valid data (positive) and invalid data (negative), as the author
+with a token and anonymously. The checks:
+
+- not_a_server_error: no 5xx;
+- status_code_conformance: the status is one the operation documents;
+- content_type_conformance, response_schema_conformance: the body is as documented;
+- negative_data_rejection: a request the schema says is invalid is refused (4xx);
+- positive_data_acceptance: a request the schema says is valid is not refused as malformed
+  (400, 405, 415, 422 …). 412 and 428 count as accepted: the version a write must carry
+  (If-Match or `version`) is state the schema's shapes cannot express, as 409 is.
+
+The run prints the failures grouped by operation and check, with one request of each group as
+a curl command, and exits 1 when there is any. Hypothesis is derandomized: the same requests
+on every run of the same depth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "teachingfile.settings")
+
+DEFAULT_EXAMPLES = 100
+QUICK_EXAMPLES = 10
+SEED = 20260521
+# Statuses a well-formed request may get for reasons of state the schema cannot describe.
+ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "412", "428", "429"]
+
+
+@dataclass(frozen=True)
+class Failed:
+    identity: str
+    mode: str
+    status: int
+    message: str
+    curl: str
+    answer: str = ""
+
+
+@dataclass
+class Report:
+    requests: int = 0
+    # (operation, check) → the failed requests
+    failures: dict[tuple[str, str], list[Failed]] = field(default_factory=lambda: defaultdict(list))
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return sum(len(found) for found in self.failures.values())
+
+    def by_check(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for (_, check), found in self.failures.items():
+            counts[check] += len(found)
+        return dict(sorted(counts.items()))
+
+
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--max-examples",
+        type=int,
+        default=None,
+        help=f"generated requests per operation, mode and caller "
+        f"(default {DEFAULT_EXAMPLES}, {QUICK_EXAMPLES} with --quick)",
+    )
+    parser.add_argument("--quick", action="store_true", help="a shallow run while iterating")
+    parser.add_argument(
+        "--operation",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="only operations whose label ('GET /api/v1/cases/') contains TEXT; repeatable",
+    )
+    parser.add_argument(
+        "--as",
+        dest="identities",
+        choices=["token", "anonymous"],
+        action="append",
+        help="the caller: the author with a token, anonymous, or both (the default)",
+    )
+    parser.add_argument(
+        "--show", type=int, default=1, help="requests shown as curl for each failing group"
+    )
+    arguments = parser.parse_args(argv)
+    if arguments.max_examples is None:
+        arguments.max_examples = QUICK_EXAMPLES if arguments.quick else DEFAULT_EXAMPLES
+    if arguments.max_examples < 1:
+        parser.error("--max-examples must be at least 1")
+    arguments.identities = arguments.identities or ["token", "anonymous"]
+    return arguments
+
+
+def checks() -> list[Callable]:
+    import schemathesis
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        negative_data_rejection,
+        positive_data_acceptance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    return [
+        schemathesis.checks.not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+        negative_data_rejection,
+        positive_data_acceptance,
+    ]
+
+
+def load_schema(ids: dict | None):
+    """The live schema over the WSGI application. With `ids`, path ids are drawn half the time
+    from the seeded rows so that operations answer about real objects and not only with 404;
+    invalid data is generated without them, since a seeded id would replace an invalid one."""
+    import schemathesis
+    from hypothesis import strategies as st
+    from schemathesis.config import SchemathesisConfig
+
+    from teachingfile.wsgi import application
+    from tests.api.test_schemathesis import kind_of_id
+
+    config = SchemathesisConfig.from_dict(
+        {"seed": SEED, "checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED}}}
+    )
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, config=config)
+    if ids is None:
+        return schema
+
+    @schema.hook
+    def flatmap_path_parameters(context, path_parameters):
+        if not path_parameters:
+            return st.just(path_parameters)
+        real = {}
+        for name in path_parameters:
+            kind = kind_of_id(context.operation.path, name)
+            if kind and ids.get(kind):
+                real[name] = st.sampled_from(ids[kind])
+        if not real:
+            return st.just(path_parameters)
+        return st.one_of(
+            st.just(path_parameters),
+            st.fixed_dictionaries(real).map(lambda chosen: {**path_parameters, **chosen}),
+        )
+
+    return schema
+
+
+def exercise(
+    operation, mode, identity: str, headers: dict[str, str], max_examples: int, report: Report
+) -> None:
+    """Hypothesis over one operation; every failure of every request is recorded, none stops
+    the run."""
+    import hypothesis
+    from django.db import transaction
+    from hypothesis import HealthCheck, Phase
+    from schemathesis.core.failures import Failure, FailureGroup
+
+    every_check = checks()
+
+    @hypothesis.settings(
+        max_examples=max_examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],
+    )
+    @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
+    def call(case):
+        if case.headers:
+            # A generated Authorization header would only ever get a 401.
+            case.headers.pop("Authorization", None)
+        with transaction.atomic():
+            response = case.call(headers=headers)
+            transaction.set_rollback(True)
+        report.requests += 1
+        for check in every_check:
+            try:
+                case.validate_response(response, checks=[check], headers=headers)
+            except (Failure, FailureGroup) as failure:
+                found = failure.exceptions if isinstance(failure, FailureGroup) else [failure]
+                message = "; ".join(f"{one.title}: {one.message}" for one in found)
+                report.failures[(operation.label, check.__name__)].append(
+                    Failed(
+                        identity=identity,
+                        mode=mode.value,
+                        status=response.status_code,
+                        message=message[:600],
+                        curl=case.as_curl_command(headers=headers),
+                        answer=response.text[:300],
+                    )
+                )
+
+    try:
+        call()
+    except hypothesis.errors.Unsatisfiable:
+        pass  # no invalid request exists: every value a parameter can hold is valid
+    except Exception as error:  # reported with the failures, the run goes on
+        report.errors.append(f"{operation.label} ({identity}, {mode.value}): {error!r}"[:2000])
+
+
+def conformance(
+    ids: dict,
+    *,
+    max_examples: int,
+    operations: Iterable[str] = (),
+    identities: Iterable[str] = ("token", "anonymous"),
+    progress: Callable[[str], None] = lambda line: None,
+) -> Report:
+    """Run every selected operation against the current database (seeded with `seed`)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+    from schemathesis.generation import GenerationMode
+
+    from api.throttles import ScopedByMethodThrottle
+
+    schemas = {
+        GenerationMode.POSITIVE: load_schema(ids),
+        GenerationMode.NEGATIVE: load_schema(None),
+    }
+    callers = {"token": {"Authorization": f"Token {ids['key']}"}, "anonymous": {}}
+    wanted = list(operations)
+    report = Report()
+    # Rates high enough that no answer is a 429 hiding what the endpoint does; the throttle
+    # reads them from a class attribute bound when DRF's settings were first read.
+    rates = ScopedByMethodThrottle.THROTTLE_RATES
+    ScopedByMethodThrottle.THROTTLE_RATES = dict.fromkeys(rates, "100000000/minute")
+    # The WSGI handler closes the connection after each request, which would end the
+    # transaction each request is rolled back in.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        for mode, schema in schemas.items():
+            for result in schema.get_all_operations():
+                operation = result.ok()
+                if wanted and not any(text in operation.label for text in wanted):
+                    continue
+                progress(f"{operation.label} ({mode.value})")
+                for identity in identities:
+                    exercise(operation, mode, identity, callers[identity], max_examples, report)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+        ScopedByMethodThrottle.THROTTLE_RATES = rates
+    return report
+
+
+def summary(report: Report, show: int = 1) -> str:
+    lines = [f"{report.requests} requests, {report.failed} failures"]
+    for check, count in report.by_check().items():
+        lines.append(f"  {check}: {count}")
+    for (operation, check), found in sorted(report.failures.items()):
+        statuses = sorted({one.status for one in found})
+        callers = sorted({f"{one.identity}/{one.mode}" for one in found})
+        lines.append("")
+        lines.append(
+            f"{operation} — {check}: {len(found)} "
+            f"(statuses {', '.join(map(str, statuses))}; {', '.join(callers)})"
+        )
+        for one in found[:show]:
+            lines.append(f"    {one.message}")
+            lines.append(f"    {one.curl}")
+            lines.append(f"    answered: {one.answer}")
+    for error in report.errors:
+        lines.append("")
+        lines.append(f"error: {error}")
+    return "\n".join(lines)
+
+
+def seeded_ids() -> dict:
+    from tests.api.test_schemathesis import seed
+    from tests.factories import make_user
+
+    return seed(
+        make_user("author", "author", display_name="Dr Ada Author"),
+        make_user("coauthor", "author", display_name="Dr Co Author"),
+        make_user("reviewer", "reviewer", "author", display_name="Dr Rita Reviewer"),
+        make_user("editor", "editor", display_name="Dr Ed Editor"),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    # Uploaded and derived images go to a folder of the run's own, removed at its end.
+    media = tempfile.TemporaryDirectory(prefix="conformance-media-")
+    os.environ["MEDIA_ROOT"] = f"{media.name}/media"
+    os.environ["PRIVATE_MEDIA_ROOT"] = f"{media.name}/private"
+    import django
+
+    django.setup()
+    logging.disable(logging.INFO)  # one line per request would bury the summary
+    from django.db import connection
+    from django.test.utils import (
+        setup_databases,
+        setup_test_environment,
+        teardown_databases,
+        teardown_test_environment,
+    )
+
+    setup_test_environment(debug=False)
+    if connection.vendor != "sqlite":
+        # A name of its own: never the test database of a test run going on beside it.
+        test = connection.settings_dict.setdefault("TEST", {})
+        test["NAME"] = f"test_{connection.settings_dict['NAME']}_conformance"
+    databases = setup_databases(verbosity=0, interactive=False)
+    try:
+        report = conformance(
+            seeded_ids(),
+            max_examples=arguments.max_examples,
+            operations=arguments.operation,
+            identities=arguments.identities,
+            progress=lambda label: print(label, file=sys.stderr, flush=True),
+        )
+    finally:
+        teardown_databases(databases, verbosity=0)
+        teardown_test_environment()
+        media.cleanup()
+    print(summary(report, arguments.show))
+    return 1 if report.failed or report.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
