@@ -58,7 +58,24 @@ def problems_with(environ: Mapping[str, str]) -> list[Problem]:
     return found
 
 
+def warnings_for(environ: Mapping[str, str]) -> list[Problem]:
+    """What may be right on some sites and wrong on most: said, but not refused."""
+    found: list[Problem] = []
+    if not environ.get("TRUSTED_PROXIES"):
+        found.append(
+            (
+                "TRUSTED_PROXIES",
+                "not set: every client's address is the connecting one. Behind nginx or a load "
+                "balancer, set it to the proxy's address (e.g. 127.0.0.1), or every reader "
+                "shares one address and one sign-in lockout",
+            )
+        )
+    return found
+
+
 def main(environ: Mapping[str, str] = os.environ) -> int:
+    for variable, advice in warnings_for(environ):
+        print(f"Warning: {variable}: {advice}", file=sys.stderr)
     problems = problems_with(environ)
     if not problems:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "teachingfile.settings")

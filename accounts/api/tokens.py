@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -28,6 +30,11 @@ from accounts.api.permissions import SUSPENDED_DETAIL, NotSuspended
 from accounts.models import ApiToken
 from accounts.services import create_token, revoke_token
 from api.errors import errors
+
+UNCONFIRMED_DETAIL = (
+    "Confirm your e-mail address first: follow the link in the message sent when you signed "
+    "up, or ask for a new one on the e-mail page of your account."
+)
 
 DEFAULT_NAME = "API token"
 WRONG_CREDENTIALS = "Unable to sign in with this username and password."
@@ -130,7 +137,8 @@ class ObtainTokenView(APIView):
             "not. Throttled per client address; failed attempts count with those of the login "
             "page, per username and per address, and while the login page would refuse the "
             "account (too many failures) this answers 429 too, even to the right password. A "
-            "suspended member gets 403."
+            "suspended member gets 403, as does an account whose e-mail address is not yet "
+            "confirmed where the site requires confirmation."
         ),
         tags=["tokens"],
         auth=[],
@@ -165,10 +173,20 @@ class ObtainTokenView(APIView):
             raise serializers.ValidationError(DISABLED_ACCOUNT)
         if user.is_suspended:
             raise PermissionDenied(SUSPENDED_DETAIL)
+        if not may_sign_in_unconfirmed(user):
+            raise PermissionDenied(UNCONFIRMED_DETAIL)
         days = data.get("expires_in_days")
         expires_at = timezone.now() + datetime.timedelta(days=days) if days else None
         token, key = create_token(user, name=data["name"], expires_at=expires_at)
         return _created(token, key)
+
+
+def may_sign_in_unconfirmed(user) -> bool:
+    """Where e-mail verification is mandatory (production), the login page refuses an account
+    whose address is not confirmed; so does the token exchange."""
+    if settings.ACCOUNT_EMAIL_VERIFICATION != "mandatory":
+        return True
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
 def _why_not_signed_in(data: dict) -> str:

@@ -4,6 +4,7 @@ per username and per client address, and the address is one a client cannot make
 from __future__ import annotations
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -154,3 +155,16 @@ def test_a_made_up_left_most_entry_does_not_change_the_address_counted(behind_a_
     assert_locked_out(
         obtain(api, "author", PASSWORD, **from_behind_the_proxy("192.0.2.1, 203.0.113.9"))
     )
+
+
+def test_an_account_with_no_confirmed_address_gets_no_token_where_confirmation_is_required(
+    settings, author
+):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    refused = obtain(APIClient(), "author", PASSWORD)
+    assert refused.status_code == 403
+    assert refused.json()["detail"].startswith("Confirm your e-mail address first")
+    assert not ApiToken.objects.filter(user=author).exists()
+
+    EmailAddress.objects.create(user=author, email=author.email, primary=True, verified=True)
+    assert obtain(APIClient(), "author", PASSWORD).status_code == 201

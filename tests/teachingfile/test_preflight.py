@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from teachingfile.preflight import problems_with
+from teachingfile.preflight import problems_with, warnings_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,3 +91,9 @@ def test_gunicorn_reads_its_bind_and_workers_from_the_environment(monkeypatch):
     assert config.bind == "127.0.0.1:8123"
     assert config.workers == 3
     assert config.accesslog is None
+
+
+def test_serving_without_a_trusted_proxy_is_warned_of_but_not_refused():
+    assert [name for name, _ in warnings_for(PRODUCTION)] == ["TRUSTED_PROXIES"]
+    assert warnings_for({**PRODUCTION, "TRUSTED_PROXIES": "127.0.0.1"}) == []
+    assert problems_with(PRODUCTION) == []
