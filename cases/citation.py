@@ -190,7 +190,8 @@ def ends_sentence(text: str) -> str:
 
 def vancouver(case: Case, *, accessed: datetime.date | None = None) -> str:
     """Citing Medicine (NLM) for a homepage: "Lopez M, Smith JA. Title [Internet]. Teaching
-    File; 2026 [cited 2026 Nov 22]. Version 3. Available from: URL"."""
+    File; 2026 [cited 2026 Nov 22]. Version 2. Available from: URL"; the version is the
+    published revision (`Case.cited_version`), not the count of saves."""
     names = [_vancouver_name(name) for name in author_names(case)]
     if len(names) > VANCOUVER_MAX_AUTHORS:
         names = [*names[:VANCOUVER_MAX_AUTHORS], "et al."]
@@ -201,5 +202,5 @@ def vancouver(case: Case, *, accessed: datetime.date | None = None) -> str:
     cited_text = f"{cited.year} {MONTHS[cited.month - 1]} {cited.day}"
     return (
         f"{authors}{one_line(case.title)} [Internet]. {SITE_NAME}; {year} [cited {cited_text}]. "
-        f"Version {case.version}. Available from: {case.permanent_url}"
+        f"Version {case.cited_version}. Available from: {case.permanent_url}"
     )

@@ -163,6 +163,7 @@ def publish_revision(draft: Case, *, by: User, note: str) -> Case:
     draft.rehabilitation = None
     draft.save(update_fields=["rehabilitation"])
     published.version += 1
+    published.published_revision = max(published.published_revision, 1) + 1
     published.save()
     if old_prescription is not None and old_prescription.pk != published.rehabilitation_id:
         old_prescription.delete()

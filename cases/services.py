@@ -270,7 +270,10 @@ def publish_imported_case(case: Case) -> Case:
         case.status = Case.Status.PUBLISHED
         case.published_at = case.published_at or timezone.now()
         case.version += 1
-        case.save(update_fields=["status", "published_at", "version", "updated_at"])
+        case.published_revision += 1
+        case.save(
+            update_fields=["status", "published_at", "version", "published_revision", "updated_at"]
+        )
         refresh_search_vector([case.pk])
     return case
 

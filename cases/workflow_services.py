@@ -141,12 +141,14 @@ def publish_case(case: Case, *, by: User, note: str = "") -> Case:
             return publish_revision(case, by=by, note=note)
         case.published_at = case.published_at or timezone.now()
         case.cited_authors = names_to_cite(full)
+        # A case sent back to the editors and published again is a new published revision.
+        case.published_revision += 1
         case, _ = apply_transition(
             case,
             Action.PUBLISH,
             by=by,
             note=note,
-            extra_fields=["published_at", "cited_authors"],
+            extra_fields=["published_at", "cited_authors", "published_revision"],
         )
         refresh_search_vector([case.pk])
         record_revision(case, kind=Revision.Kind.PUBLISHED, by=by, summary="Published")

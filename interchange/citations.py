@@ -70,7 +70,7 @@ def apa(case: Case, *, accessed: datetime.date | None = None) -> str:
     access date for pages that are versioned, so `accessed` is not used."""
     published = published_on(case)
     date = f"({published.year})." if published else "(n.d.)."
-    work = f"{one_line(case.title)} (Version {case.version}) [{GENRE}]."
+    work = f"{one_line(case.title)} (Version {case.cited_version}) [{GENRE}]."
     names = [_apa_name(name) for name in author_names(case)]
     if not names:
         # Without authors, the work moves to the author's place, before the date.
@@ -111,7 +111,7 @@ def csl_item(case: Case, *, accessed: datetime.date | None = None) -> dict[str, 
         "container-title": SITE_NAME,
         "publisher": SITE_NAME,
         "genre": GENRE,
-        "version": str(case.version),
+        "version": str(case.cited_version),
         "number": str(case.pk),
         "URL": case.permanent_url,
         "accessed": _date_parts(accessed_on(accessed)),
@@ -186,10 +186,10 @@ def bibtex(case: Case, *, accessed: datetime.date | None = None) -> str:
         fields.append(("year", str(published.year)))
         fields.append(("month", MONTHS[published.month - 1].lower()))
         fields.append(("date", published.isoformat()))
-    fields.append(("version", str(case.version)))
+    fields.append(("version", str(case.cited_version)))
     fields.append(("url", case.permanent_url))
     fields.append(("urldate", accessed_on(accessed).isoformat()))
-    fields.append(("note", f"{GENRE}, version {case.version}"))
+    fields.append(("note", f"{GENRE}, version {case.cited_version}"))
     keywords = [latex_escape(tag.name) for tag in case.tags.all()]
     if keywords:
         fields.append(("keywords", ", ".join(keywords)))
@@ -230,7 +230,7 @@ def ris(case: Case, *, accessed: datetime.date | None = None) -> str:
     if published:
         lines.append(("PY", str(published.year)))
         lines.append(("DA", published.strftime("%Y/%m/%d")))
-    lines.append(("ET", str(case.version)))
+    lines.append(("ET", str(case.cited_version)))
     lines.append(("PB", SITE_NAME))
     lines.append(("M3", GENRE))
     lines.append(("UR", case.permanent_url))

@@ -217,6 +217,13 @@ class Case(models.Model):
         "revision) was published; citations use them, so a later change of a display name "
         "does not rewrite a published citation. NULL until first published.",
     )
+    published_revision = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="How many times the case has been published: 1 at its first publication, "
+        "raised by each new revision published. Citations give it as the version; `version` "
+        "counts every save.",
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -276,6 +283,11 @@ class Case(models.Model):
     @property
     def licence_url(self) -> str:
         return Licence.url_for(self.licence) if self.licence else ""
+
+    @property
+    def cited_version(self) -> int:
+        """The version a citation gives: the published revision (1, 2, …), not every save."""
+        return max(self.published_revision, 1)
 
     @property
     def permanent_url(self) -> str:

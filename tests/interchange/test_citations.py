@@ -39,13 +39,15 @@ def add_authors(case: Case, *names: str) -> None:
 
 @pytest.fixture
 def cited_case(db) -> Case:
-    """A published case by a site user and two co-authors, version 3, with two tags."""
+    """A published case by a site user and two co-authors, saved 17 times and published
+    three times (its first publication and two new revisions), with two tags."""
     user = make_user("lopez", "author", display_name="Dr Maria Lopez")
     case = make_case(
         author=user,
         title='Osteoid osteoma: the nidus & its 100% "double density" sign',
         published_at=PUBLISHED,
-        version=3,
+        version=17,
+        published_revision=3,
     )
     add_authors(case, "Smith JA", "Łukasz Żółć")
     case.tags.add(
