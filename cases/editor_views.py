@@ -30,12 +30,16 @@ FIRST_PART = next(iter(PARTS))
 
 
 def forbidden(
-    request: HttpRequest, message: str, *, title: str = "You cannot do this"
+    request: HttpRequest,
+    message: str,
+    *,
+    title: str = "You cannot do this",
+    offer_author_role: bool = False,
 ) -> HttpResponse:
     return render(
         request,
         "cases/editor/forbidden.html",
-        {"title": title, "message": message},
+        {"title": title, "message": message, "offer_author_role": offer_author_role},
         status=403,
     )
 
@@ -43,10 +47,13 @@ def forbidden(
 @login_required
 def case_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_case(request.user):
+        # The page offers to ask for the role, or shows the request already waiting.
         return forbidden(
             request,
-            "Only authors can create cases. Ask an administrator for the author role.",
+            "Only authors can create cases. An editor or an administrator gives the author "
+            "role to members who ask for it.",
             title="Only authors create cases",
+            offer_author_role=True,
         )
     form = CaseCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -192,3 +192,61 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class AuthorRoleRequestQuerySet(models.QuerySet):
+    def pending(self) -> AuthorRoleRequestQuerySet:
+        return self.filter(status=AuthorRoleRequest.Status.PENDING)
+
+    def decided(self) -> AuthorRoleRequestQuerySet:
+        return self.exclude(status=AuthorRoleRequest.Status.PENDING)
+
+
+class AuthorRoleRequest(models.Model):
+    """A member asks to write cases; an editor or an administrator approves or declines."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="author_role_requests"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    reason = models.TextField(
+        blank=True, help_text="What the member wants to write, for whoever decides."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(
+        blank=True, help_text="Why it was declined, if the editor said: the member reads it."
+    )
+
+    objects = AuthorRoleRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Asking twice while a request waits would only make two rows to decide.
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(status="pending"),
+                name="one_pending_author_role_request",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="role_request_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"Author role request of {self.member_id} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING

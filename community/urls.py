@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from . import comment_views, moderation_views
+from . import comment_views, moderation_views, role_request_views
 
 urlpatterns = []
 
@@ -36,4 +36,23 @@ urlpatterns += [
     path("comments/<int:pk>/edit/", comment_views.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/delete/", comment_views.comment_delete, name="comment-delete"),
     path("comments/<int:pk>/flag/", comment_views.comment_flag, name="comment-flag"),
+]
+
+# Asking for the author role, and the editors' list of requests.
+urlpatterns += [
+    path(
+        "author-role/request/",
+        role_request_views.author_role_request,
+        name="author-role-request",
+    ),
+    path(
+        "author-role/requests/",
+        role_request_views.author_role_request_list,
+        name="author-role-request-list",
+    ),
+    path(
+        "author-role/requests/<int:pk>/<slug:decision>/",
+        role_request_views.author_role_decision,
+        name="author-role-decision",
+    ),
 ]

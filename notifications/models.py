@@ -28,6 +28,9 @@ class Notification(models.Model):
         COMMENT = "comment", "New comment"
         FLAG_OUTCOME = "flag_outcome", "Report reviewed"
         MODERATION = "moderation", "Moderation"
+        AUTHOR_ROLE_REQUESTED = "author_role_requested", "Author role requested"
+        AUTHOR_ROLE_APPROVED = "author_role_approved", "Author role approved"
+        AUTHOR_ROLE_DECLINED = "author_role_declined", "Author role declined"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -2,7 +2,7 @@
 
 from django.urls import path  # noqa: F401
 
-from . import comments, moderation
+from . import comments, moderation, role_requests
 
 urlpatterns = []
 
@@ -60,5 +60,29 @@ urlpatterns += [
         "moderation/actions/",
         moderation.ModerationActionListView.as_view(),
         name="api-moderation-actions",
+    ),
+]
+
+# Requests for the author role.
+urlpatterns += [
+    path(
+        "author-role-requests/",
+        role_requests.AuthorRoleRequestList.as_view(),
+        name="api-author-role-request-list",
+    ),
+    path(
+        "author-role-requests/<str:pk>/",
+        role_requests.AuthorRoleRequestDetail.as_view(),
+        name="api-author-role-request-detail",
+    ),
+    path(
+        "author-role-requests/<str:pk>/approve/",
+        role_requests.ApproveAuthorRoleRequest.as_view(),
+        name="api-author-role-request-approve",
+    ),
+    path(
+        "author-role-requests/<str:pk>/decline/",
+        role_requests.DeclineAuthorRoleRequest.as_view(),
+        name="api-author-role-request-decline",
     ),
 ]
