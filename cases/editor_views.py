@@ -50,8 +50,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
         # The page offers to ask for the role, or shows the request already waiting.
         return forbidden(
             request,
-            "Only authors can create cases. An editor or an administrator gives the author "
-            "role to members who ask for it.",
+            "Your account does not hold the author role yet.",
             title="Only authors create cases",
             offer_author_role=True,
         )
