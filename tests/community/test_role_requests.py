@@ -3,9 +3,12 @@ declines, and each side is told, on the site and by e-mail."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -378,3 +381,56 @@ def test_the_profile_of_an_editor_links_to_the_requests_waiting(client, editor, 
     client.force_login(editor)
     page = client.get(PROFILE).content.decode()
     assert reverse("author-role-request-list") in page and "1 waiting" in page
+
+
+# --- At the same moment -----------------------------------------------------------------------
+
+
+def at_once(*calls) -> list[str]:
+    """Run the calls in threads that start together; what each one came to."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[str] = []
+
+    def run(call) -> None:
+        try:
+            barrier.wait()
+            call()
+            outcomes.append("done")
+        except RoleRequestConflict:
+            outcomes.append("conflict")
+        except Exception as error:  # reported in the assertion, not lost in the thread
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)
+
+
+ON_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need a database that has them"
+)
+
+
+@pytest.mark.django_db(transaction=True)
+@ON_POSTGRESQL
+def test_two_clicks_at_once_make_one_request(member):
+    ask = lambda: role_requests.request_author_role(member=fresh(member))  # noqa: E731
+    assert at_once(ask, ask) == ["conflict", "done"]
+    assert AuthorRoleRequest.objects.filter(member=member).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@ON_POSTGRESQL
+def test_two_editors_deciding_at_once_decide_once(member, editor, admin):
+    asked = role_requests.request_author_role(member=member)
+    outcomes = at_once(
+        lambda: role_requests.approve_author_role(asked, by=fresh(editor)),
+        lambda: role_requests.decline_author_role(asked, by=fresh(admin)),
+    )
+    assert outcomes == ["conflict", "done"]
+    assert Notification.objects.filter(recipient=member).count() == 1
