@@ -55,7 +55,9 @@ class CaseCitation(APIView):
         summary="Cite a published case",
         description="The case's citation as Vancouver or APA text (text/plain), or as a "
         "BibTeX, RIS or CSL-JSON file (with a Content-Disposition filename). Only published "
-        "cases you may read are citable; others are a 404.",
+        "cases you may read are citable; others are a 404. The version cited is the published "
+        "revision (1 at the first publication, 2 after a new revision is published, …), not "
+        "the document's `version`, which counts every save.",
         tags=["cases"],
         parameters=[
             OpenApiParameter(
