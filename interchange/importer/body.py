@@ -20,7 +20,13 @@ from .headings import (
     role_of,
     split_inline_heading,
 )
-from .imaging import StudyBuilder, figure_refs, is_imaging_paragraph, is_imaging_sentence
+from .imaging import (
+    StudyBuilder,
+    figure_refs,
+    is_imaging_paragraph,
+    is_imaging_sentence,
+    is_not_made,
+)
 from .text import Para, render_markdown, split_sentences
 
 # Words that tie a paragraph to this patient rather than to the disease in general.
@@ -133,9 +139,9 @@ def split_history(para: Para) -> tuple[Para | None, list[str]]:
         return para, []
     kept, imaging = [], []
     for sentence in split_sentences(para.text):
-        (imaging if figure_refs(sentence) and is_imaging_sentence(sentence) else kept).append(
-            sentence
-        )
+        # A study that was not made is noted with the findings of those that were.
+        findings = is_not_made(sentence) or (figure_refs(sentence) and is_imaging_sentence(sentence))
+        (imaging if findings else kept).append(sentence)
     return (Para(" ".join(kept)) if kept else None), imaging
 
 

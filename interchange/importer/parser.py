@@ -16,13 +16,15 @@ from typing import Any
 from . import rights as rights_lines
 from .body import Body, read_segment, read_unheaded, section, segments_of
 from .certainty import parse_certainty
+from .diagnosis import diagnosis_in
 from .headings import heading_text, is_known, looks_like_heading
 from .imaging import modality_of
 from .machine import build_commentary, find_commentary, rehabilitation_from
 from .patient import find_age, find_patient, redact_great_ages
-from .text import Para, caption_match, paragraphs, render_markdown
+from .text import Para, caption_match, paragraphs, render_markdown, split_sentences
 
 UNPLACED_HEADING = "Unplaced text"
+_FURNITURE_DOI = re.compile(r"\bdoi(?:\.org/|\s*:\s*|\s+)(10\.\d{4,9}/[^\s,;]+[^\s,;.])", re.I)
 MAX_TITLE_WORDS = 20
 
 
@@ -43,6 +45,11 @@ def parse_case_report(text: str, *, source_name: str = "") -> ParsedCase:
     if not paras:
         raise EmptyReportError("The report has no text.")
     parsed = _ReportReader(paras, source_name=source_name).read()
+    rights = parsed.document["rights"]
+    doi = next((match for line in furniture if (match := _FURNITURE_DOI.search(line))), None)
+    if doi and not rights["source"]:
+        # The DOI printed on the article's pages is where the case was published.
+        rights["source"] = f"https://doi.org/{doi[1]}"
     if furniture:
         shown = ", ".join(f"“{line}”" for line in dict.fromkeys(furniture[:5]))
         parsed.warnings.append(
@@ -179,11 +186,44 @@ class _ReportReader:
             return {0}
         return set()
 
-    def without_rights_lines(self, lines: list[int]) -> list[int]:
-        kept: list[int] = []
-        follows_rights_line = False
+    def split_closing_statements(self, lines: list[int]) -> None:
+        """Take the consent or licence sentences off the end of a paragraph of other text."""
         for index in lines:
             para = self.paras[index]
+            if para.is_item or para.heading:
+                continue
+            sentences = split_sentences(para.text)
+            cut = len(sentences)
+            while cut > 1 and rights_lines.is_closing_statement(sentences[cut - 1]):
+                cut -= 1
+            if cut == len(sentences):
+                continue
+            para.text = " ".join(sentences[:cut])
+            for sentence in sentences[cut:]:
+                rights_lines.apply_rights_line(sentence, self.document["rights"], self.warnings)
+
+    def without_rights_lines(self, lines: list[int]) -> list[int]:
+        self.split_closing_statements(lines)
+        kept: list[int] = []
+        follows_rights_line = False
+        heading_of: dict[int, str] = {}  # the rights heading ("Ethics statement") over a line
+        for position, index in enumerate(lines):
+            para = self.paras[index]
+            following = lines[position + 1] if position + 1 < len(lines) else None
+            if (
+                following is not None
+                and not para.is_item
+                and rights_lines.is_rights_heading(para.text)
+                and not self.paras[following].heading
+            ):
+                heading_of[following] = heading_text(para.text)
+            if index in heading_of and kept and kept[-1] == lines[position - 1]:
+                if rights_lines.apply_rights_line(
+                    para.text, self.document["rights"], self.warnings, heading=heading_of[index]
+                ):
+                    kept.pop()  # the heading goes with its statement
+                    follows_rights_line = True
+                    continue
             if (
                 para.is_item
                 or para.heading
@@ -277,6 +317,8 @@ class _ReportReader:
         final_diagnosis = body.final_diagnosis
         if not final_diagnosis and clinical and self.title_is_diagnosis:
             final_diagnosis = self.title
+        if not final_diagnosis and clinical:
+            final_diagnosis = self.stated_diagnosis(body)
         document["final_diagnosis"] = final_diagnosis[:300]
         if clinical and body.certainty:
             document["diagnostic_certainty"] = body.certainty
@@ -291,6 +333,21 @@ class _ReportReader:
                 self.warnings.append(
                     f"The modality of study “{study['label']}” could not be told; set to OT."
                 )
+
+    def stated_diagnosis(self, body: Body) -> str:
+        """The diagnosis the authors state in their text when no heading or title gives it."""
+        paragraphs = [para.text for para in body.clinical_history[1:] if not para.is_item]
+        for part in body.sections:
+            paragraphs += [chunk for chunk in part["body"].split("\n\n") if chunk.strip()]
+        found = diagnosis_in(paragraphs, closing=paragraphs[-2:])
+        if found is None:
+            return ""
+        diagnosis, sentence = found
+        self.warnings.append(
+            f"The final diagnosis “{diagnosis}” was read from the sentence “{sentence}”; "
+            "check it."
+        )
+        return diagnosis
 
     def add_unplaced(self) -> None:
         paras = self.unplaced
