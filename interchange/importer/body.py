@@ -140,7 +140,9 @@ def split_history(para: Para) -> tuple[Para | None, list[str]]:
     kept, imaging = [], []
     for sentence in split_sentences(para.text):
         # A study that was not made is noted with the findings of those that were.
-        findings = is_not_made(sentence) or (figure_refs(sentence) and is_imaging_sentence(sentence))
+        findings = is_not_made(sentence) or (
+            bool(figure_refs(sentence)) and is_imaging_sentence(sentence)
+        )
         (imaging if findings else kept).append(sentence)
     return (Para(" ".join(kept)) if kept else None), imaging
 

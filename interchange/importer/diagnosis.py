@@ -31,8 +31,8 @@ _EXPLICIT: tuple[re.Pattern[str], ...] = tuple(
         rf"\bdiagnosis\s+of\s+{_DX}(?=\s+was\s+(?:made|confirmed|established|reached))",
         rf"\b(?:histolog\w*|histopatholog\w*|patholog\w*|biopsy|cytolog\w*|excision)\b[^.]{{0,60}}?"
         rf"\b(?:confirmed|proved|proven)\s+{_DX}",
-        rf"\b(?:we|this (?:report|article|paper))\s+(?:present|report|describe)s?\s+(?:an?\s+|the\s+)?"
-        rf"(?:(?:rare|unusual|typical|atypical|uncommon|classic|challenging)\s+)*case\s+of\s+{_DX}",
+        rf"\b(?:we|this (?:report|article|paper))\s+(?:present|report|describe)s?\s+"
+        rf"(?:an?\s+|the\s+)?(?:(?:rare|unusual|typical|atypical|uncommon|classic|challenging)\s+)*case\s+of\s+{_DX}",
         rf"\bwas\s+diagnosed\s+(?:as|with)\s+(?:having\s+)?{_DX}",
     )
 )

@@ -217,13 +217,17 @@ class _ReportReader:
                 and not self.paras[following].heading
             ):
                 heading_of[following] = heading_text(para.text)
-            if index in heading_of and kept and kept[-1] == lines[position - 1]:
-                if rights_lines.apply_rights_line(
+            if (
+                index in heading_of
+                and kept
+                and kept[-1] == lines[position - 1]
+                and rights_lines.apply_rights_line(
                     para.text, self.document["rights"], self.warnings, heading=heading_of[index]
-                ):
-                    kept.pop()  # the heading goes with its statement
-                    follows_rights_line = True
-                    continue
+                )
+            ):
+                kept.pop()  # the heading goes with its statement
+                follows_rights_line = True
+                continue
             if (
                 para.is_item
                 or para.heading
@@ -344,8 +348,7 @@ class _ReportReader:
             return ""
         diagnosis, sentence = found
         self.warnings.append(
-            f"The final diagnosis “{diagnosis}” was read from the sentence “{sentence}”; "
-            "check it."
+            f"The final diagnosis “{diagnosis}” was read from the sentence “{sentence}”; check it."
         )
         return diagnosis
 
