@@ -71,7 +71,10 @@ SECTION_KEYWORDS: tuple[tuple[str, str], ...] = (
         r"imaging|radiolog|radiograph|ultraso|sonograph|\bct\b|\bmri?\b|scintigra|\bpet\b",
     ),
     ("outcome", r"outcome|follow[- ]?up|prognos"),
-    ("management", r"management|treatment|therap|surgery|rehabilitation|intervention"),
+    (
+        "management",
+        r"management|treatment|therap|surgery|rehabilitation|intervention|ablation|emboli[sz]ation",
+    ),
     ("discussion", r"discussion|diagnos|consideration|pitfall|comment|conclusion|summary"),
 )
 KNOWN_SECTION_HEADINGS = frozenset(

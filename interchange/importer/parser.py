@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import rights as rights_lines
-from .body import Body, read_segment, read_unheaded, section, segments_of
+from .body import Body, looks_like_review, read_segment, read_unheaded, section, segments_of
 from .certainty import parse_certainty
 from .diagnosis import diagnosis_in
 from .headings import heading_text, is_known, looks_like_heading
@@ -278,6 +278,9 @@ class _ReportReader:
             opening = history_segments[0].paras[0].text
         patient = find_patient(opening) if opening else None
         clinical = patient is not None or bool(history_segments)
+        if clinical and (patient is None or patient.age is None) and looks_like_review(segments):
+            # "Clinical presentation" over bullets of a review is the disease's presentation.
+            clinical, patient, history_segments = False, None, []
 
         if unheaded:
             if clinical:
