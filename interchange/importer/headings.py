@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .imaging import modality_of
+from .rights import is_rights_heading
 from .text import Para
 
 # Headings that introduce a part of the case other than a free-text section.
@@ -176,7 +177,12 @@ def section_kind(heading: str) -> str:
 
 def is_known(heading: str) -> bool:
     name = normalise(heading)
-    return name in ROLE_HEADINGS or name in KNOWN_SECTION_HEADINGS or bool(_TEACHING.search(name))
+    return (
+        name in ROLE_HEADINGS
+        or name in KNOWN_SECTION_HEADINGS
+        or bool(_TEACHING.search(name))
+        or is_rights_heading(name)
+    )
 
 
 def _title_or_upper_case(text: str) -> bool:
