@@ -17,7 +17,8 @@ MAX_WORDS = 12
 # The diagnosis: up to the end of its clause.
 _DX = (
     r"(?:(?:an?|the)\s+)?(?P<dx>[A-Za-z][^.;:()\[\]]{2,150}?)"
-    r"(?=\s*(?:[.;:(\[,]|$)|\s+(?:was|were|which|that|because|as|after|since|with (?:no|a|an)\b"
+    r"(?=\s*(?:[.;:(\[,]|$)|\s+(?:was|were|which|that|who|because|as|after|since|following"
+    r"|presenting|manifesting|mimicking|causing|due to|with (?:no|a|an)\b"
     r"|in (?:an?|our|this|the) (?:\d|young|old|elderly|adolescent|teenage|child|infant|patient"
     r"|man|woman|boy|girl|neonate|adult)|and (?:the|she|he|her|his|a|an|was|were)\b))"
 )

@@ -92,6 +92,18 @@ KNOWN_SECTION_HEADINGS = frozenset(
         "conclusions",
         "follow-up",
         "outcome and follow-up",
+        "abstract",
+        "summary",
+        # The back matter of a journal article.
+        "acknowledgements",
+        "acknowledgments",
+        "funding",
+        "conflict of interest",
+        "conflicts of interest",
+        "competing interests",
+        "declaration of competing interest",
+        "author contributions",
+        "data availability",
     }
 )
 

@@ -63,8 +63,19 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().strip("#").strip().casefold()
 
 
-def _title_like(para: Para) -> bool:
-    """A short line with no sentence punctuation: a title, or the final diagnosis."""
+# A line that opens with the patient ("A 45-year-old man …", "45 y M …") is a history.
+_OPENS_WITH_PATIENT = re.compile(
+    r"^(?:an?\s+)?(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)",
+    re.IGNORECASE,
+)
+
+
+def _title_like(para: Para, *, first: bool = False) -> bool:
+    """A short line with no sentence punctuation: a title, or the final diagnosis.
+
+    The first line may name the patient after the disease ("Sclerosing mesenteritis in a
+    61-year-old man"), but not open with the patient.
+    """
     text = para.text
     return (
         not para.is_item
@@ -73,7 +84,7 @@ def _title_like(para: Para) -> bool:
         and not re.search(r"[.!?:;,]$", text)
         and not is_known(text)
         and not rights_lines.is_licence_line(text)
-        and find_age(text) is None
+        and (find_age(text) is None or (first and not _OPENS_WITH_PATIENT.match(text)))
     )
 
 
@@ -181,7 +192,9 @@ class _ReportReader:
                 self.title_is_diagnosis = 0 not in indexes
                 return title_lines
         first = self.paras[0]
-        if len(self.paras) > 1 and (first.level == 1 or (_title_like(first) and not first.level)):
+        if len(self.paras) > 1 and (
+            first.level == 1 or (_title_like(first, first=True) and not first.level)
+        ):
             self.title = heading_text(first.text)
             return {0}
         return set()

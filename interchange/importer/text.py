@@ -72,7 +72,8 @@ def starts_block(line: str) -> bool:
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
     """Text wrapped at a fixed width: many lines break mid-sentence before a lowercase word."""
-    filled = [line for line in lines if line]
+    # Measured against the lines long enough to be wrapped, not the headings between them.
+    filled = [line for line in lines if len(line) >= 25]
     breaks = sum(
         1
         for line, following in zip(lines, lines[1:], strict=False)

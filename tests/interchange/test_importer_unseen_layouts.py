@@ -5,7 +5,8 @@ line and a diagnosis stated only at the end or inside the discussion; studies me
 performed; consent in other words; a topic review known only by its shape; and citation numbers
 glued to words. The reports in tests/interchange/importer_documents/ used here
 (pdf_article_running_heads.txt, pdf_title_first_consistent_with.txt,
-topic_review_bullets_shape.txt) and the sentences below are invented for these tests.
+pdf_abstract_back_matter.txt, topic_review_bullets_shape.txt) and the sentences below are
+invented for these tests.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ DOCUMENTS = Path(__file__).parent / "importer_documents"
 ARTICLE = "pdf_article_running_heads.txt"
 TITLE_FIRST = "pdf_title_first_consistent_with.txt"
 REVIEW = "topic_review_bullets_shape.txt"
+ABSTRACT = "pdf_abstract_back_matter.txt"
 
 
 @cache
@@ -165,6 +167,40 @@ def test_consent_sentence_at_the_end_of_a_paragraph_is_taken_out_of_it():
     assert "destroys the cortex [1]. Early lesions" in discussion["body"]
     assert "magnetic resonance imaging [2, 3], and a biopsy" in discussion["body"]
     assert doc["rights"]["source"] == "https://doi.org/10.5555/icn.2024.031"
+
+
+# --- an article with an abstract, keywords and back matter -------------------------------------
+
+
+def test_a_title_that_names_the_patient_after_the_disease_is_the_title():
+    doc = document(ABSTRACT)
+    assert doc["title"] == "Sclerosing mesenteritis in a 61-year-old man"
+    assert (doc["patient"]["age"], doc["patient"]["sex"]) == (61, "male")
+    assert doc["clinical_history"] == (
+        "A 61-year-old man presented with three months of vague abdominal pain and weight loss. "
+        "Blood tests were unremarkable."
+    )
+
+
+def test_we_report_a_case_of_gives_the_diagnosis_without_what_follows_it():
+    assert document(ABSTRACT)["final_diagnosis"] == "Sclerosing mesenteritis"
+
+
+def test_abstract_and_back_matter_are_sections_in_reading_order():
+    doc = document(ABSTRACT)
+    assert [section["heading"] for section in doc["sections"]] == [
+        "Abstract",
+        "Introduction",
+        "Discussion",
+        "Conclusion",
+        "Conflicts of interest",
+    ]
+    assert doc["sections"][0]["body"].endswith(
+        "Keywords: mesentery; panniculitis; computed tomography"
+    )
+    assert modalities(doc) == ["CT"] and doc["imaging_findings"] == "MRI was not performed."
+    assert doc["rights"]["consent"] == "obtained"
+    assert "Consent" not in [section["heading"] for section in doc["sections"]]
 
 
 # --- a topic review known by its shape ------------------------------------------------------------
