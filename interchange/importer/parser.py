@@ -63,9 +63,9 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().strip("#").strip().casefold()
 
 
-# A line that opens with the patient ("A 45-year-old man …", "45 y M …") is a history.
-_OPENS_WITH_PATIENT = re.compile(
-    r"^(?:an?\s+)?(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)",
+# "… in a 61-year-old man": a title naming the patient after the disease.
+_PATIENT_IN_TITLE = re.compile(
+    r"\b(?:in|of|for)\s+an?\s+(?:[a-z]+\s+)?\d{1,3}[- ](?:year|month|week|day)s?[- ]old\b",
     re.IGNORECASE,
 )
 
@@ -74,7 +74,7 @@ def _title_like(para: Para, *, first: bool = False) -> bool:
     """A short line with no sentence punctuation: a title, or the final diagnosis.
 
     The first line may name the patient after the disease ("Sclerosing mesenteritis in a
-    61-year-old man"), but not open with the patient.
+    61-year-old man"); a line that tells the patient otherwise ("Patient: 70 yo F") is a history.
     """
     text = para.text
     return (
@@ -84,7 +84,7 @@ def _title_like(para: Para, *, first: bool = False) -> bool:
         and not re.search(r"[.!?:;,]$", text)
         and not is_known(text)
         and not rights_lines.is_licence_line(text)
-        and (find_age(text) is None or (first and not _OPENS_WITH_PATIENT.match(text)))
+        and (find_age(text) is None or (first and bool(_PATIENT_IN_TITLE.search(text))))
     )
 
 
@@ -249,8 +249,9 @@ class _ReportReader:
                 )
             ):
                 if follows_rights_line and not self.title and _title_like(para):
-                    # The short line right after the consent or licence line names the case.
-                    self.title, self.title_is_diagnosis = para.text, True
+                    # The short line right after the consent or licence line names the case: the
+                    # diagnosis at the end of a report, the title under a copyright line on top.
+                    self.title, self.title_is_diagnosis = para.text, bool(kept)
                 else:
                     kept.append(index)
                 follows_rights_line = False

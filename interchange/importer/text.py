@@ -182,6 +182,10 @@ _ARTICLE_TYPE = re.compile(
 )
 
 
+# Copyright and licence lines a journal prints on every page: they are read as rights lines.
+_RIGHTS_LIKE = re.compile(r"^(?:©|\(c\)|copyright\b)|creative\s*commons|\bcc[\s-]?by\b", re.I)
+
+
 def _head_key(line: str) -> str:
     return _HEAD_PAGE_NUMBER.sub("", line).strip()
 
@@ -216,6 +220,7 @@ def strip_page_furniture(lines: list[str], *, hard_wrapped: bool) -> tuple[list[
                 repeated[_head_key(line)] >= 2
                 and len(line) <= 120
                 and not starts_block(line)
+                and not _RIGHTS_LIKE.search(line)
                 and bool(_RUNNING_HEAD.search(line))
             )
         )

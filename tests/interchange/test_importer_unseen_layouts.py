@@ -5,8 +5,8 @@ line and a diagnosis stated only at the end or inside the discussion; studies me
 performed; consent in other words; a topic review known only by its shape; and citation numbers
 glued to words. The reports in tests/interchange/importer_documents/ used here
 (pdf_article_running_heads.txt, pdf_title_first_consistent_with.txt,
-pdf_abstract_back_matter.txt, topic_review_bullets_shape.txt) and the sentences below are
-invented for these tests.
+pdf_abstract_back_matter.txt, pdf_copyright_on_every_page.txt, topic_review_bullets_shape.txt)
+and the sentences below are invented for these tests.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ ARTICLE = "pdf_article_running_heads.txt"
 TITLE_FIRST = "pdf_title_first_consistent_with.txt"
 REVIEW = "topic_review_bullets_shape.txt"
 ABSTRACT = "pdf_abstract_back_matter.txt"
+COPYRIGHT = "pdf_copyright_on_every_page.txt"
 
 
 @cache
@@ -201,6 +202,32 @@ def test_abstract_and_back_matter_are_sections_in_reading_order():
     assert modalities(doc) == ["CT"] and doc["imaging_findings"] == "MRI was not performed."
     assert doc["rights"]["consent"] == "obtained"
     assert "Consent" not in [section["heading"] for section in doc["sections"]]
+
+
+# --- copyright and licence on every page -------------------------------------------------------
+
+
+def test_copyright_printed_on_every_page_is_a_rights_line_not_page_furniture():
+    doc = document(COPYRIGHT)
+    assert doc["rights"]["copyright_holder"] == "The Authors. Published by Northfield Press"
+    assert doc["rights"]["licence"] == "CC-BY-NC-ND-4.0"
+    assert "©" not in every_text({key: doc[key] for key in ("sections", "clinical_history")})
+    assert not any("©" in warning for warning in parsed(COPYRIGHT).warnings)
+
+
+def test_title_under_a_copyright_line_on_top_is_no_diagnosis():
+    doc = document(COPYRIGHT)
+    assert doc["title"] == "Gallstone ileus with Rigler triad"
+    assert doc["final_diagnosis"] == ""
+
+
+def test_labelled_consent_from_the_next_of_kin_and_an_ultrasound_not_performed():
+    doc = document(COPYRIGHT)
+    assert doc["rights"]["consent"] == "obtained"
+    assert "next of kin" in doc["rights"]["consent_statement"]
+    assert modalities(doc) == ["XR", "CT"]
+    assert doc["imaging_findings"] == "Ultrasound was not performed because of the bowel gas."
+    assert "over 65 years [1]" in doc["sections"][0]["body"]
 
 
 # --- a topic review known by its shape ------------------------------------------------------------
@@ -498,3 +525,13 @@ def test_a_pdf_article_uploaded_through_the_api_is_read_the_same_way(
         )
     assert response.status_code == 202, response.json()
     _check_article(_saved_document())
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    ["A 61-year-old man with abdominal pain", "Patient: 70 yo F", "45 y M, fever and cough"],
+)
+def test_a_first_line_that_tells_the_patient_is_the_history_not_the_title(first_line):
+    doc = parse_case_report(f"{first_line}\nCT of the abdomen showed a misty mesentery (Fig. 1).\n")
+    assert doc.document["title"] != first_line
+    assert doc.document["patient"]["age"] in (61, 70, 45)
