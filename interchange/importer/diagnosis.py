@@ -30,8 +30,9 @@ _EXPLICIT: tuple[re.Pattern[str], ...] = tuple(
         rf"\b(?:confirm\w*|establish\w*|made|reached|support\w*|prov\w*)\s+(?:the\s+|a\s+)?"
         rf"diagnosis\s+of\s+{_DX}",
         rf"\bdiagnosis\s+of\s+{_DX}(?=\s+was\s+(?:made|confirmed|established|reached))",
+        rf"\bin (?:our|this|the present) (?:case|patient),?\s+the\s+diagnosis\s+(?:was|is)\s+{_DX}",
         rf"\b(?:histolog\w*|histopatholog\w*|patholog\w*|biopsy|cytolog\w*|excision)\b[^.]{{0,60}}?"
-        rf"\b(?:confirmed|proved|proven)\s+{_DX}",
+        rf"\b(?:confirmed|confirming|proved|proven)\s+{_DX}",
         rf"\b(?:we|this (?:report|article|paper))\s+(?:present|report|describe)s?\s+"
         rf"(?:an?\s+|the\s+)?(?:(?:rare|unusual|typical|atypical|uncommon|classic|challenging)\s+)*case\s+of\s+{_DX}",
         rf"\bwas\s+diagnosed\s+(?:as|with)\s+(?:having\s+)?{_DX}",
@@ -45,7 +46,8 @@ _NEGATION_BEFORE = re.compile(r"\b(?:not|no longer|never|rather than|instead of)
 # What follows "confirmed …" or "consistent with …" that is no diagnosis.
 _NOT_A_DIAGNOSIS = re.compile(
     r"^(?:the\s+)?(?:presence|absence|finding|findings|suspicion|clinical|imaging|above|this|these"
-    r"|that|it|a diagnosis|diagnosis|previous|prior|earlier|our|his|her)\b",
+    r"|that|it|a diagnosis|diagnosis|previous|prior|earlier|our|his|her|made|based|delayed"
+    r"|often|usually|difficult|challenging|suspected|not)\b",
     re.IGNORECASE,
 )
 _MARKER = re.compile(r"\s*\[[\d,\s\-]+\]")

@@ -395,6 +395,8 @@ def test_a_consent_heading_over_its_statement_gives_the_status_and_leaves_no_sec
         ("We report a rare case of Kimura disease in a 30-year-old man.", "Kimura disease"),
         ("A diagnosis of sarcoidosis was made on biopsy.", "Sarcoidosis"),
         ("Biopsy established the diagnosis of tuberculous spondylitis.", "Tuberculous spondylitis"),
+        ("In our case, the diagnosis was Erdheim-Chester disease.", "Erdheim-Chester disease"),
+        ("Biopsy showed non-caseating granulomas, confirming sarcoidosis.", "Sarcoidosis"),
     ],
 )
 def test_explicit_diagnosis_statements_are_read(text, diagnosis):
@@ -407,6 +409,7 @@ def test_explicit_diagnosis_statements_are_read(text, diagnosis):
         "The appearances were not consistent with an abscess.",
         "Histology confirmed the presence of calcium crystals.",
         "The findings were consistent with the clinical picture.",
+        "In this case, the diagnosis was made on MRI.",
     ],
 )
 def test_negated_or_empty_statements_give_no_diagnosis(text):
