@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 
 from cases.document import DOCUMENT_PREFETCH, case_to_document
@@ -538,3 +540,20 @@ def test_a_first_line_that_tells_the_patient_is_the_history_not_the_title(first_
     doc = parse_case_report(f"{first_line}\nCT of the abdomen showed a misty mesentery (Fig. 1).\n")
     assert doc.document["title"] != first_line
     assert doc.document["patient"]["age"] in (61, 70, 45)
+
+
+@pytest.mark.django_db
+def test_the_bulk_import_command_reads_these_layouts_the_same_way(author):
+    paths = [str(DOCUMENTS / name) for name in (ARTICLE, TITLE_FIRST, REVIEW)]
+    call_command("import_cases", *paths, "--author", author.username, stdout=StringIO())
+    saved = {
+        case.title: case_to_document(case)
+        for case in Case.objects.prefetch_related(*DOCUMENT_PREFETCH)
+    }
+    _check_article(saved[document(ARTICLE)["title"]])
+    title_first = saved["Painful thigh swelling after a football injury"]
+    assert title_first["final_diagnosis"] == "Myositis ossificans"
+    assert modalities(title_first) == ["US", "XR", "CT"]
+    assert title_first["rights"]["consent"] == "obtained"
+    review = saved["Osteoid osteoma: what the radiologist needs to know"]
+    assert (review["case_type"], review["studies"]) == ("topic_review", [])
