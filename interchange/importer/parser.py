@@ -41,7 +41,7 @@ class ParsedCase:
 def parse_case_report(text: str, *, source_name: str = "") -> ParsedCase:
     """Read a case report (plain text or Markdown) into a canonical case document."""
     furniture: list[str] = []
-    paras = paragraphs(text, furniture)
+    paras = paragraphs(text, furniture, is_known)
     if not paras:
         raise EmptyReportError("The report has no text.")
     parsed = _ReportReader(paras, source_name=source_name).read()

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+
+HeadingTest = Callable[[str], bool]
 
 # Characters PDF extraction and word processors leave behind that mean nothing to a reader.
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
@@ -105,7 +108,7 @@ def _ends_with_word_hyphen(line: str) -> bool:
     return bool(re.search(r"[a-z]-$", line))
 
 
-def _unwrap(lines: list[str], corpus: str) -> list[str]:
+def _unwrap(lines: list[str], corpus: str, known_heading: HeadingTest) -> list[str]:
     lengths = sorted(len(line) for line in lines if line)
     width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
     paragraphs: list[str] = []
@@ -114,7 +117,9 @@ def _unwrap(lines: list[str], corpus: str) -> list[str]:
         if not line:
             blank_before = True
             continue
-        if current and _continues(previous, line, blank_before=blank_before, width=width):
+        if current and _continues(
+            previous, line, blank_before=blank_before, width=width, known_heading=known_heading
+        ):
             if _ends_with_word_hyphen(current) and line[:1].islower():
                 current = _join_hyphenated(current, line, corpus)
             else:
@@ -129,17 +134,19 @@ def _unwrap(lines: list[str], corpus: str) -> list[str]:
     return paragraphs
 
 
-def _is_known_heading(line: str) -> bool:
-    from .headings import is_known  # headings reads `Para` from this module
-
-    return len(line) <= 60 and not _TERMINAL.search(line.rstrip(":")) and is_known(line)
+def _is_heading_line(line: str, known_heading: HeadingTest) -> bool:
+    return len(line) <= 60 and not _TERMINAL.search(line.rstrip(":")) and known_heading(line)
 
 
-def _continues(previous: str, line: str, *, blank_before: bool, width: int) -> bool:
+def _continues(
+    previous: str, line: str, *, blank_before: bool, width: int, known_heading: HeadingTest
+) -> bool:
     """Whether `line` carries on the paragraph whose last physical line is `previous`."""
     if starts_block(line) or _MARKDOWN_HEADING.match(previous):
         return False
-    if line[:1].isupper() and (_is_known_heading(line) or _is_known_heading(previous)):
+    if line[:1].isupper() and (
+        _is_heading_line(line, known_heading) or _is_heading_line(previous, known_heading)
+    ):
         # "Case presentation" or "Discussion" on a line of its own, right after a title line
         # as long as the text lines, or right before the first line of its text.
         return False
@@ -228,10 +235,17 @@ def strip_page_furniture(lines: list[str], *, hard_wrapped: bool) -> tuple[list[
     return kept, removed
 
 
-def logical_lines(text: str, removed: list[str] | None = None) -> list[str]:
+def _no_heading(line: str) -> bool:
+    return False
+
+
+def logical_lines(
+    text: str, removed: list[str] | None = None, known_heading: HeadingTest = _no_heading
+) -> list[str]:
     """The report's paragraphs, headings and list items, one string each.
 
     Page numbers and running heads are left out; they are added to `removed` if given.
+    `known_heading` tells the headings a wrapped paragraph never runs into ("Discussion").
     """
     lines = clean_text(text).split("\n")
     hard_wrapped = _is_hard_wrapped(lines)
@@ -240,7 +254,7 @@ def logical_lines(text: str, removed: list[str] | None = None) -> list[str]:
         removed.extend(furniture)
     corpus = " ".join(lines).lower()
     if hard_wrapped:
-        return _unwrap(lines, corpus)
+        return _unwrap(lines, corpus, known_heading)
     # One paragraph per line; still mend the odd word split across two lines.
     result: list[str] = []
     for line in lines:
@@ -356,9 +370,12 @@ def normalise_citations(paras: list[Para]) -> list[Para]:
     return paras
 
 
-def paragraphs(text: str, removed: list[str] | None = None) -> list[Para]:
+def paragraphs(
+    text: str, removed: list[str] | None = None, known_heading: HeadingTest = _no_heading
+) -> list[Para]:
     """The report as `Para`s; page furniture left out is added to `removed` if given."""
-    return normalise_citations([parse_para(line) for line in logical_lines(text, removed)])
+    lines = logical_lines(text, removed, known_heading)
+    return normalise_citations([parse_para(line) for line in lines])
 
 
 # --- sentences --------------------------------------------------------------------------------
