@@ -31,7 +31,7 @@ _EXPLICIT: tuple[re.Pattern[str], ...] = tuple(
         rf"diagnosis\s+of\s+{_DX}",
         rf"\bdiagnosis\s+of\s+{_DX}(?=\s+was\s+(?:made|confirmed|established|reached))",
         rf"\bin (?:our|this|the present) (?:case|patient),?\s+the\s+diagnosis\s+(?:was|is)\s+{_DX}",
-        rf"\b(?:histolog\w*|histopatholog\w*|patholog\w*|biopsy|cytolog\w*|excision)\b[^.]{{0,60}}?"
+        rf"\b(?:histolog\w*|histopatholog\w*|patholog\w*|biopsy|cytolog\w*|excision)\b[^.]{{0,150}}?"
         rf"\b(?:confirmed|confirming|proved|proven)\s+{_DX}",
         rf"\b(?:we|this (?:report|article|paper))\s+(?:present|report|describe)s?\s+"
         rf"(?:an?\s+|the\s+)?(?:(?:rare|unusual|typical|atypical|uncommon|classic|challenging)\s+)*case\s+of\s+{_DX}",
@@ -40,6 +40,13 @@ _EXPLICIT: tuple[re.Pattern[str], ...] = tuple(
 )
 _CONCLUDING = re.compile(
     rf"\b(?:consistent|compatible|in keeping)\s+with\s+(?:the\s+diagnosis\s+of\s+)?{_DX}",
+    re.IGNORECASE,
+)
+# A conclusion about the whole picture ("The appearances and their evolution were consistent
+# with …"), not about one sign ("low T2 signal, in keeping with fibrous tissue").
+_CONCLUSION_SUBJECT = re.compile(
+    r"\b(?:appearances?|findings|features|picture|presentation|evolution|course|results?"
+    r"|histolog\w*|histopatholog\w*|patholog\w*|biopsy|cytolog\w*|these|this|all)\b[^.]*$",
     re.IGNORECASE,
 )
 _NEGATION_BEFORE = re.compile(r"\b(?:not|no longer|never|rather than|instead of)\s+(?:\w+\s+)?$")
@@ -76,6 +83,8 @@ def diagnosis_in(paragraphs: list[str], *, closing: list[str]) -> tuple[str, str
                     return diagnosis, _sentence(paragraph, found)
     for paragraph in reversed(closing):
         for found in reversed(list(_CONCLUDING.finditer(paragraph))):
+            if not _CONCLUSION_SUBJECT.search(paragraph[: found.start()]):
+                continue
             if diagnosis := _clean(found):
                 return diagnosis, _sentence(paragraph, found)
     return None

@@ -358,6 +358,8 @@ class _ReportReader:
     def stated_diagnosis(self, body: Body) -> str:
         """The diagnosis the authors state in their text when no heading or title gives it."""
         paragraphs = [para.text for para in body.clinical_history[1:] if not para.is_item]
+        for study in body.studies.studies:
+            paragraphs += study.findings
         for part in body.sections:
             paragraphs += [chunk for chunk in part["body"].split("\n\n") if chunk.strip()]
         found = diagnosis_in(paragraphs, closing=paragraphs[-2:])

@@ -117,6 +117,10 @@ def _unwrap(lines: list[str], corpus: str, known_heading: HeadingTest) -> list[s
         if not line:
             blank_before = True
             continue
+        if current and not paragraphs and current == previous and _ends_title(previous, line):
+            paragraphs.append(current)
+            current, previous, blank_before = line, line, False
+            continue
         if current and _continues(
             previous, line, blank_before=blank_before, width=width, known_heading=known_heading
         ):
@@ -132,6 +136,25 @@ def _unwrap(lines: list[str], corpus: str, known_heading: HeadingTest) -> list[s
     if current:
         paragraphs.append(current)
     return paragraphs
+
+
+_CONNECTORS = frozenset(
+    "a an and or of the to in on for with at by from into as vs its their".split()  # noqa: SIM905
+)
+
+
+def _ends_title(first: str, line: str) -> bool:
+    """Whether the report's first line is its title and `line` the start of the text.
+
+    A title has no full stop and does not stop on a word that needs the next one ("… and").
+    """
+    words = first.split()
+    return (
+        line[:1].isupper()
+        and not _TERMINAL.search(first)
+        and len(words) <= 25
+        and words[-1].lower() not in _CONNECTORS
+    )
 
 
 def _is_heading_line(line: str, known_heading: HeadingTest) -> bool:
@@ -210,27 +233,51 @@ def _article_type_line(lines: list[str]) -> int | None:
 def strip_page_furniture(lines: list[str], *, hard_wrapped: bool) -> tuple[list[str], list[str]]:
     """The lines without page numbers, running heads and article labels; and the lines taken out.
 
-    A running head is recognised by repeating (its page number aside) and by naming a journal,
-    a volume, a year, page numbers, a DOI or "et al.".
+    A running head is recognised by repeating (its page number aside) and either by naming a
+    journal, a volume, a year, page numbers, a DOI or "et al.", or by cutting a sentence in two
+    (a short title printed on every page).
     """
     repeated = Counter(_head_key(line) for line in lines if line)
     label = _article_type_line(lines)
-    kept: list[str] = []
-    removed: list[str] = []
-    for index, line in enumerate(lines):
-        furniture = bool(line) and (
+
+    def repeats(line: str) -> bool:
+        return (
+            repeated[_head_key(line)] >= 2
+            and len(line) <= 120
+            and not starts_block(line)
+            and not _RIGHTS_LIKE.search(line)
+        )
+
+    marked = [
+        bool(line)
+        and bool(
             index == label
             or _PAGE_LABEL.match(line)
             or DOI_LINE.match(line)
             or (hard_wrapped and _BARE_PAGE_NUMBER.match(line))
-            or (
-                repeated[_head_key(line)] >= 2
-                and len(line) <= 120
-                and not starts_block(line)
-                and not _RIGHTS_LIKE.search(line)
-                and bool(_RUNNING_HEAD.search(line))
-            )
+            or (repeats(line) and _RUNNING_HEAD.search(line))
         )
+        for index, line in enumerate(lines)
+    ]
+    text_lines = [
+        index
+        for index, line in enumerate(lines)
+        if line and not marked[index] and not repeats(line)
+    ]
+    cutting: set[str] = set()
+    for before, after in zip(text_lines, text_lines[1:], strict=False):
+        between = [index for index in range(before + 1, after) if lines[index]]
+        if (
+            between
+            and lines[after][:1].islower()
+            and not _TERMINAL.search(lines[before])
+            and len(lines[before]) >= 25
+        ):
+            cutting.update(_head_key(lines[index]) for index in between if repeats(lines[index]))
+    kept: list[str] = []
+    removed: list[str] = []
+    for index, line in enumerate(lines):
+        furniture = marked[index] or (bool(line) and repeats(line) and _head_key(line) in cutting)
         (removed if furniture else kept).append(line)
     return kept, removed
 

@@ -5,8 +5,8 @@ line and a diagnosis stated only at the end or inside the discussion; studies me
 performed; consent in other words; a topic review known only by its shape; and citation numbers
 glued to words. The reports in tests/interchange/importer_documents/ used here
 (pdf_article_running_heads.txt, pdf_title_first_consistent_with.txt,
-pdf_abstract_back_matter.txt, pdf_copyright_on_every_page.txt, topic_review_bullets_shape.txt)
-and the sentences below are invented for these tests.
+pdf_abstract_back_matter.txt, pdf_copyright_on_every_page.txt, pdf_running_short_title.txt,
+topic_review_bullets_shape.txt) and the sentences below are invented for these tests.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ TITLE_FIRST = "pdf_title_first_consistent_with.txt"
 REVIEW = "topic_review_bullets_shape.txt"
 ABSTRACT = "pdf_abstract_back_matter.txt"
 COPYRIGHT = "pdf_copyright_on_every_page.txt"
+SHORT_TITLE = "pdf_running_short_title.txt"
 
 
 @cache
@@ -232,6 +233,26 @@ def test_labelled_consent_from_the_next_of_kin_and_an_ultrasound_not_performed()
     assert "over 65 years [1]" in doc["sections"][0]["body"]
 
 
+# --- a short title printed on every page --------------------------------------------------------
+
+
+def test_a_short_title_repeated_in_mid_sentence_is_a_running_head_not_the_title():
+    doc = document(SHORT_TITLE)
+    assert doc["title"] == "Retroperitoneal fibrosis encasing the aorta and ureters: a case report"
+    assert doc["clinical_history"].startswith("A 58-year-old man presented")
+    assert "Retroperitoneal fibrosis: a case report" not in every_text(doc)
+    assert "lymphoplasmacytic infiltrate and no malignant cells" in every_text(doc)
+    (warning,) = [w for w in parsed(SHORT_TITLE).warnings if "running head" in w]
+    assert warning.startswith("2 page number or running head line(s)")
+
+
+def test_biopsy_confirming_a_diagnosis_wins_over_a_sign_in_keeping_with_a_tissue():
+    doc = document(SHORT_TITLE)
+    assert doc["final_diagnosis"] == "Idiopathic retroperitoneal fibrosis"
+    assert modalities(doc)[:2] == ["CT", "MR"]
+    assert "PT" not in modalities(doc)
+
+
 # --- a topic review known by its shape ------------------------------------------------------------
 
 
@@ -416,6 +437,11 @@ def test_explicit_diagnosis_statements_are_read(text, diagnosis):
 )
 def test_negated_or_empty_statements_give_no_diagnosis(text):
     assert diagnosis_in([text], closing=[text]) is None
+
+
+def test_in_keeping_with_about_one_sign_is_no_diagnosis():
+    end = "MRI showed low T2 signal of the mass, in keeping with mature fibrous tissue."
+    assert diagnosis_in([end], closing=[end]) is None
 
 
 def test_consistent_with_is_read_only_at_the_end_of_the_report():
