@@ -158,8 +158,8 @@ _CITATION = re.compile(r"\[\d{1,3}(?:[,\-\s]+\d{1,3})*\]")
 
 
 def looks_like_review(segments: list[Segment]) -> bool:
-    """A topic review by its shape: headed sections of bullet points, mostly with citation
-    numbers, and no sign of a patient — whatever its headings are called."""
+    """A topic review by its shape: headed sections of bullet points or of cited paragraphs, and
+    no sign of a patient — whatever its headings are called."""
     headed = [s for s in segments if s.heading and s.paras and s.role != "references"]
     paras = [
         para
@@ -172,7 +172,8 @@ def looks_like_review(segments: list[Segment]) -> bool:
         return False
     items = sum(1 for para in paras if para.is_item)
     cited = sum(1 for para in paras if _CITATION.search(para.text))
-    return items >= max(3, len(paras) / 2) and (cited >= len(paras) / 3 or items == len(paras))
+    bullets = items >= max(3, len(paras) / 2) and (cited >= len(paras) / 3 or items == len(paras))
+    return bullets or cited >= max(3, len(paras) / 2)
 
 
 def is_general(para: Para) -> bool:

@@ -583,3 +583,25 @@ def test_the_bulk_import_command_reads_these_layouts_the_same_way(author):
     assert title_first["rights"]["consent"] == "obtained"
     review = saved["Osteoid osteoma: what the radiologist needs to know"]
     assert (review["case_type"], review["studies"]) == ("topic_review", [])
+
+
+def test_a_review_in_cited_paragraphs_with_a_clinical_presentation_heading_is_a_topic_review():
+    doc = parse_case_report(
+        "Spontaneous coronary artery dissection\n"
+        "Clinical presentation\n"
+        "It presents as an acute coronary syndrome, mostly in women under 60 [1]. Chest pain is "
+        "the usual complaint [2].\n"
+        "Imaging\n"
+        "Coronary angiography shows a long smooth narrowing [3]. CT coronary angiography can miss "
+        "distal dissections [4].\n"
+        "Management\n"
+        "Most dissections heal without intervention, and conservative care is preferred [5].\n"
+    )
+    assert doc.document["case_type"] == "topic_review"
+    assert doc.document["studies"] == []
+    assert [section["kind"] for section in doc.document["sections"]] == [
+        "clinical_perspective",
+        "imaging_perspective",
+        "management",
+    ]
+    assert not any("patient age" in warning for warning in doc.warnings)
