@@ -112,6 +112,10 @@ def subject_of(sentence: str) -> str:
 
 def is_not_made(sentence: str) -> bool:
     """Whether the sentence says that the study it names was not made."""
+    label, colon, rest = sentence.partition(":")
+    if colon and len(label.split()) <= 8 and modality_of(label):
+        # "Bone scan: not done."
+        return bool(_NEGATED_PREDICATE.match(rest) or _NEGATED_SUBJECT.search(label))
     subject = subject_of(sentence)
     if modality_of(subject) is None:
         return False

@@ -63,6 +63,7 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().strip("#").strip().casefold()
 
 
+_TITLE_LABEL = re.compile(r"^(?:case\s+)?title\s*:\s*(?P<title>\S.{0,298})$", re.IGNORECASE)
 # "… in a 61-year-old man": a title naming the patient after the disease.
 _PATIENT_IN_TITLE = re.compile(
     r"\b(?:in|of|for)\s+an?\s+(?:[a-z]+\s+)?\d{1,3}[- ](?:year|month|week|day)s?[- ]old\b",
@@ -192,6 +193,10 @@ class _ReportReader:
                 self.title_is_diagnosis = 0 not in indexes
                 return title_lines
         first = self.paras[0]
+        if label := _TITLE_LABEL.match(first.text):
+            # "Title: …"
+            self.title = label["title"].strip()
+            return {0}
         if len(self.paras) > 1 and (
             first.level == 1 or (_title_like(first, first=True) and not first.level)
         ):

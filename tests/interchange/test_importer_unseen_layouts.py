@@ -605,3 +605,14 @@ def test_a_review_in_cited_paragraphs_with_a_clinical_presentation_heading_is_a_
         "management",
     ]
     assert not any("patient age" in warning for warning in doc.warnings)
+
+
+def test_a_title_label_and_studies_not_done_in_a_run_of_short_sentences():
+    doc = parse_case_report(
+        "Title: Osteoid osteoma of the femur\n"
+        "A 12-year-old boy had night pain relieved by ibuprofen.\n"
+        "CT of the femur showed a 6 mm nidus (Fig. 1). Bone scan: not done. No MRI.\n"
+    ).document
+    assert doc["title"] == "Osteoid osteoma of the femur"
+    assert modalities(doc) == ["CT"]
+    assert doc["imaging_findings"] == "Bone scan: not done. No MRI."
