@@ -18,9 +18,16 @@ from .headings import (
     is_known,
     looks_like_heading,
     role_of,
+    section_kind,
     split_inline_heading,
 )
-from .imaging import StudyBuilder, figure_refs, is_imaging_paragraph, is_imaging_sentence
+from .imaging import (
+    StudyBuilder,
+    figure_refs,
+    is_imaging_paragraph,
+    is_imaging_sentence,
+    is_not_made,
+)
 from .text import Para, render_markdown, split_sentences
 
 # Words that tie a paragraph to this patient rather than to the disease in general.
@@ -78,14 +85,32 @@ def _is_heading(para: Para, current: Segment, *, marked: bool) -> bool:
     return looks_like_heading(para)
 
 
+def _heads_a_list(paras: list[Para], index: int) -> bool:
+    """ "Image-guided ablation" between two bullet lists: the heading of the second one."""
+    para = paras[index]
+    if para.is_item or para.heading or index == 0 or index + 1 >= len(paras):
+        return False
+    text = para.text
+    return (
+        paras[index - 1].is_item
+        and paras[index + 1].is_item
+        and text[:1].isupper()
+        and len(text.split()) <= 8
+        and not re.search(r"[.!?:;,\]]$", text)
+    )
+
+
 def segments_of(paras: list[Para]) -> list[Segment]:
     segments = [Segment(None)]
     level = 0
     marked = any(para.level >= 2 for para in paras)
-    for para in paras:
+    for index, para in enumerate(paras):
         if inline := split_inline_heading(para):
             heading, text = inline
             segments.append(Segment(Para(heading, heading=True), [text]))
+            level = 0
+        elif _heads_a_list(paras, index) and not marked:
+            segments.append(Segment(Para(heading_text(para.text), heading=True)))
             level = 0
         elif _is_heading(para, segments[-1], marked=marked):
             if para.level and level and para.level > level:
@@ -123,6 +148,34 @@ def _absorb_subheadings(segments: list[Segment]) -> list[Segment]:
     return merged
 
 
+# Words that only a report of one patient uses.
+_ONE_PATIENT = re.compile(
+    r"\b(?:our|this|the) patient\b|\b(?:he|she|his|her|him)\b|\bwas (?:admitted|referred)\b"
+    r"|\bpresented (?:with|to)\b|\b(?:a|an)\s+(?:\w+[- ])?(?:year|month|week|day)s?[- ]old\b",
+    re.IGNORECASE,
+)
+_CITATION = re.compile(r"\[\d{1,3}(?:[,\-\s]+\d{1,3})*\]")
+
+
+def looks_like_review(segments: list[Segment]) -> bool:
+    """A topic review by its shape: headed sections of bullet points or of cited paragraphs, and
+    no sign of a patient — whatever its headings are called."""
+    headed = [s for s in segments if s.heading and s.paras and s.role != "references"]
+    paras = [
+        para
+        for segment in segments
+        if segment.role != "references"
+        for para in segment.paras
+        if not para.heading
+    ]
+    if len(headed) < 2 or not paras or any(_ONE_PATIENT.search(para.text) for para in paras):
+        return False
+    items = sum(1 for para in paras if para.is_item)
+    cited = sum(1 for para in paras if _CITATION.search(para.text))
+    bullets = items >= max(3, len(paras) / 2) and (cited >= len(paras) / 3 or items == len(paras))
+    return bullets or cited >= max(3, len(paras) / 2)
+
+
 def is_general(para: Para) -> bool:
     return not _CASE_SPECIFIC.search(para.text)
 
@@ -133,9 +186,11 @@ def split_history(para: Para) -> tuple[Para | None, list[str]]:
         return para, []
     kept, imaging = [], []
     for sentence in split_sentences(para.text):
-        (imaging if figure_refs(sentence) and is_imaging_sentence(sentence) else kept).append(
-            sentence
+        # A study that was not made is noted with the findings of those that were.
+        findings = is_not_made(sentence) or (
+            bool(figure_refs(sentence)) and is_imaging_sentence(sentence)
         )
+        (imaging if findings else kept).append(sentence)
     return (Para(" ".join(kept)) if kept else None), imaging
 
 
@@ -241,8 +296,14 @@ def read_segment(
             body.unplaced.append(Para(heading))
         return
     if not clinical and role in ("history", "imaging"):
-        # A topic review has no patient: its "Imaging" heading is the imaging of the disease.
-        role = "section:imaging_perspective" if role == "imaging" else "section:background"
+        # A topic review has no patient: its "Imaging" heading is the imaging of the disease,
+        # its "Clinical presentation" how the disease presents.
+        kind = section_kind(heading)
+        if role == "imaging":
+            kind = "imaging_perspective"
+        elif kind not in ("clinical_perspective", "imaging_perspective"):
+            kind = "background"
+        role = f"section:{kind}"
     for index, para in enumerate(segment.paras):
         following = segment.paras[index + 1] if index + 1 < len(segment.paras) else None
         if para.heading and (following is None or following.heading):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .imaging import modality_of
+from .rights import is_rights_heading
 from .text import Para
 
 # Headings that introduce a part of the case other than a free-text section.
@@ -71,7 +72,10 @@ SECTION_KEYWORDS: tuple[tuple[str, str], ...] = (
         r"imaging|radiolog|radiograph|ultraso|sonograph|\bct\b|\bmri?\b|scintigra|\bpet\b",
     ),
     ("outcome", r"outcome|follow[- ]?up|prognos"),
-    ("management", r"management|treatment|therap|surgery|rehabilitation|intervention"),
+    (
+        "management",
+        r"management|treatment|therap|surgery|rehabilitation|intervention|ablation|emboli[sz]ation",
+    ),
     ("discussion", r"discussion|diagnos|consideration|pitfall|comment|conclusion|summary"),
 )
 KNOWN_SECTION_HEADINGS = frozenset(
@@ -88,6 +92,18 @@ KNOWN_SECTION_HEADINGS = frozenset(
         "conclusions",
         "follow-up",
         "outcome and follow-up",
+        "abstract",
+        "summary",
+        # The back matter of a journal article.
+        "acknowledgements",
+        "acknowledgments",
+        "funding",
+        "conflict of interest",
+        "conflicts of interest",
+        "competing interests",
+        "declaration of competing interest",
+        "author contributions",
+        "data availability",
     }
 )
 
@@ -173,7 +189,12 @@ def section_kind(heading: str) -> str:
 
 def is_known(heading: str) -> bool:
     name = normalise(heading)
-    return name in ROLE_HEADINGS or name in KNOWN_SECTION_HEADINGS or bool(_TEACHING.search(name))
+    return (
+        name in ROLE_HEADINGS
+        or name in KNOWN_SECTION_HEADINGS
+        or bool(_TEACHING.search(name))
+        or is_rights_heading(name)
+    )
 
 
 def _title_or_upper_case(text: str) -> bool:

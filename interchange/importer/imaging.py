@@ -50,6 +50,22 @@ _VERB = re.compile(
     r"|does|disclosed|illustrat\w*)\b",
     re.IGNORECASE,
 )
+# "Bone scintigraphy was not performed", "No MRI was obtained", "CT was not available", "MRI
+# could not be done (pacemaker)", "Neither CT nor MRI was performed": a study that was not made.
+_NOT_MADE = (
+    r"(?:performed|obtained|done|available|possible|feasible|undertaken|carried out|acquired"
+    r"|requested|indicated|tolerated|completed|made|taken)"
+)
+_NEGATED_SUBJECT = re.compile(r"^\W*(?:no|neither)\b|\bnot\W*$", re.IGNORECASE)
+_NEGATED_PREDICATE = re.compile(
+    r"^\W*(?:(?:was|were|is|are|has|have|had|could|can|did|would|might)\s*(?:n[o’']t|never)"
+    rf"\s+(?:(?:be|been|yet been)\s+)?{_NOT_MADE}\b"
+    r"|(?:was|were|is|are)\s+(?:contraindicated|declined|refused|deferred|unavailable|omitted)\b)"
+    rf"|^\W*(?:not|never)\s+(?:(?:be|been)\s+)?{_NOT_MADE}\b|^\W*(?:n/?a|none|unavailable)\W*$",
+    re.IGNORECASE,
+)
+# "…, so ultrasound was performed instead": the clause after a study that was not made.
+_NEXT_CLAUSE = re.compile(r"(?:,\s*(?:so|and|but|therefore|hence|instead)|;|\bso)\s+", re.I)
 _LEADING_PREPOSITION = re.compile(r"^(?:On|At|In)\s+(?:the\s+)?(?P<subject>[^,]{1,60}),")
 _ARTICLE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
 MAX_LABEL = 80
@@ -92,6 +108,30 @@ def subject_of(sentence: str) -> str:
         return match["subject"]
     verb = _VERB.search(sentence)
     return sentence[: verb.start()] if verb else sentence
+
+
+def is_not_made(sentence: str) -> bool:
+    """Whether the sentence says that the study it names was not made."""
+    label, colon, rest = sentence.partition(":")
+    if colon and len(label.split()) <= 8 and modality_of(label):
+        # "Bone scan: not done."
+        return bool(_NEGATED_PREDICATE.match(rest) or _NEGATED_SUBJECT.search(label))
+    subject = subject_of(sentence)
+    if modality_of(subject) is None:
+        return False
+    return bool(
+        _NEGATED_SUBJECT.search(subject) or _NEGATED_PREDICATE.match(sentence[len(subject) :])
+    )
+
+
+def made_instead(sentence: str) -> str | None:
+    """ "CT was not available, so ultrasound was performed (Fig. 1)": the clause of the study
+    that was made instead, or None."""
+    for match in _NEXT_CLAUSE.finditer(sentence):
+        rest = sentence[match.end() :]
+        if modality_of(subject_of(rest)) and not is_not_made(rest):
+            return rest
+    return None
 
 
 def clean_label(subject: str, modality: str) -> str:
@@ -203,6 +243,10 @@ class StudyBuilder:
         modality = modality_of(label) if findings and len(label.split()) <= 8 else None
         if modality is None:
             return False
+        if _NEGATED_PREDICATE.match(findings) or _NEGATED_SUBJECT.search(label):
+            # "Bone scan: not performed" names no study.
+            self.unassigned.append(text)
+            return True
         study = self.start(modality, clean_label(label, modality))
         study.findings.append(_capitalised(findings.strip()))
         study.add_figures(findings, self.seen_figures)
@@ -222,9 +266,17 @@ class StudyBuilder:
         return bool(before and now) and not before & now
 
     def add_sentence(self, sentence: str, *, paragraph_break: bool = False) -> None:
-        modality = modality_of(subject_of(sentence))
+        subject = subject_of(sentence)
+        if is_not_made(sentence):
+            instead = made_instead(sentence)
+            if instead is None:
+                # Not a study: a note of the imaging findings ("MRI was not available.").
+                self.unassigned.append(sentence)
+                return
+            subject = subject_of(instead)
+        modality = modality_of(subject)
         study = self.current
-        label = clean_label(subject_of(sentence), modality) if modality else ""
+        label = clean_label(subject, modality) if modality else ""
         if modality and (
             study is None
             or modality != study.modality
@@ -327,7 +379,8 @@ class StudyBuilder:
 
 
 def is_imaging_sentence(sentence: str) -> bool:
-    """A sentence that reports a study of this patient: its subject names a modality."""
+    """A sentence that reports a study of this patient (or one not made): its subject names a
+    modality."""
     return modality_of(subject_of(sentence)) is not None and bool(
         figure_refs(sentence) or _VERB.search(sentence)
     )

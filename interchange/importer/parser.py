@@ -14,15 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import rights as rights_lines
-from .body import Body, read_segment, read_unheaded, section, segments_of
+from .body import Body, looks_like_review, read_segment, read_unheaded, section, segments_of
 from .certainty import parse_certainty
+from .diagnosis import diagnosis_in
 from .headings import heading_text, is_known, looks_like_heading
 from .imaging import modality_of
 from .machine import build_commentary, find_commentary, rehabilitation_from
 from .patient import find_age, find_patient, redact_great_ages
-from .text import Para, caption_match, paragraphs, render_markdown
+from .text import Para, caption_match, paragraphs, render_markdown, split_sentences
 
 UNPLACED_HEADING = "Unplaced text"
+_FURNITURE_DOI = re.compile(r"\bdoi(?:\.org/|\s*:\s*|\s+)(10\.\d{4,9}/[^\s,;]+[^\s,;.])", re.I)
 MAX_TITLE_WORDS = 20
 
 
@@ -39,10 +41,15 @@ class ParsedCase:
 def parse_case_report(text: str, *, source_name: str = "") -> ParsedCase:
     """Read a case report (plain text or Markdown) into a canonical case document."""
     furniture: list[str] = []
-    paras = paragraphs(text, furniture)
+    paras = paragraphs(text, furniture, is_known)
     if not paras:
         raise EmptyReportError("The report has no text.")
     parsed = _ReportReader(paras, source_name=source_name).read()
+    rights = parsed.document["rights"]
+    doi = next((match for line in furniture if (match := _FURNITURE_DOI.search(line))), None)
+    if doi and not rights["source"]:
+        # The DOI printed on the article's pages is where the case was published.
+        rights["source"] = f"https://doi.org/{doi[1]}"
     if furniture:
         shown = ", ".join(f"“{line}”" for line in dict.fromkeys(furniture[:5]))
         parsed.warnings.append(
@@ -56,8 +63,20 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().strip("#").strip().casefold()
 
 
-def _title_like(para: Para) -> bool:
-    """A short line with no sentence punctuation: a title, or the final diagnosis."""
+_TITLE_LABEL = re.compile(r"^(?:case\s+)?title\s*:\s*(?P<title>\S.{0,298})$", re.IGNORECASE)
+# "… in a 61-year-old man": a title naming the patient after the disease.
+_PATIENT_IN_TITLE = re.compile(
+    r"\b(?:in|of|for)\s+an?\s+(?:[a-z]+\s+)?\d{1,3}[- ](?:year|month|week|day)s?[- ]old\b",
+    re.IGNORECASE,
+)
+
+
+def _title_like(para: Para, *, first: bool = False) -> bool:
+    """A short line with no sentence punctuation: a title, or the final diagnosis.
+
+    The first line may name the patient after the disease ("Sclerosing mesenteritis in a
+    61-year-old man"); a line that tells the patient otherwise ("Patient: 70 yo F") is a history.
+    """
     text = para.text
     return (
         not para.is_item
@@ -66,7 +85,7 @@ def _title_like(para: Para) -> bool:
         and not re.search(r"[.!?:;,]$", text)
         and not is_known(text)
         and not rights_lines.is_licence_line(text)
-        and find_age(text) is None
+        and (find_age(text) is None or (first and bool(_PATIENT_IN_TITLE.search(text))))
     )
 
 
@@ -174,16 +193,59 @@ class _ReportReader:
                 self.title_is_diagnosis = 0 not in indexes
                 return title_lines
         first = self.paras[0]
-        if len(self.paras) > 1 and (first.level == 1 or (_title_like(first) and not first.level)):
+        if label := _TITLE_LABEL.match(first.text):
+            # "Title: …"
+            self.title = label["title"].strip()
+            return {0}
+        if len(self.paras) > 1 and (
+            first.level == 1 or (_title_like(first, first=True) and not first.level)
+        ):
             self.title = heading_text(first.text)
             return {0}
         return set()
 
-    def without_rights_lines(self, lines: list[int]) -> list[int]:
-        kept: list[int] = []
-        follows_rights_line = False
+    def split_closing_statements(self, lines: list[int]) -> None:
+        """Take the consent or licence sentences off the end of a paragraph of other text."""
         for index in lines:
             para = self.paras[index]
+            if para.is_item or para.heading:
+                continue
+            sentences = split_sentences(para.text)
+            cut = len(sentences)
+            while cut > 1 and rights_lines.is_closing_statement(sentences[cut - 1]):
+                cut -= 1
+            if cut == len(sentences):
+                continue
+            para.text = " ".join(sentences[:cut])
+            for sentence in sentences[cut:]:
+                rights_lines.apply_rights_line(sentence, self.document["rights"], self.warnings)
+
+    def without_rights_lines(self, lines: list[int]) -> list[int]:
+        self.split_closing_statements(lines)
+        kept: list[int] = []
+        follows_rights_line = False
+        heading_of: dict[int, str] = {}  # the rights heading ("Ethics statement") over a line
+        for position, index in enumerate(lines):
+            para = self.paras[index]
+            following = lines[position + 1] if position + 1 < len(lines) else None
+            if (
+                following is not None
+                and not para.is_item
+                and rights_lines.is_rights_heading(para.text)
+                and not self.paras[following].heading
+            ):
+                heading_of[following] = heading_text(para.text)
+            if (
+                index in heading_of
+                and kept
+                and kept[-1] == lines[position - 1]
+                and rights_lines.apply_rights_line(
+                    para.text, self.document["rights"], self.warnings, heading=heading_of[index]
+                )
+            ):
+                kept.pop()  # the heading goes with its statement
+                follows_rights_line = True
+                continue
             if (
                 para.is_item
                 or para.heading
@@ -192,8 +254,9 @@ class _ReportReader:
                 )
             ):
                 if follows_rights_line and not self.title and _title_like(para):
-                    # The short line right after the consent or licence line names the case.
-                    self.title, self.title_is_diagnosis = para.text, True
+                    # The short line right after the consent or licence line names the case: the
+                    # diagnosis at the end of a report, the title under a copyright line on top.
+                    self.title, self.title_is_diagnosis = para.text, bool(kept)
                 else:
                     kept.append(index)
                 follows_rights_line = False
@@ -234,6 +297,9 @@ class _ReportReader:
             opening = history_segments[0].paras[0].text
         patient = find_patient(opening) if opening else None
         clinical = patient is not None or bool(history_segments)
+        if clinical and (patient is None or patient.age is None) and looks_like_review(segments):
+            # "Clinical presentation" over bullets of a review is the disease's presentation.
+            clinical, patient, history_segments = False, None, []
 
         if unheaded:
             if clinical:
@@ -277,6 +343,8 @@ class _ReportReader:
         final_diagnosis = body.final_diagnosis
         if not final_diagnosis and clinical and self.title_is_diagnosis:
             final_diagnosis = self.title
+        if not final_diagnosis and clinical:
+            final_diagnosis = self.stated_diagnosis(body)
         document["final_diagnosis"] = final_diagnosis[:300]
         if clinical and body.certainty:
             document["diagnostic_certainty"] = body.certainty
@@ -291,6 +359,22 @@ class _ReportReader:
                 self.warnings.append(
                     f"The modality of study “{study['label']}” could not be told; set to OT."
                 )
+
+    def stated_diagnosis(self, body: Body) -> str:
+        """The diagnosis the authors state in their text when no heading or title gives it."""
+        paragraphs = [para.text for para in body.clinical_history[1:] if not para.is_item]
+        for study in body.studies.studies:
+            paragraphs += study.findings
+        for part in body.sections:
+            paragraphs += [chunk for chunk in part["body"].split("\n\n") if chunk.strip()]
+        found = diagnosis_in(paragraphs, closing=paragraphs[-2:])
+        if found is None:
+            return ""
+        diagnosis, sentence = found
+        self.warnings.append(
+            f"The final diagnosis “{diagnosis}” was read from the sentence “{sentence}”; check it."
+        )
+        return diagnosis
 
     def add_unplaced(self) -> None:
         paras = self.unplaced

@@ -24,18 +24,56 @@ _VERSION = re.compile(r"\b(\d)\.(\d)\b")
 _CONSENT = re.compile(r"\bconsent", re.IGNORECASE)
 # Consent to publish, as opposed to consent to a procedure mentioned in the history.
 _CONSENT_CONTEXT = re.compile(
-    r"publi|this (?:case|report|article)|images?|waiv|not (?:been )?(?:required|needed|necessary)"
-    r"|ethic|exempt|anonymi",
+    r"publi|this (?:case|report|article)|images?|waiv|not (?:been )?(?:required|needed|necessary"
+    r"|applicable)|ethic|exempt|anonymi|review board|\birb\b",
+    re.IGNORECASE,
+)
+# "Patient consent: …", "Consent for publication – …": a labelled consent line.
+_CONSENT_LABEL = re.compile(
+    r"^(?:(?:patient|informed|written)\s+)*consent(?:\s+(?:for|to)\s+publication|\s+statement)?"
+    r"\s*[:–—-]\s*\S",
+    re.IGNORECASE,
+)
+# A paragraph that only says consent was obtained ("Written informed consent was obtained from
+# the patient's guardian."): consent to publish, unless it names what else it was for.
+_CONSENT_ALONE = re.compile(
+    r"^(?:(?:written|verbal|oral|informed|full|patient|parental)\s+)*consent\s+"
+    r"(?:was|has been|had been|is)\s+(?:duly\s+)?(?:obtained|given|provided|received|signed)"
+    r"(?:\s+(?:from|by)\s+[^.;]{1,80})?\.?$",
+    re.IGNORECASE,
+)
+_PROCEDURE = re.compile(
+    r"\b(?:before|prior to|biopsy|procedure|surgery|operation|sedation|anaesthe|anesthe|"
+    r"treatment|injection|examination|study participation|participat)",
+    re.IGNORECASE,
+)
+# Consent in other words: "The patient's parents agreed to the publication of this report",
+# "Permission to publish was given by the next of kin".
+_PERMISSION = re.compile(
+    r"\b(?:permission|agreement|authori[sz]ation|approval)\b[^.]{0,80}\bpublish|"
+    r"\b(?:permission|agreement|authori[sz]ation)\b[^.]{0,40}\bpublication|"
+    r"\b(?:agreed|consented|agree)\s+to\s+(?:the\s+)?publi",
     re.IGNORECASE,
 )
 _WAIVED = re.compile(r"waiv", re.IGNORECASE)
 _NOT_REQUIRED = re.compile(
     r"not\s+(?:been\s+)?(?:required|needed|necessary|applicable)|no\s+(?:\w+\s+)?consent\s+"
-    r"(?:was\s+|is\s+)?(?:required|needed|necessary)|exempt",
+    r"(?:was\s+|is\s+)?(?:required|needed|necessary)|exempt|(?:does|did)\s+not\s+require"
+    r"|^\W*(?:n/?a|none required)\W*$",
     re.IGNORECASE,
 )
 _NEGATED = re.compile(r"\b(?:not|never|could not|unable to)\b[^.]*\b(?:obtain|given)", re.I)
-_OBTAINED = re.compile(r"obtained|given|provided|received|signed|gave|granted", re.IGNORECASE)
+_OBTAINED = re.compile(
+    r"obtained|given|provided|received|signed|gave|granted|consented|agreed|\byes\b", re.I
+)
+# Headings of the statements at the end of an article: "Ethics statement", "Patient consent".
+_RIGHTS_HEADING = re.compile(
+    r"^(?:(?:patient|informed|written)\s+)*consent(?:\s+(?:for|to)\s+publication|\s+statement)?$"
+    r"|^(?:statement of\s+)?ethic(?:s|al)(?:\s+(?:statement|approval|considerations|declaration))?"
+    r"(?:\s+and\s+(?:patient\s+|informed\s+)?consent(?:\s+(?:to|for)\s+\w+)*)?$"
+    r"|^declarations?$|^compliance with ethical standards$",
+    re.IGNORECASE,
+)
 
 _COPYRIGHT = re.compile(
     r"^(?:©|\(c\)|copyright\b)\s*(?:©\s*)?(?:\d{4}\s*,?\s*)?(?P<holder>.*)$", re.I
@@ -67,6 +105,9 @@ def licence_id(text: str) -> str | None:
 
 
 def consent_status(text: str) -> str:
+    # In "Consent was obtained; ethics approval was not required" only the consent clause counts.
+    clauses = [clause for clause in re.split(r"[.;]\s+", text) if _CONSENT.search(clause)]
+    text = " ".join(clauses) or text
     if _WAIVED.search(text):
         return "waived"
     if _NOT_REQUIRED.search(text):
@@ -82,16 +123,49 @@ def is_licence_line(text: str) -> bool:
     return len(text) <= MAX_RIGHTS_LINE and bool(_LICENCE_LINE.search(text))
 
 
-def is_consent_line(text: str) -> bool:
-    return (
-        len(text) <= MAX_RIGHTS_LINE
-        and bool(_CONSENT.search(text))
-        and bool(_CONSENT_CONTEXT.search(text))
+def is_consent_line(text: str, *, heading: str = "") -> bool:
+    """A statement of consent to publish; `heading` is the rights heading over it, if any."""
+    if len(text) > MAX_RIGHTS_LINE:
+        return False
+    if heading and (
+        _CONSENT.search(heading)
+        or any(p.search(text) for p in (_CONSENT, _PERMISSION, _WAIVED, _NOT_REQUIRED))
+    ):
+        # Under "Patient consent" any line is the statement ("Not applicable."); under "Ethics
+        # statement", one that speaks of consent or of its waiver.
+        return True
+    if _PERMISSION.search(text) or _CONSENT_LABEL.match(text):
+        return True
+    if not _CONSENT.search(text):
+        return False
+    return bool(_CONSENT_CONTEXT.search(text)) or (
+        bool(_CONSENT_ALONE.match(text.strip())) and not _PROCEDURE.search(text)
     )
 
 
-def apply_rights_line(text: str, rights: dict, warnings: list[str]) -> bool:
-    """Record a licence, consent, copyright or source line in `rights`; False if it is none."""
+def is_closing_statement(sentence: str) -> bool:
+    """A consent or licence sentence that ends a paragraph of other text (PDF text, where the
+    paragraph breaks are lost)."""
+    return is_licence_line(sentence) or (
+        len(sentence) <= MAX_RIGHTS_LINE
+        and (
+            bool(_PERMISSION.search(sentence))
+            or (bool(_CONSENT.search(sentence)) and bool(_CONSENT_CONTEXT.search(sentence)))
+            or (bool(_CONSENT_ALONE.match(sentence)) and not _PROCEDURE.search(sentence))
+        )
+    )
+
+
+def is_rights_heading(text: str) -> bool:
+    """ "Ethics statement", "Patient consent", "Declarations": a heading over a consent line."""
+    return bool(_RIGHTS_HEADING.match(text.strip().strip("#").strip().rstrip(":").strip()))
+
+
+def apply_rights_line(text: str, rights: dict, warnings: list[str], *, heading: str = "") -> bool:
+    """Record a licence, consent, copyright or source line in `rights`; False if it is none.
+
+    `heading` is the rights heading ("Patient consent", "Ethics statement") over the line.
+    """
     if is_licence_line(text):
         spdx = licence_id(text)
         if spdx in SUPPORTED_LICENCES:
@@ -101,7 +175,7 @@ def apply_rights_line(text: str, rights: dict, warnings: list[str]) -> bool:
                 f"Licence statement not recognised as one the site supports (left empty): {text}"
             )
         return True
-    if is_consent_line(text):
+    if is_consent_line(text, heading=heading):
         rights["consent"] = consent_status(text)
         rights["consent_statement"] = text
         return True

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+
+HeadingTest = Callable[[str], bool]
 
 # Characters PDF extraction and word processors leave behind that mean nothing to a reader.
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
@@ -55,7 +58,8 @@ def clean_text(text: str) -> str:
     text = text.translate(_INVISIBLE).translate(_SPACES)
     for ligature, letters in _LIGATURES.items():
         text = text.replace(ligature, letters)
-    return "\n".join(line.strip() for line in text.split("\n"))
+    # PDF extraction pads running heads and columns with runs of spaces.
+    return "\n".join(re.sub(r" {2,}", " ", line.strip()) for line in text.split("\n"))
 
 
 def starts_block(line: str) -> bool:
@@ -71,7 +75,8 @@ def starts_block(line: str) -> bool:
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
     """Text wrapped at a fixed width: many lines break mid-sentence before a lowercase word."""
-    filled = [line for line in lines if line]
+    # Measured against the lines long enough to be wrapped, not the headings between them.
+    filled = [line for line in lines if len(line) >= 25]
     breaks = sum(
         1
         for line, following in zip(lines, lines[1:], strict=False)
@@ -103,7 +108,7 @@ def _ends_with_word_hyphen(line: str) -> bool:
     return bool(re.search(r"[a-z]-$", line))
 
 
-def _unwrap(lines: list[str], corpus: str) -> list[str]:
+def _unwrap(lines: list[str], corpus: str, known_heading: HeadingTest) -> list[str]:
     lengths = sorted(len(line) for line in lines if line)
     width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
     paragraphs: list[str] = []
@@ -112,7 +117,13 @@ def _unwrap(lines: list[str], corpus: str) -> list[str]:
         if not line:
             blank_before = True
             continue
-        if current and _continues(previous, line, blank_before=blank_before, width=width):
+        if current and not paragraphs and current == previous and _ends_title(previous, line):
+            paragraphs.append(current)
+            current, previous, blank_before = line, line, False
+            continue
+        if current and _continues(
+            previous, line, blank_before=blank_before, width=width, known_heading=known_heading
+        ):
             if _ends_with_word_hyphen(current) and line[:1].islower():
                 current = _join_hyphenated(current, line, corpus)
             else:
@@ -127,9 +138,40 @@ def _unwrap(lines: list[str], corpus: str) -> list[str]:
     return paragraphs
 
 
-def _continues(previous: str, line: str, *, blank_before: bool, width: int) -> bool:
+_CONNECTORS = frozenset(
+    "a an and or of the to in on for with at by from into as vs its their".split()  # noqa: SIM905
+)
+
+
+def _ends_title(first: str, line: str) -> bool:
+    """Whether the report's first line is its title and `line` the start of the text.
+
+    A title has no full stop and does not stop on a word that needs the next one ("… and").
+    """
+    words = first.split()
+    return (
+        line[:1].isupper()
+        and not _TERMINAL.search(first)
+        and len(words) <= 25
+        and words[-1].lower() not in _CONNECTORS
+    )
+
+
+def _is_heading_line(line: str, known_heading: HeadingTest) -> bool:
+    return len(line) <= 60 and not _TERMINAL.search(line.rstrip(":")) and known_heading(line)
+
+
+def _continues(
+    previous: str, line: str, *, blank_before: bool, width: int, known_heading: HeadingTest
+) -> bool:
     """Whether `line` carries on the paragraph whose last physical line is `previous`."""
     if starts_block(line) or _MARKDOWN_HEADING.match(previous):
+        return False
+    if line[:1].isupper() and (
+        _is_heading_line(line, known_heading) or _is_heading_line(previous, known_heading)
+    ):
+        # "Case presentation" or "Discussion" on a line of its own, right after a title line
+        # as long as the text lines, or right before the first line of its text.
         return False
     if _ends_with_word_hyphen(previous) and line[:1].islower():
         return True
@@ -148,35 +190,109 @@ _PAGE_LABEL = re.compile(r"^(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", 
 _BARE_PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?\d{1,4}(?:\s*[-–—])?$|^\d{1,4}\s*/\s*\d{1,4}$")
 # A running head or foot repeats on every page and names the journal, volume, year or pages.
 _RUNNING_HEAD = re.compile(
-    r"\b(?:19|20)\d{2}\b|\bvol(?:ume)?\b|\bdoi\b|\bjournal\b|\bissn\b|\d+\s*[-–]\s*\d+$",
+    r"\b(?:19|20)\d{2}\b|\bvol(?:ume)?\b|\bdoi\b|\bjournal\b|\bissn\b|\d+\s*[-–]\s*\d+$"
+    r"|\bet al\b|\bcase rep(?:orts?)?\b",
+    re.IGNORECASE,
+)
+# The page number a running head carries changes from page to page: "… 2025; 9: 112-117   113".
+_HEAD_PAGE_NUMBER = re.compile(
+    r"^(?:page\s*)?\d{1,4}\s*[|·•]?\s+|\s+[|·•]?\s*(?:page\s*)?\d{1,4}(?:\s*of\s*\d{1,4})?$",
+    re.IGNORECASE,
+)
+# A line that is only the article's DOI ("https://doi.org/10.…", "DOI: 10.…").
+DOI_LINE = re.compile(
+    r"^(?:doi\s*:?\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.\d{4,9}/\S+)$", re.IGNORECASE
+)
+# The article type a journal prints above the title.
+_ARTICLE_TYPE = re.compile(
+    r"^(?:case reports?|clinical case|case study|teaching case|interesting case|images? in \w+"
+    r"|review(?: article)?|pictorial (?:essay|review)|original article|brief report"
+    r"|short communication|technical note|letter to the editor)$",
     re.IGNORECASE,
 )
 
 
+# Copyright and licence lines a journal prints on every page: they are read as rights lines.
+_RIGHTS_LIKE = re.compile(r"^(?:©|\(c\)|copyright\b)|creative\s*commons|\bcc[\s-]?by\b", re.I)
+
+
+def _head_key(line: str) -> str:
+    return _HEAD_PAGE_NUMBER.sub("", line).strip()
+
+
+def _article_type_line(lines: list[str]) -> int | None:
+    """The index of an article-type label ("CASE REPORT") above the title line, if any."""
+    filled = [index for index, line in enumerate(lines) if line][:4]
+    for position, index in enumerate(filled[:-1]):
+        title = lines[filled[position + 1]]
+        if _ARTICLE_TYPE.match(lines[index]) and not _TERMINAL.search(title) and len(title) < 200:
+            return index
+    return None
+
+
 def strip_page_furniture(lines: list[str], *, hard_wrapped: bool) -> tuple[list[str], list[str]]:
-    """The lines without page numbers and running heads; and the lines taken out."""
-    repeated = Counter(line for line in lines if line)
+    """The lines without page numbers, running heads and article labels; and the lines taken out.
+
+    A running head is recognised by repeating (its page number aside) and either by naming a
+    journal, a volume, a year, page numbers, a DOI or "et al.", or by cutting a sentence in two
+    (a short title printed on every page).
+    """
+    repeated = Counter(_head_key(line) for line in lines if line)
+    label = _article_type_line(lines)
+
+    def repeats(line: str) -> bool:
+        return (
+            repeated[_head_key(line)] >= 2
+            and len(line) <= 120
+            and not starts_block(line)
+            and not _RIGHTS_LIKE.search(line)
+        )
+
+    marked = [
+        bool(line)
+        and bool(
+            index == label
+            or _PAGE_LABEL.match(line)
+            or DOI_LINE.match(line)
+            or (hard_wrapped and _BARE_PAGE_NUMBER.match(line))
+            or (repeats(line) and _RUNNING_HEAD.search(line))
+        )
+        for index, line in enumerate(lines)
+    ]
+    text_lines = [
+        index
+        for index, line in enumerate(lines)
+        if line and not marked[index] and not repeats(line)
+    ]
+    cutting: set[str] = set()
+    for before, after in zip(text_lines, text_lines[1:], strict=False):
+        between = [index for index in range(before + 1, after) if lines[index]]
+        if (
+            between
+            and lines[after][:1].islower()
+            and not _TERMINAL.search(lines[before])
+            and len(lines[before]) >= 25
+        ):
+            cutting.update(_head_key(lines[index]) for index in between if repeats(lines[index]))
     kept: list[str] = []
     removed: list[str] = []
-    for line in lines:
-        furniture = bool(line) and (
-            _PAGE_LABEL.match(line)
-            or (hard_wrapped and _BARE_PAGE_NUMBER.match(line))
-            or (
-                repeated[line] >= 2
-                and len(line) <= 120
-                and not starts_block(line)
-                and bool(_RUNNING_HEAD.search(line))
-            )
-        )
+    for index, line in enumerate(lines):
+        furniture = marked[index] or (bool(line) and repeats(line) and _head_key(line) in cutting)
         (removed if furniture else kept).append(line)
     return kept, removed
 
 
-def logical_lines(text: str, removed: list[str] | None = None) -> list[str]:
+def _no_heading(line: str) -> bool:
+    return False
+
+
+def logical_lines(
+    text: str, removed: list[str] | None = None, known_heading: HeadingTest = _no_heading
+) -> list[str]:
     """The report's paragraphs, headings and list items, one string each.
 
     Page numbers and running heads are left out; they are added to `removed` if given.
+    `known_heading` tells the headings a wrapped paragraph never runs into ("Discussion").
     """
     lines = clean_text(text).split("\n")
     hard_wrapped = _is_hard_wrapped(lines)
@@ -185,7 +301,7 @@ def logical_lines(text: str, removed: list[str] | None = None) -> list[str]:
         removed.extend(furniture)
     corpus = " ".join(lines).lower()
     if hard_wrapped:
-        return _unwrap(lines, corpus)
+        return _unwrap(lines, corpus, known_heading)
     # One paragraph per line; still mend the odd word split across two lines.
     result: list[str] = []
     for line in lines:
@@ -221,9 +337,20 @@ _BRACKET_MARKER = re.compile(rf"\[({_NUMBER_LIST})\]")
 # "(1-3)" after a word, not "88(8):988" (a journal issue) after a digit.
 _ROUND_MARKER = re.compile(rf"(?<=[A-Za-z.,;)\]”\"’])\s*\(({_NUMBER_LIST})\)(?=[.,;:)]|\s*$)")
 _SUPERSCRIPT_MARKER = re.compile(r"(?<=[A-Za-z.,;)])([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,⁻–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)")
-# "mortality1." in PDF text: a superscript that lost its formatting. Only all-lowercase words
-# of three letters or more, so "T2", "CO2", "cm2" and "18F" are left alone.
-_GLUED_MARKER = re.compile(r"(?<![A-Za-z0-9])([a-z]{3,})(\d{1,2}(?:[,–-]\d{1,2})*)(?=[.,;:]|$)")
+# "mortality1." or "radiotherapy1 are" in PDF text: a superscript that lost its formatting.
+# Only all-lowercase words of three letters or more, so "T2", "CO2", "cm2", "Ki-67" and "18F"
+# are left alone, and not words that a number belongs to ("type1", "covid19").
+_GLUED_MARKER = re.compile(
+    r"(?<![A-Za-z0-9-])(?P<word>[a-z]{3,})(?P<numbers>\d{1,2}(?:,\d{1,2})*(?:[–-]\d{1,2})?)"
+    r"(?=[.,;:)]|\s+[a-z(\[]|\s*$)"
+)
+_NOT_GLUED = frozenset(
+    "covid hba spo pao sao fio pco etco vit type grade stage level phase class day week".split()  # noqa: SIM905
+)
+# "… in children,3 and …": a superscript after a comma.
+_AFTER_COMMA_MARKER = re.compile(
+    r"(?<=[a-z]{2}),(?P<numbers>\d{1,3}(?:,\d{1,3})*(?:[–-]\d{1,3})?)(?=\s+[a-z])"
+)
 # "… young adults.1 Around …" or "… supports it.10": a superscript after the full stop that lost
 # its formatting. Not after "Fig.", "No." and the like, and only before a new sentence.
 _AFTER_STOP_MARKER = re.compile(
@@ -258,6 +385,12 @@ def _has_trailing_number(para: Para) -> bool:
     return len(words) >= 6 and words[-1].lower().strip(".,;:") not in _COUNTING_WORDS
 
 
+def _glued(match: re.Match[str]) -> str:
+    if match["word"] in _NOT_GLUED:
+        return match[0]
+    return f"{match['word']} {_marker(match['numbers'])}"
+
+
 def _after_stop(match: re.Match[str]) -> str:
     if match["word"].lower() in _NOT_BEFORE_MARKER:
         return match[0]
@@ -273,7 +406,8 @@ def normalise_citations(paras: list[Para]) -> list[Para]:
     for para in paras:
         text = para.text
         text = _SUPERSCRIPT_MARKER.sub(lambda m: " " + _marker(m[1].translate(_SUPERSCRIPTS)), text)
-        text = _GLUED_MARKER.sub(lambda m: f"{m[1]} {_marker(m[2])}", text)
+        text = _GLUED_MARKER.sub(_glued, text)
+        text = _AFTER_COMMA_MARKER.sub(lambda m: f" {_marker(m['numbers'])},", text)
         text = _AFTER_STOP_MARKER.sub(_after_stop, text)
         text = _ROUND_MARKER.sub(lambda m: " " + _marker(m[1]), text)
         text = _BRACKET_MARKER.sub(lambda m: _marker(m[1]), text)
@@ -283,9 +417,12 @@ def normalise_citations(paras: list[Para]) -> list[Para]:
     return paras
 
 
-def paragraphs(text: str, removed: list[str] | None = None) -> list[Para]:
+def paragraphs(
+    text: str, removed: list[str] | None = None, known_heading: HeadingTest = _no_heading
+) -> list[Para]:
     """The report as `Para`s; page furniture left out is added to `removed` if given."""
-    return normalise_citations([parse_para(line) for line in logical_lines(text, removed)])
+    lines = logical_lines(text, removed, known_heading)
+    return normalise_citations([parse_para(line) for line in lines])
 
 
 # --- sentences --------------------------------------------------------------------------------
