@@ -43,8 +43,9 @@ def import_job_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_case(request.user):
         return forbidden(
             request,
-            "Only authors can import cases. Ask an administrator for the author role.",
+            "Only authors can import cases, and your account does not hold the author role yet.",
             title="Only authors import cases",
+            offer_author_role=True,
         )
     errors: list[str] = []
     unavailable = False

@@ -434,3 +434,13 @@ def test_two_editors_deciding_at_once_decide_once(member, editor, admin):
     )
     assert outcomes == ["conflict", "done"]
     assert Notification.objects.filter(recipient=member).count() == 1
+
+
+def test_the_import_page_refuses_a_member_and_offers_to_ask(client, member):
+    client.force_login(member)
+    response = client.get(reverse("import-jobs"))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Only authors import cases" in page
+    assert reverse("author-role-request") in page
+    assert f'name="next" value="{reverse("import-jobs")}"' in page
