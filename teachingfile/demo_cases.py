@@ -366,7 +366,7 @@ THORACIC_VERTEBRA_CT = {
             "body": (
                 "A thoracic vertebra carries the ribs: each rib head meets the vertebral body "
                 "(costovertebral joint) and its tubercle meets the transverse process "
-                "(costotransverse joint). Scroll the window: in a bone window the cortex and "
+                "(costotransverse joint). Change the window: in a bone window the cortex and "
                 "trabeculae show, in a soft-tissue window the aorta, muscles and canal "
                 "contents. Axial images are read with the patient's right on the viewer's "
                 "left."
@@ -462,10 +462,9 @@ READING_A_STACK = {
             "kind": "discussion",
             "heading": "How to read a stack here",
             "body": (
-                "In the viewer, scroll with the mouse wheel, the arrow keys, the slider or a "
-                "swipe; drag to change the window on CT and MR; zoom in on a detail and keep "
-                "scrolling. Name one structure, then follow it through every slice before "
-                "moving on to the next."
+                "In the viewer, scroll with the mouse wheel, the arrow keys or the slider; "
+                "zoom in on a detail and keep scrolling. Name one structure, then follow it "
+                "through every slice before moving on to the next."
             ),
         },
     ],
