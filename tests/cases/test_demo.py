@@ -352,3 +352,25 @@ def test_running_demo_twice_adds_the_questions_once(without_seeds):
     count = QuizQuestion.objects.count()
     run_demo()
     assert QuizQuestion.objects.count() == count > 0
+
+
+@pytest.mark.django_db
+def test_a_demo_case_whose_image_could_not_be_processed_stays_a_draft_showing_why(
+    without_seeds, monkeypatch
+):
+    from teachingfile.management.commands import demo
+
+    def fail(figure_id: int, **options) -> None:
+        Figure.objects.filter(pk=figure_id).update(status="failed", processing_error="Unreadable")
+
+    monkeypatch.setattr(demo, "process_figure", fail)
+
+    output = run_demo()
+
+    assert not Case.objects.filter(status=Case.Status.PUBLISHED).exists()
+    assert set(Case.objects.filter(title__in=IMAGED_TITLES).values_list("status", flat=True)) == {
+        Case.Status.DRAFT
+    }
+    assert output.count("unmet on its checklist: At least one processed figure") == len(
+        IMAGED_TITLES
+    )

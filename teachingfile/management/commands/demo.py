@@ -69,6 +69,8 @@ DEMO_REVIEWER = "reviewer"
 REVIEW_DAYS = 7
 DEMO_DATA_DIR = Path(settings.BASE_DIR) / "cases" / "demo_data"
 FEATURED_CASES = 2
+# What `Case.publication_blockers()` reads.
+CHECKLIST_PREFETCH = ("studies__figures", "teaching_points", "commentaries")
 
 
 @dataclass(frozen=True)
@@ -192,8 +194,7 @@ class Command(BaseCommand):
         failed) is taken up where it stopped.
         """
         self.stdout.write("Cases with images:")
-        featured = 0
-        for document in DEMO_IMAGED_CASES:
+        for position, document in enumerate(DEMO_IMAGED_CASES):
             case = self.existing_case(author, document["title"])
             if case is not None and case.is_published:
                 self.stdout.write(f"  {case.title} — published, already loaded")
@@ -202,9 +203,8 @@ class Command(BaseCommand):
                 if case is None:
                     case = self.create_imaged_case(document, author=author)
                 case = self.publish_through_workflow(case, author=author, editor=editor)
-                if case.is_published and featured < FEATURED_CASES:
+                if case.is_published and position < FEATURED_CASES:
                     case = feature_case(case, by=editor)
-                    featured += 1
             except (ValidationError, PermissionDenied, InvalidTransition) as error:
                 self.stderr.write(f"  {document['title']}: not published: {error}")
                 continue
@@ -244,8 +244,9 @@ class Command(BaseCommand):
         """Take a demo case through submission, acceptance and publication, as on the site.
 
         Its images are processed first, by the task's own function, so that the demo does not
-        depend on a worker being up (where there is one, it finds them done). Publication
-        checks the case's checklist and refuses it when incomplete.
+        depend on a worker being up (where there is one, it finds them done). A case whose
+        checklist is incomplete (an image that could not be processed) stays a draft that shows
+        what blocks it; publication would refuse it anyway.
         """
         pending = Figure.objects.filter(
             study__case=case,
@@ -253,7 +254,9 @@ class Command(BaseCommand):
         ).exclude(original="")
         for figure_id in pending.values_list("pk", flat=True):
             process_figure(figure_id)
-        case.refresh_from_db()
+        case = Case.objects.prefetch_related(*CHECKLIST_PREFETCH).get(pk=case.pk)
+        if case.publication_blockers():
+            return case
         if case.status == Case.Status.DRAFT:
             case = submit_case(case, by=author, note="A demo case, ready for the editor.")
         if case.status in (Case.Status.SUBMITTED, Case.Status.IN_REVIEW):
@@ -310,9 +313,7 @@ class Command(BaseCommand):
     def describe(case: Case) -> str:
         if case.is_published:
             return "published, featured" if case.featured else "published"
-        full = Case.objects.prefetch_related(
-            "studies__figures", "teaching_points", "commentaries"
-        ).get(pk=case.pk)
+        full = Case.objects.prefetch_related(*CHECKLIST_PREFETCH).get(pk=case.pk)
         blockers = full.publication_blockers()
         if not blockers:
             return case.status
