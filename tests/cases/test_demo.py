@@ -374,3 +374,28 @@ def test_a_demo_case_whose_image_could_not_be_processed_stays_a_draft_showing_wh
     assert output.count("unmet on its checklist: At least one processed figure") == len(
         IMAGED_TITLES
     )
+
+
+@pytest.mark.django_db
+def test_a_case_an_earlier_demo_published_without_its_checklist_is_retracted(without_seeds):
+    from cases.services import create_case_from_document, publish_imported_case
+
+    run_demo()
+    author = User.objects.get(username="author")
+    path = DEMO_DATA_DIR / "01_myositis_ossificans_vastus_lateralis.txt"
+    Case.objects.filter(title=titles_by_prefix(without_seeds)["01"]).delete()
+    document = parse_case_report(path.read_text(encoding="utf-8"), source_name=path.name).document
+    # What the demo did before it went through the checklist.
+    old = publish_imported_case(create_case_from_document(document, author=author))
+    Case.objects.filter(pk=old.pk).update(featured=True)
+
+    run_demo()
+
+    old.refresh_from_db()
+    assert old.status == Case.Status.RETRACTED
+    assert not old.featured
+    assert "fails the publication checklist" in old.events.get(to_status="retracted").note
+    for case in Case.objects.filter(status=Case.Status.PUBLISHED).prefetch_related(
+        *CHECKLIST_PREFETCH
+    ):
+        assert case.publication_blockers() == []

@@ -14,7 +14,8 @@ Two kinds of demo case:
   project's own files in `cases/demo_data/` otherwise. Their figures are named but no image
   comes with them, and their machine-generated analyses have not been verified by a person, so
   they fail the publication checklist: they stay drafts of the demo author, whose editor shows
-  what blocks them. The demo never bypasses the checklist.
+  what blocks them. The demo never bypasses the checklist; one that an earlier version of the
+  demo published without it is retracted, with the checklist's unmet items as the reason.
 
 The files in `cases/demo_data/` were written for this project in the layouts of the seeds, so the
 importer reads them the same way. Their patients are fictional; their consent and licence
@@ -50,6 +51,7 @@ from cases.services import (
     create_case_from_document,
     feature_case,
     publish_case,
+    retract_case,
     submit_case,
 )
 from imaging.processing import process_figure
@@ -71,6 +73,11 @@ DEMO_DATA_DIR = Path(settings.BASE_DIR) / "cases" / "demo_data"
 FEATURED_CASES = 2
 # What `Case.publication_blockers()` reads.
 CHECKLIST_PREFETCH = ("studies__figures", "teaching_points", "commentaries")
+
+
+def publication_blockers(case: Case) -> list[str]:
+    """What keeps the case from publication, read afresh."""
+    return Case.objects.prefetch_related(*CHECKLIST_PREFETCH).get(pk=case.pk).publication_blockers()
 
 
 @dataclass(frozen=True)
@@ -110,7 +117,12 @@ class Command(BaseCommand):
                 f"The existing user {DEMO_AUTHOR!r} does not hold the author role, so it cannot "
                 "own the demo cases. Give it the role or remove the user, then run demo again."
             )
-        self.load_cases(author=author, folder=self.case_folder(), verbosity=options["verbosity"])
+        self.load_cases(
+            author=author,
+            editor=users[DEMO_EDITOR],
+            folder=self.case_folder(),
+            verbosity=options["verbosity"],
+        )
         self.start_review_round(
             author=author, editor=users[DEMO_EDITOR], reviewer=users[DEMO_REVIEWER]
         )
@@ -155,7 +167,7 @@ class Command(BaseCommand):
         seeds = Path(settings.SEED_CASES_DIR)
         return seeds if seeds.is_dir() else DEMO_DATA_DIR
 
-    def load_cases(self, *, author: User, folder: Path, verbosity: int = 1) -> None:
+    def load_cases(self, *, author: User, editor: User, folder: Path, verbosity: int = 1) -> None:
         """Import the reports of `folder` as drafts of the demo author, once."""
         paths = sorted(folder.glob("*.txt"))
         self.stdout.write(f"Imported reports from {folder} ({len(paths)} files):")
@@ -172,6 +184,7 @@ class Command(BaseCommand):
             title = (document.get("title") or "").strip()[:300]
             existing = self.existing_case(author, title)
             if existing is not None:
+                existing = self.retract_if_incomplete(existing, editor=editor)
                 self.stdout.write(f"  {title} — {existing.status}, already loaded")
                 continue
             try:
@@ -182,6 +195,24 @@ class Command(BaseCommand):
                 self.stderr.write(f"  {path.name}: not loaded: {error}")
                 continue
             self.stdout.write(f"  {case.title} — {self.describe(case)}")
+
+    def retract_if_incomplete(self, case: Case, *, editor: User) -> Case:
+        """Retract an imported case that an earlier version of the demo published although it
+        fails the publication checklist, so that every published demo case passes it."""
+        if not case.is_published:
+            return case
+        blockers = publication_blockers(case)
+        if not blockers:
+            return case
+        try:
+            return retract_case(
+                case,
+                by=editor,
+                reason="It fails the publication checklist: " + "; ".join(blockers),
+            )
+        except (ValidationError, PermissionDenied, InvalidTransition) as error:
+            self.stderr.write(f"  {case.title}: not retracted: {error}")
+            return case
 
     @staticmethod
     def existing_case(author: User, title: str) -> Case | None:
@@ -254,8 +285,8 @@ class Command(BaseCommand):
         ).exclude(original="")
         for figure_id in pending.values_list("pk", flat=True):
             process_figure(figure_id)
-        case = Case.objects.prefetch_related(*CHECKLIST_PREFETCH).get(pk=case.pk)
-        if case.publication_blockers():
+        case.refresh_from_db()
+        if publication_blockers(case):
             return case
         if case.status == Case.Status.DRAFT:
             case = submit_case(case, by=author, note="A demo case, ready for the editor.")
@@ -313,8 +344,7 @@ class Command(BaseCommand):
     def describe(case: Case) -> str:
         if case.is_published:
             return "published, featured" if case.featured else "published"
-        full = Case.objects.prefetch_related(*CHECKLIST_PREFETCH).get(pk=case.pk)
-        blockers = full.publication_blockers()
+        blockers = publication_blockers(case)
         if not blockers:
             return case.status
         return f"{case.status}, not published; unmet on its checklist: " + "; ".join(blockers)
