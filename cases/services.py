@@ -195,6 +195,8 @@ def create_case_from_document(document: Document, *, author: User | None, source
                     caption=figure.get("caption") or "",
                     alt_text=figure.get("alt_text") or "",
                     annotations=figure.get("annotations") or [],
+                    # A document names figures; their images are uploaded afterwards.
+                    status=Figure.ProcessingStatus.NOT_SUPPLIED,
                 )
                 for figure_position, figure in enumerate(item.get("figures") or [])
             )

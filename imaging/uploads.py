@@ -145,7 +145,11 @@ def process_figure_again(figure: Figure, *, by: User) -> Figure:
         figure = Figure.objects.select_for_update().get(pk=figure.pk)
         figure.thumbnail = figure.web = figure.full = ""
         figure.frames.all().delete()
-        figure.status = Figure.ProcessingStatus.PENDING
+        figure.status = (
+            Figure.ProcessingStatus.PENDING
+            if figure.original
+            else Figure.ProcessingStatus.NOT_SUPPLIED
+        )
         figure.processing_error = ""
         figure.quarantine_reasons = []
         figure.queued_at = timezone.now()

@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cases import facets, fulltext, page_cache
 from cases.filters import CaseFilter
-from cases.models import Case, Modality, Tag
+from cases.models import Case, Modality, Study, Tag
 
 from . import browsing, services, snippets
 from .forms import NewSavedSearchForm, SavedSearchForm, add_service_errors
@@ -33,16 +34,38 @@ def home(request):
 
 
 def _home(request):
-    listed = Case.objects.visible_to(request.user).listed().with_card_data()
+    visible = Case.objects.visible_to(request.user).listed()
+    listed = visible.with_card_data()
     return render(
         request,
         "search/home.html",
         {
             "featured_cases": list(listed.filter(featured=True)[:FEATURED_ON_HOME]),
             "recent_cases": list(listed[:RECENT_ON_HOME]),
-            "modality_choices": [(code, name) for code, name in Modality.choices if code != "OT"],
+            "modality_choices": _modalities_with_cases(visible),
         },
     )
+
+
+def _modalities_with_cases(visible) -> list[tuple[str, str]]:
+    """The modalities worth a link on the home page: those of at least one case listed to the
+    reader. One query, whatever the number of cases: an EXISTS per modality, each stopping at
+    its first study (no row at all when no case is listed)."""
+    codes = [code for code in Modality.values if code != Modality.OT]
+    present = (
+        visible.order_by()
+        .annotate(
+            **{
+                f"has_{code}": Exists(Study.objects.filter(case__in=visible, modality=code))
+                for code in codes
+            }
+        )
+        .values(*(f"has_{code}" for code in codes))
+        .first()
+    )
+    if not present:
+        return []
+    return [(code, Modality(code).label) for code in codes if present[f"has_{code}"]]
 
 
 def browse(request):

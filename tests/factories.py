@@ -138,7 +138,7 @@ def full_document() -> dict:
                             "label": "Fig 1",
                             "caption": "Lateral view",
                             "alt_text": "Lateral radiograph of the femur",
-                            "status": "pending",
+                            "status": "not_supplied",
                             "annotations": [],
                         }
                     ],

@@ -48,6 +48,8 @@ class Figure(models.Model):
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
         QUARANTINED = "quarantined", "Quarantined"
+        # Named (e.g. by an imported report) but no image was ever uploaded for it.
+        NOT_SUPPLIED = "not_supplied", "Image not supplied"
 
     class Kind(models.TextChoices):
         IMAGE = "image", "Image"
@@ -98,6 +100,10 @@ class Figure(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == self.ProcessingStatus.READY and bool(self.thumbnail)
+
+    @property
+    def is_missing_image(self) -> bool:
+        return self.status == self.ProcessingStatus.NOT_SUPPLIED
 
     @property
     def is_quarantined(self) -> bool:

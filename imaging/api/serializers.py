@@ -139,7 +139,10 @@ class FigureSerializer(serializers.ModelSerializer):
             "position": {"help_text": "Its place among the study's figures, from 0."},
             "label": {"help_text": 'e.g. "Fig 2"'},
             "alt_text": {"help_text": "What the image shows; required before publication."},
-            "status": {"help_text": "pending, processing, ready, failed or quarantined."},
+            "status": {
+                "help_text": "pending, processing, ready, failed or quarantined; not_supplied "
+                "for a figure named (e.g. by an imported report) whose image was never uploaded."
+            },
             "modality": {"help_text": "From the DICOM header, for DICOM uploads."},
         }
 

@@ -214,7 +214,7 @@ def new_figure(label: str, key: str, caption: str = "") -> dict:
         "label": label,
         "caption": caption,
         "alt_text": "",
-        "status": "pending",
+        "status": "not_supplied",
         "annotations": [],
         "key": key,
     }

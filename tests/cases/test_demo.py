@@ -12,8 +12,10 @@ from django.core.management import CommandError, call_command
 from accounts.models import Institution, Role, User
 from cases.document import DOCUMENT_PREFETCH, case_to_document
 from cases.models import Case, Figure, QuizQuestion, Tag
+from cases.storage import private_storage
 from interchange.importer import parse_case_report
-from teachingfile.management.commands.demo import DEMO_DATA_DIR, DEMO_PASSWORD
+from teachingfile.demo_cases import DEMO_IMAGED_CASES
+from teachingfile.management.commands.demo import DEMO_DATA_DIR, DEMO_PASSWORD, Command
 
 EXPECTED_ROLES = {
     "author": {"author"},
@@ -24,10 +26,8 @@ EXPECTED_ROLES = {
     "trainee": {"trainee"},
     "admin": {"admin"},
 }
-# The seed documents that state a licence; the others stay drafts.
-LICENSED_SEEDS = {"001", "004"}
-# The project's own demo files that state a licence.
-LICENSED_DEMO_FILES = {"01", "02", "05"}
+IMAGED_TITLES = {document["title"] for document in DEMO_IMAGED_CASES}
+CHECKLIST_PREFETCH = ("studies__figures", "teaching_points", "commentaries")
 
 
 def run_demo() -> str:
@@ -126,66 +126,128 @@ def test_demo_leaves_an_existing_users_password_and_roles_alone(without_seeds):
 
 
 @pytest.mark.django_db
-def test_licensed_seeds_are_published_and_the_others_stay_drafts_of_the_demo_author(seeds):
+def test_imported_seeds_stay_unpublished_cases_of_the_demo_author(seeds):
     titles = titles_by_prefix(seeds)
 
     run_demo()
 
     author = User.objects.get(username="author")
-    cases = {case.title: case for case in Case.objects.all()}
+    cases = {case.title: case for case in Case.objects.exclude(title__in=IMAGED_TITLES)}
     assert len(cases) == len(titles)
-    for prefix, title in titles.items():
+    for title in titles.values():
         case = cases[title]
         assert case.created_by == author
         assert case.authors.filter(user=author).exists()
-        if prefix in LICENSED_SEEDS:
-            assert case.status == Case.Status.PUBLISHED, title
-            assert case.licence
-        else:
-            assert case.status in (Case.Status.DRAFT, Case.Status.IN_REVIEW), title
-            assert case.licence is None
+        # Their figures have no image, so they fail the checklist, licence or not.
+        assert case.status in (Case.Status.DRAFT, Case.Status.IN_REVIEW), title
     assert Case.objects.filter(status=Case.Status.IN_REVIEW).count() == 1
 
 
 @pytest.mark.django_db
-def test_without_the_seed_folder_the_projects_demo_files_are_loaded(without_seeds):
+def test_without_the_seed_folder_the_projects_demo_files_are_loaded_as_drafts(without_seeds):
     titles = titles_by_prefix(without_seeds)
 
     output = run_demo()
 
     author = User.objects.get(username="author")
-    cases = {case.title: case for case in Case.objects.all()}
+    cases = {case.title: case for case in Case.objects.exclude(title__in=IMAGED_TITLES)}
     assert len(cases) == len(titles) >= 4
-    for prefix, title in titles.items():
+    for title in titles.values():
         case = cases[title]
         assert case.created_by == author
-        if prefix in LICENSED_DEMO_FILES:
-            assert case.status == Case.Status.PUBLISHED, title
-        else:
-            assert case.status in (Case.Status.DRAFT, Case.Status.IN_REVIEW), title
+        assert case.status in (Case.Status.DRAFT, Case.Status.IN_REVIEW), title
         assert title in output
-    assert output.count("no licence stated") == len(titles) - len(LICENSED_DEMO_FILES)
-
-
-@pytest.mark.django_db
-def test_one_or_two_published_demo_cases_are_featured(without_seeds):
-    run_demo()
-
-    featured = Case.objects.filter(featured=True)
-    assert 1 <= featured.count() <= 2
-    assert all(case.is_published for case in featured)
+    # Each says what keeps it from publication.
+    assert output.count("At least one processed figure") == len(titles)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("source", ["seeds", "without_seeds"])
-def test_no_demo_case_has_a_figure_image(source, request):
+def test_every_published_demo_case_passes_the_publication_checklist(source, request):
     request.getfixturevalue(source)
 
     run_demo()
 
-    assert Case.objects.exists()
-    assert not Figure.objects.exclude(original="").exists()
-    assert not Figure.objects.exclude(thumbnail="").exists()
+    published = Case.objects.filter(status=Case.Status.PUBLISHED).prefetch_related(
+        *CHECKLIST_PREFETCH
+    )
+    assert {case.title for case in published} == IMAGED_TITLES
+    for case in published:
+        assert case.publication_blockers() == [], case.title
+        assert case.licence and case.attribution
+        # Through the workflow: submitted by the author, accepted and published by the editor.
+        events = [(e.to_status, e.actor.username) for e in case.events.order_by("pk")]
+        assert events == [
+            ("submitted", "author"),
+            ("accepted", "editor"),
+            ("published", "editor"),
+        ], case.title
+
+
+@pytest.mark.django_db
+def test_two_published_demo_cases_with_images_are_featured(without_seeds):
+    run_demo()
+
+    featured = Case.objects.filter(featured=True)
+    assert featured.count() == 2
+    for case in featured:
+        assert case.is_published
+        assert Figure.objects.filter(study__case=case, status="ready").exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_images_are_processed_and_one_is_a_scrollable_stack(without_seeds):
+    run_demo()
+
+    figures = list(
+        Figure.objects.filter(study__case__title__in=IMAGED_TITLES).select_related("study")
+    )
+    assert len(figures) == len(DEMO_IMAGED_CASES)
+    assert all(figure.is_ready and figure.web and figure.full for figure in figures)
+    frames = [(figure.study.modality, figure.frames.count()) for figure in figures]
+    assert max(count for modality, count in frames if modality in ("CT", "MR")) > 1
+    assert ("XR", 1) in frames  # a radiograph
+
+
+@pytest.mark.django_db
+def test_the_demo_images_are_de_identified_by_the_pipeline(without_seeds):
+    import pydicom
+
+    run_demo()
+
+    radiograph = Figure.objects.get(study__case__title__in=IMAGED_TITLES, study__modality="XR")
+    frame = radiograph.frames.get()
+    with private_storage.open(frame.dicom.name) as stored:
+        dataset = pydicom.dcmread(stored, stop_before_pixels=True)
+    assert dataset.PatientIdentityRemoved == "YES"
+    assert not str(dataset.get("PatientName", ""))
+    assert not dataset.get("PatientBirthDate")
+
+
+@pytest.mark.django_db
+def test_a_demo_case_left_half_way_is_finished_by_the_next_run(without_seeds):
+    run_demo()
+    author = User.objects.get(username="author")
+    document = DEMO_IMAGED_CASES[0]
+    Case.objects.filter(title=document["title"]).delete()
+    case = Command().create_imaged_case(document, author=author)
+    assert case.status == Case.Status.DRAFT
+
+    run_demo()
+
+    case = Case.objects.get(title=document["title"])
+    assert case.status == Case.Status.PUBLISHED
+    assert case.studies.get().figures.get().is_ready
+
+
+@pytest.mark.django_db
+def test_figures_of_imported_reports_say_their_image_was_not_supplied(without_seeds):
+    run_demo()
+
+    imported = Figure.objects.exclude(study__case__title__in=IMAGED_TITLES)
+    assert imported.exists()
+    assert set(imported.values_list("status", flat=True)) == {"not_supplied"}
+    assert not imported.exclude(original="").exists()
 
 
 @pytest.mark.django_db
@@ -248,7 +310,9 @@ def test_an_empty_seed_file_is_reported_and_the_others_still_load(settings, tmp_
     call_command("demo", stdout=StringIO(), stderr=errors)
 
     assert "000_empty.txt: not loaded" in errors.getvalue()
-    assert Case.objects.get().title == "Pigmented villonodular synovitis of the knee"
+    assert Case.objects.exclude(title__in=IMAGED_TITLES).get().title == (
+        "Pigmented villonodular synovitis of the knee"
+    )
 
 
 @pytest.mark.django_db
@@ -270,9 +334,11 @@ def test_the_demo_sends_one_draft_through_submission_to_the_demo_reviewer(withou
 def test_published_demo_cases_are_offered_as_unknowns_with_questions(source, request):
     request.getfixturevalue(source)
     run_demo()
-    published = Case.objects.filter(status=Case.Status.PUBLISHED)
-    assert published.exists()
-    for case in published:
+    clinical = Case.objects.filter(
+        status=Case.Status.PUBLISHED, case_type=Case.CaseType.CLINICAL_CASE
+    )
+    assert clinical.count() >= 3
+    for case in clinical:
         assert case.in_unknown_mode
         questions = list(case.questions.all())
         assert questions
@@ -286,3 +352,50 @@ def test_running_demo_twice_adds_the_questions_once(without_seeds):
     count = QuizQuestion.objects.count()
     run_demo()
     assert QuizQuestion.objects.count() == count > 0
+
+
+@pytest.mark.django_db
+def test_a_demo_case_whose_image_could_not_be_processed_stays_a_draft_showing_why(
+    without_seeds, monkeypatch
+):
+    from teachingfile.management.commands import demo
+
+    def fail(figure_id: int, **options) -> None:
+        Figure.objects.filter(pk=figure_id).update(status="failed", processing_error="Unreadable")
+
+    monkeypatch.setattr(demo, "process_figure", fail)
+
+    output = run_demo()
+
+    assert not Case.objects.filter(status=Case.Status.PUBLISHED).exists()
+    assert set(Case.objects.filter(title__in=IMAGED_TITLES).values_list("status", flat=True)) == {
+        Case.Status.DRAFT
+    }
+    assert output.count("unmet on its checklist: At least one processed figure") == len(
+        IMAGED_TITLES
+    )
+
+
+@pytest.mark.django_db
+def test_a_case_an_earlier_demo_published_without_its_checklist_is_retracted(without_seeds):
+    from cases.services import create_case_from_document, publish_imported_case
+
+    run_demo()
+    author = User.objects.get(username="author")
+    path = DEMO_DATA_DIR / "01_myositis_ossificans_vastus_lateralis.txt"
+    Case.objects.filter(title=titles_by_prefix(without_seeds)["01"]).delete()
+    document = parse_case_report(path.read_text(encoding="utf-8"), source_name=path.name).document
+    # What the demo did before it went through the checklist.
+    old = publish_imported_case(create_case_from_document(document, author=author))
+    Case.objects.filter(pk=old.pk).update(featured=True)
+
+    run_demo()
+
+    old.refresh_from_db()
+    assert old.status == Case.Status.RETRACTED
+    assert not old.featured
+    assert "fails the publication checklist" in old.events.get(to_status="retracted").note
+    for case in Case.objects.filter(status=Case.Status.PUBLISHED).prefetch_related(
+        *CHECKLIST_PREFETCH
+    ):
+        assert case.publication_blockers() == []

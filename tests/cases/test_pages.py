@@ -631,8 +631,8 @@ MANY = {"count": 15, "studies": 3, "figures": 2, "tags": 3, "sections": 4, "refe
 def test_home_query_count_does_not_grow_with_rows(client, django_assert_num_queries, rows):
     make_listed_cases(**rows)
     # featured cases, their systems, studies, ready figures;
-    # recent cases, their systems, studies, ready figures
-    with django_assert_num_queries(8):
+    # recent cases, their systems, studies, ready figures; the modalities present
+    with django_assert_num_queries(9):
         response = client.get(reverse("home"))
     assert response.status_code == 200
 

@@ -196,7 +196,7 @@ def test_seed_000_splits_the_findings_paragraph_into_radiograph_and_ct_studies()
     assert "linea aspera was seen in profile" in radiograph["findings"]
     assert "CT showed" not in radiograph["findings"]
     assert ct["findings"].startswith("CT showed")
-    assert all(figure["status"] == "pending" for figure in radiograph["figures"])
+    assert all(figure["status"] == "not_supplied" for figure in radiograph["figures"])
 
 
 def test_seed_000_keeps_the_four_phases_as_a_numbered_markdown_list():

@@ -2,24 +2,34 @@
 
 It lives in the project package because it loads every app (cases, reviews, accounts).
 
-Cases come from the seed documents (`settings.SEED_CASES_DIR`) when that folder exists, and
-from the project's own cases in `cases/demo_data/` otherwise. A case is published only when its
-source states a licence; the demo never invents a licence, a consent or an image, so the others
-stay drafts of the demo author, who sees what blocks their publication.
+Two kinds of demo case:
+
+- Cases with images (`teachingfile/demo_cases.py`), written for this project around openly
+  licensed DICOM test images. Their images are uploaded through the site's own pipeline
+  (inspection, de-identification, derivatives) and each case goes through the editorial
+  workflow like any other: the demo author submits it, the demo editor accepts and publishes
+  it, and publication refuses a case whose checklist is incomplete. Two are featured; the
+  clinical ones are offered as unknowns. One is a scrollable MR stack.
+- Imported reports: the seed documents (`settings.SEED_CASES_DIR`) when that folder exists, the
+  project's own files in `cases/demo_data/` otherwise. Their figures are named but no image
+  comes with them, and their machine-generated analyses have not been verified by a person, so
+  they fail the publication checklist: they stay drafts of the demo author, whose editor shows
+  what blocks them. The demo never bypasses the checklist; one that an earlier version of the
+  demo published without it is retracted, with the checklist's unmet items as the reason.
 
 The files in `cases/demo_data/` were written for this project in the layouts of the seeds, so the
 importer reads them the same way. Their patients are fictional; their consent and licence
-sentences are part of the demo content; the review's references are real publications. Three
-state a licence (01, 02, 05) and are published; 03 (a case) and 04 (a topic review) state none
-and stay unpublished. 02 has a patient of 93, shown as "90+".
+sentences are part of the demo content; the review's references are real publications. 02 has
+a patient of 93, shown as "90+".
 
-So that the author, reviewer and editor dashboards show work, the first unpublished case is
+So that the author, reviewer and editor dashboards show work, the first imported draft is
 submitted by the demo author and sent to the demo reviewer by the demo editor.
 """
 
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,21 +37,29 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Institution, Role, User
-from cases.models import Case, CaseEvent, QuizQuestion
+from cases.models import Case, Figure
 from cases.services import (
+    InvalidTransition,
+    accept_case,
     create_case_from_document,
     feature_case,
-    publish_imported_case,
+    publish_case,
+    retract_case,
     submit_case,
 )
+from imaging.processing import process_figure
+from imaging.uploads import attach_figure_image
 from interchange.importer import EmptyReportError, parse_case_report
+from reviews.models import Review
 from reviews.services import assign_reviewer
+from teachingfile.demo_cases import DEMO_IMAGED_CASES
 
 # A development password, documented in the README and printed by the command. Set only when
 # a demo user is created, so running the demo never resets a password someone changed.
@@ -53,86 +71,13 @@ DEMO_REVIEWER = "reviewer"
 REVIEW_DAYS = 7
 DEMO_DATA_DIR = Path(settings.BASE_DIR) / "cases" / "demo_data"
 FEATURED_CASES = 2
+# What `Case.publication_blockers()` reads.
+CHECKLIST_PREFETCH = ("studies__figures", "teaching_points", "commentaries")
 
 
-@dataclass(frozen=True)
-class DemoQuestion:
-    stem: str
-    options: tuple[str, ...]
-    answer: int
-    explanation: str
-
-
-# Multiple-choice questions for the published demo cases, matched by a phrase of the final
-# diagnosis, so that unknown mode has something to ask. Written for the demo, not taken from
-# the case texts.
-DEMO_QUIZZES: dict[str, tuple[DemoQuestion, ...]] = {
-    "tumoral calcinosis": (
-        DemoQuestion(
-            "In a patient on long-term dialysis, which diagnosis best fits lobulated "
-            "periarticular calcified masses with fluid-calcium levels?",
-            (
-                "Secondary tumoral calcinosis",
-                "Synovial sarcoma",
-                "Gouty tophi",
-                "Myositis ossificans",
-            ),
-            0,
-            "A raised calcium-phosphate product in chronic kidney disease deposits calcium around "
-            "joints; the layering (sedimentation) levels are typical.",
-        ),
-        DemoQuestion(
-            "Which treatment most often makes the deposits regress?",
-            (
-                "Correcting the calcium-phosphate balance",
-                "Radiotherapy",
-                "Wide excision alone",
-                "Long-term antibiotics",
-            ),
-            0,
-            "Better dialysis, phosphate binders or parathyroidectomy shrink the masses; excision "
-            "alone is often followed by recurrence.",
-        ),
-    ),
-    "myositis ossificans": (
-        DemoQuestion(
-            "Which pattern of mineralisation favours myositis ossificans over extraskeletal "
-            "osteosarcoma?",
-            (
-                "Mature ossification at the periphery, less mature centre",
-                "Dense central ossification with an ill-defined edge",
-                "A Codman triangle",
-                "No mineralisation at all",
-            ),
-            0,
-            "The zonal pattern, mature at the edge, is the key sign; osteosarcoma mineralises "
-            "from the centre outwards.",
-        ),
-    ),
-    "insufficiency fracture": (
-        DemoQuestion(
-            "Which uptake pattern on bone scintigraphy is classic for bilateral sacral "
-            "insufficiency fractures?",
-            ("H-shaped (Honda sign)", "Diffuse superscan", "A photopenic defect", "Rim uptake"),
-            0,
-            "Vertical fractures of both sacral alae joined by a horizontal one form the H.",
-        ),
-    ),
-    "calcific tendin": (
-        DemoQuestion(
-            "What does a faint, cloudy outline of a rotator cuff calcium deposit suggest?",
-            (
-                "The resorptive phase",
-                "The resting phase",
-                "A full-thickness tear",
-                "Osteoarthritis",
-            ),
-            0,
-            "Deposits soften and lose their sharp outline while they are resorbed, the painful "
-            "phase.",
-        ),
-    ),
-}
+def publication_blockers(case: Case) -> list[str]:
+    """What keeps the case from publication, read afresh."""
+    return Case.objects.prefetch_related(*CHECKLIST_PREFETCH).get(pk=case.pk).publication_blockers()
 
 
 @dataclass(frozen=True)
@@ -164,6 +109,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
+        started = time.monotonic()
         users = self.create_users()
         author = users[DEMO_AUTHOR]
         if not author.has_role(Role.AUTHOR):
@@ -180,8 +126,11 @@ class Command(BaseCommand):
         self.start_review_round(
             author=author, editor=users[DEMO_EDITOR], reviewer=users[DEMO_REVIEWER]
         )
-        self.add_quizzes(author=author)
+        self.load_imaged_cases(author=author, editor=users[DEMO_EDITOR])
+        self.offer_unknowns(author=author)
         self.print_users(users)
+        if options["verbosity"] >= 2:
+            self.stdout.write(f"The demo took {time.monotonic() - started:.1f} s.")
 
     def create_users(self) -> dict[str, User]:
         institution, _ = Institution.objects.get_or_create(
@@ -219,9 +168,9 @@ class Command(BaseCommand):
         return seeds if seeds.is_dir() else DEMO_DATA_DIR
 
     def load_cases(self, *, author: User, editor: User, folder: Path, verbosity: int = 1) -> None:
+        """Import the reports of `folder` as drafts of the demo author, once."""
         paths = sorted(folder.glob("*.txt"))
-        self.stdout.write(f"Demo cases from {folder} ({len(paths)} files):")
-        featured = 0
+        self.stdout.write(f"Imported reports from {folder} ({len(paths)} files):")
         for path in paths:
             try:
                 parsed = parse_case_report(path.read_text(encoding="utf-8"), source_name=path.name)
@@ -233,46 +182,135 @@ class Command(BaseCommand):
                 for warning in parsed.warnings:
                     self.stdout.write(f"  {path.name}: {warning}")
             title = (document.get("title") or "").strip()[:300]
-            existing = (
-                Case.objects.visible_to(author).filter(created_by=author, title=title).first()
-            )
+            existing = self.existing_case(author, title)
             if existing is not None:
+                existing = self.retract_if_incomplete(existing, editor=editor)
                 self.stdout.write(f"  {title} — {existing.status}, already loaded")
                 continue
             try:
-                case, feature = self.save_case(
-                    document, author=author, editor=editor, feature=featured < FEATURED_CASES
-                )
+                # The source is only what the report itself states: a file name is not a
+                # publication.
+                case = create_case_from_document(document, author=author)
             except (ValidationError, PermissionDenied) as error:
                 self.stderr.write(f"  {path.name}: not loaded: {error}")
                 continue
-            featured += feature
-            self.stdout.write(f"  {case.title} — {self.describe(case, featured=feature)}")
+            self.stdout.write(f"  {case.title} — {self.describe(case)}")
 
-    @transaction.atomic
-    def save_case(
-        self, document: dict, *, author: User, editor: User, feature: bool
-    ) -> tuple[Case, bool]:
-        # The source is only what the report itself states: a file name is not a publication.
-        case = create_case_from_document(document, author=author)
-        if not case.licence:
-            return case, False
-        case = publish_imported_case(case)
-        if feature:
-            case = feature_case(case, by=editor)
-        return case, feature
+    def retract_if_incomplete(self, case: Case, *, editor: User) -> Case:
+        """Retract an imported case that an earlier version of the demo published although it
+        fails the publication checklist, so that every published demo case passes it."""
+        if not case.is_published:
+            return case
+        blockers = publication_blockers(case)
+        if not blockers:
+            return case
+        try:
+            return retract_case(
+                case,
+                by=editor,
+                reason="It fails the publication checklist: " + "; ".join(blockers),
+            )
+        except (ValidationError, PermissionDenied, InvalidTransition) as error:
+            self.stderr.write(f"  {case.title}: not retracted: {error}")
+            return case
+
+    @staticmethod
+    def existing_case(author: User, title: str) -> Case | None:
+        return Case.objects.visible_to(author).filter(created_by=author, title=title).first()
+
+    def load_imaged_cases(self, *, author: User, editor: User) -> None:
+        """Create the cases with images, upload their images and publish them, once.
+
+        A case left half way by an earlier run (an image not processed yet, a step that
+        failed) is taken up where it stopped.
+        """
+        self.stdout.write("Cases with images:")
+        for position, document in enumerate(DEMO_IMAGED_CASES):
+            case = self.existing_case(author, document["title"])
+            if case is not None and case.is_published:
+                self.stdout.write(f"  {case.title} — published, already loaded")
+                continue
+            try:
+                if case is None:
+                    case = self.create_imaged_case(document, author=author)
+                case = self.publish_through_workflow(case, author=author, editor=editor)
+                if case.is_published and position < FEATURED_CASES:
+                    case = feature_case(case, by=editor)
+            except (ValidationError, PermissionDenied, InvalidTransition) as error:
+                self.stderr.write(f"  {document['title']}: not published: {error}")
+                continue
+            self.stdout.write(f"  {case.title} — {self.describe(case)}")
+
+    @staticmethod
+    def create_imaged_case(document: dict, *, author: User) -> Case:
+        """Save the document as a draft, then give each of its figures its image by upload."""
+        files = [
+            [figure["file"] for figure in study.get("figures") or []]
+            for study in document.get("studies") or []
+        ]
+        document = {
+            **document,
+            "studies": [
+                {
+                    **study,
+                    "figures": [
+                        {name: value for name, value in figure.items() if name != "file"}
+                        for figure in study.get("figures") or []
+                    ],
+                }
+                for study in document.get("studies") or []
+            ],
+        }
+        with transaction.atomic():
+            case = create_case_from_document(document, author=author)
+            studies = case.studies.order_by("position").prefetch_related("figures")
+            for study, study_files in zip(studies, files, strict=True):
+                for figure, path in zip(study.figures.all(), study_files, strict=True):
+                    upload = SimpleUploadedFile(path.name, path.read_bytes())
+                    attach_figure_image(figure, upload=upload, by=author)
+        return case
+
+    @staticmethod
+    def publish_through_workflow(case: Case, *, author: User, editor: User) -> Case:
+        """Take a demo case through submission, acceptance and publication, as on the site.
+
+        Its images are processed first, by the task's own function, so that the demo does not
+        depend on a worker being up (where there is one, it finds them done). A case whose
+        checklist is incomplete (an image that could not be processed) stays a draft that shows
+        what blocks it; publication would refuse it anyway.
+        """
+        pending = Figure.objects.filter(
+            study__case=case,
+            status__in=[Figure.ProcessingStatus.PENDING, Figure.ProcessingStatus.PROCESSING],
+        ).exclude(original="")
+        for figure_id in pending.values_list("pk", flat=True):
+            process_figure(figure_id)
+        case.refresh_from_db()
+        if publication_blockers(case):
+            return case
+        if case.status == Case.Status.DRAFT:
+            case = submit_case(case, by=author, note="A demo case, ready for the editor.")
+        if case.status in (Case.Status.SUBMITTED, Case.Status.IN_REVIEW):
+            case = accept_case(case, by=editor, message="Accepted for the demo.")
+        if case.status == Case.Status.ACCEPTED:
+            case = publish_case(case, by=editor)
+        return case
 
     @transaction.atomic
     def start_review_round(self, *, author: User, editor: User, reviewer: User) -> None:
-        """Send the demo author's first draft to peer review, so every dashboard has work.
+        """Send the demo author's first imported draft to peer review, so every dashboard has
+        work.
 
         Done through the workflow services, like on the site; once any demo case has been
-        through the workflow, running the demo again leaves them alone.
+        reviewed, running the demo again leaves them alone.
         """
         mine = Case.objects.visible_to(author).filter(created_by=author)
-        if CaseEvent.objects.filter(case__in=mine).exists():
+        if Review.objects.filter(case__in=mine).exists():
             return
-        draft = mine.filter(status=Case.Status.DRAFT).order_by("pk").first()
+        imaged = [document["title"] for document in DEMO_IMAGED_CASES]
+        draft = (
+            mine.filter(status=Case.Status.DRAFT).exclude(title__in=imaged).order_by("pk").first()
+        )
         if draft is None or not reviewer.has_role(Role.REVIEWER):
             return
         try:
@@ -289,41 +327,27 @@ class Command(BaseCommand):
         self.stdout.write(f"  {draft.title} — submitted and in review by {reviewer}")
 
     @transaction.atomic
-    def add_quizzes(self, *, author: User) -> None:
-        """Offer the published demo cases as unknowns, with their questions, once."""
+    def offer_unknowns(self, *, author: User) -> None:
+        """Offer the published demo cases that have questions as unknowns, once."""
         published = Case.objects.visible_to(author).filter(
-            created_by=author, status=Case.Status.PUBLISHED, questions__isnull=True
+            created_by=author,
+            status=Case.Status.PUBLISHED,
+            in_unknown_mode=False,
+            questions__isnull=False,
         )
-        for case in published:
-            diagnosis = f"{case.final_diagnosis} {case.title}".lower()
-            questions = next(
-                (quiz for phrase, quiz in DEMO_QUIZZES.items() if phrase in diagnosis), ()
-            )
-            if not questions:
-                continue
-            QuizQuestion.objects.bulk_create(
-                QuizQuestion(
-                    case=case,
-                    position=position,
-                    stem=question.stem,
-                    options=list(question.options),
-                    answer=question.answer,
-                    explanation=question.explanation,
-                )
-                for position, question in enumerate(questions)
-            )
+        for case in published.distinct():
             case.in_unknown_mode = True
             case.save(update_fields=["in_unknown_mode"])
-            self.stdout.write(
-                f"  {case.title} — offered as an unknown, {len(questions)} question"
-                + "s" * (len(questions) != 1)
-            )
+            self.stdout.write(f"  {case.title} — offered as an unknown")
 
     @staticmethod
-    def describe(case: Case, *, featured: bool) -> str:
+    def describe(case: Case) -> str:
         if case.is_published:
-            return "published, featured" if featured else "published"
-        return f"{case.status}, not published: no licence stated"
+            return "published, featured" if case.featured else "published"
+        blockers = publication_blockers(case)
+        if not blockers:
+            return case.status
+        return f"{case.status}, not published; unmet on its checklist: " + "; ".join(blockers)
 
     def print_users(self, users: dict[str, User]) -> None:
         rows = [
