@@ -15,7 +15,7 @@ def mark_them_pending_again(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0012_cited_authors"),
+        ("cases", "0013_published_revision"),
     ]
 
     operations = [
