@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 from pydicom.data import get_testdata_file
 from pydicom.pixels import apply_modality_lut
 
@@ -257,3 +258,24 @@ def test_the_zip_download_is_unchanged(study, author):
     response = fetch(media_urls.figure_dicom_url(figure))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert len(archive.namelist()) == 2
+
+
+@pytest.mark.parametrize("stacks", [1, 3])
+def test_the_case_pages_queries_do_not_grow_with_windowed_stacks(
+    client, author, django_assert_num_queries, stacks
+):
+    case = make_case(author=author, published=False)
+    study = Study.objects.create(case=case, modality="CT", label="CT chest")
+    for _ in range(stacks):
+        add(study, author, series_zip(2 + stacks), "series.zip")
+    case.status, case.published_at = "published", timezone.now()
+    case.save(update_fields=["status", "published_at"])
+
+    # as tests/cases/test_pages.py counts them for an anonymous reader
+    with django_assert_num_queries(15):
+        response = client.get(case.get_absolute_url())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("/pixels.gz?") == stacks * (2 + stacks)
+    assert "data-study-viewer" in html
