@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from imaging.pixels import make_missing_pixel_frames
+from imaging.pixel_backfill import make_missing_pixel_frames
 
 
 class Command(BaseCommand):
