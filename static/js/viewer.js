@@ -436,7 +436,7 @@ function initViewer(root) {
     window: null, // { center, width } of windowed slices
   };
   // A touch screen: no keyboard hints, and one finger scrolls slices rather than windows.
-  const coarse = window.matchMedia("(pointer: coarse)").matches || navigator.maxTouchPoints > 0;
+  const coarse = window.matchMedia("(pointer: coarse)").matches;
 
   const slider = find("[data-viewer-slider]");
   const status = find("[data-viewer-status]");

@@ -273,8 +273,39 @@ def test_conference_mode_and_full_screen_take_the_width_of_the_screen(live_serve
     viewer.get_by_role("button", name="Full screen").click()
     page.wait_for_function("document.fullscreenElement !== null")
     assert page.evaluate("document.fullscreenElement.id") == f"viewer-{series.pk}"
-    width = page.evaluate("window.innerWidth")
+    width, height = page.evaluate("[window.innerWidth, window.innerHeight]")
     assert stage.bounding_box()["width"] >= width - 40
+    assert stage.bounding_box()["height"] >= height * 0.6
+    shot(page, "fullscreen-1280")
     page.keyboard.press("f")
     page.wait_for_function("document.fullscreenElement === null")
     assert problems == []
+
+
+def test_slices_whose_values_cannot_be_had_are_shown_from_their_pictures(
+    live_server, case, browser
+):
+    series = figure_of(case, "Fig 1")
+    for frame in series.frames.all():
+        frame.pixels = {**frame.pixels, "name": "derivatives/lost/lost-f0000-pixels.gz"}
+        frame.save(update_fields=["pixels"])
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(live_server.url + case.get_absolute_url())
+    viewer = page.locator(f"#viewer-{series.pk}")
+    # The viewer starts to window the series, then gives up once its first slice's values fail.
+    page.wait_for_function(
+        "element => element.hasAttribute('data-viewer-ready')"
+        " && !element.querySelector('[data-viewer-pixels]')",
+        arg=viewer.element_handle(),
+    )
+
+    assert not viewer.locator("[data-viewer-mode='window']").is_visible()
+    assert viewer.locator("img[data-viewer-image]").is_visible()
+    viewer.locator("[data-viewer-stage]").focus()
+    page.keyboard.press("ArrowDown")
+    assert "/frames/1/default.jpg" in viewer.locator("img[data-viewer-image]").get_attribute("src")
+    viewer.get_by_role("button", name="Invert").click()
+    assert "is-inverted" in viewer.get_attribute("class")
+    assert errors == []
