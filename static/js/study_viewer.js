@@ -3,8 +3,9 @@
 // the other.
 //
 // Markup: an element with data-study-viewer holding the figures, each an element with an id
-// and the class "figure" or "conference-figure"; a figure's viewer (templates/cases/_viewer.html)
-// carries its data in a json_script element. A link to #figure-<id> shows that figure.
+// and the class "figure" or "conference-figure"; a figure's viewer
+// (templates/cases/_viewer.html) carries its data in a json_script element. A link to
+// #figure-<id> shows that figure.
 
 const ITEMS = ":scope .figure, :scope .conference-figure";
 

@@ -579,7 +579,8 @@ function initViewer(root) {
     }
     windowLevel.hidden = !windowed || !state.window;
     if (windowed && state.window) {
-      windowLevel.textContent = `W ${Math.round(state.window.width)} L ${Math.round(state.window.center)}`;
+      const { width, center } = state.window;
+      windowLevel.textContent = `W ${Math.round(width)} L ${Math.round(center)}`;
     }
   }
 
@@ -621,7 +622,10 @@ function initViewer(root) {
     const pixels = figure.frames[state.index] && figure.frames[state.index].pixels;
     const spacing = pixels && Array.isArray(pixels.spacing) ? pixels.spacing : null;
     const shownWidth = canvas.offsetWidth * state.zoom;
-    const bar = spacing && pixels.columns ? scaleBar(shownWidth / pixels.columns / spacing[1], stage.clientWidth / 4) : null;
+    const bar =
+      spacing && pixels.columns
+        ? scaleBar(shownWidth / pixels.columns / spacing[1], stage.clientWidth / 4)
+        : null;
     scale.hidden = !bar;
     if (bar) {
       scale.style.setProperty("--scale-width", `${Math.round(bar.pixels)}px`);
@@ -958,7 +962,8 @@ function initViewer(root) {
   function resetAll() {
     setInvert(false);
     if (windowed) {
-      setWindow(windowFor("default", figure.frames[state.index].pixels), presetNames.length ? "default" : "");
+      const opening = windowFor("default", figure.frames[state.index].pixels);
+      setWindow(opening, presetNames.length ? "default" : "");
     } else if (presetNames.length) {
       setPreset("default");
     }
