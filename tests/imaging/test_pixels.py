@@ -18,6 +18,7 @@ from pydicom.data import get_testdata_file
 from pydicom.pixels import apply_modality_lut
 
 from cases import media_urls
+from cases.files import files_of, is_file_in_use
 from cases.models import Figure, FigureFrame, Study
 from imaging import uploads
 from imaging.pixels import pixel_frame, read_pixel_frame
@@ -279,3 +280,13 @@ def test_the_case_pages_queries_do_not_grow_with_windowed_stacks(
     assert response.status_code == 200
     assert html.count("/pixels.gz?") == stacks * (2 + stacks)
     assert "data-study-viewer" in html
+
+
+def test_a_removed_figures_pixel_files_are_released_with_its_other_files(study, author):
+    figure = add(study, author, series_zip(2), "series.zip")
+    names = [frame.pixels["name"] for frame in figure.frames.all()]
+
+    assert set(names) <= {name for _, name in files_of([figure])}
+    assert all(is_file_in_use(name) for name in names)
+    FigureFrame.objects.filter(figure=figure).delete()
+    assert not any(is_file_in_use(name) for name in names)
