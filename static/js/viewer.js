@@ -573,6 +573,28 @@ function initViewer(root) {
     }
   }
 
+  // The value under the mouse: Hounsfield units on CT.
+  let probe = null;
+
+  function probeAt(event) {
+    let next = null;
+    if (windowed && values && event.pointerType === "mouse") {
+      const box = pixelCanvas.getBoundingClientRect();
+      const pixels = figure.frames[drawnIndex].pixels;
+      const column = Math.floor(((event.clientX - box.left) / (box.width || 1)) * pixels.columns);
+      const row = Math.floor(((event.clientY - box.top) / (box.height || 1)) * pixels.rows);
+      if (column >= 0 && column < pixels.columns && row >= 0 && row < pixels.rows) {
+        const value = values[row * pixels.columns + column];
+        const shown = Number.isInteger(value) ? value : value.toFixed(1);
+        next = figure.modality === "CT" ? `${shown} HU` : `Value ${shown}`;
+      }
+    }
+    if (next !== probe) {
+      probe = next;
+      updateBadge();
+    }
+  }
+
   function updateWindowLevel() {
     if (!windowLevel) {
       return;
@@ -667,6 +689,9 @@ function initViewer(root) {
     }
     if (windowed && state.window) {
       parts.push(`W ${Math.round(state.window.width)} L ${Math.round(state.window.center)}`);
+    }
+    if (probe !== null) {
+      parts.push(probe);
     }
     badge.textContent = parts.join(" · ");
     badge.hidden = parts.length === 0;
@@ -855,6 +880,9 @@ function initViewer(root) {
       zoomTo((pinch.zoom * span.distance) / pinch.distance, span.x, span.y);
       return;
     }
+    if (!drag) {
+      probeAt(event);
+    }
     if (!drag || event.pointerId !== drag.id) {
       return;
     }
@@ -890,6 +918,11 @@ function initViewer(root) {
       stage.classList.remove("is-dragging");
     }
   }
+  stage.addEventListener("pointerleave", (event) => {
+    if (!drag) {
+      probeAt({ pointerType: "none", clientX: event.clientX, clientY: event.clientY });
+    }
+  });
   stage.addEventListener("pointerup", endDrag);
   stage.addEventListener("pointercancel", endDrag);
   stage.addEventListener("dblclick", resetView);

@@ -12,12 +12,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pydicom
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.utils import timezone
 from pydicom.data import get_testdata_file
+from pydicom.pixels import apply_modality_lut
 
 from accounts.models import Role
 from bookmarks import services as collections
@@ -153,6 +155,14 @@ def test_dragging_windows_a_ct_series_and_the_wheel_and_keys_go_through_its_slic
     assert viewer.evaluate(CANVAS_SUM) == before
     assert viewer.get_by_role("button", name="Invert").get_attribute("aria-pressed") == "false"
     assert viewer.locator("[data-viewer-zoom-level]").inner_text() == "100%"
+
+    # The mouse reads the Hounsfield units under it: the middle of the slice.
+    stage.hover()
+    probe = viewer.locator("[data-viewer-badge]").inner_text().rsplit(" · ", 1)[-1]
+    ct = pydicom.dcmread(get_testdata_file("CT_small.dcm"))
+    middle = apply_modality_lut(ct.pixel_array, ct)[63:66, 63:66]
+    assert probe.endswith(" HU")
+    assert int(probe.removesuffix(" HU")) in {int(value) for value in middle.flat}
 
     # The wheel and the arrow keys go through the slices, each drawn from its own values.
     status = viewer.locator("[data-viewer-status]")
