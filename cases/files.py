@@ -41,10 +41,15 @@ def _is_render_in_use(name: str) -> bool:
     cannot do by value."""
     basename = name.rsplit("/", 1)[-1]
     stem = basename.split("-f", 1)[0]
-    if not stem or stem == basename:  # not `<stem>-f<position>-<preset>.jpg`
+    if not stem or stem == basename:  # not `<stem>-f<position>-<preset>.jpg` (or -pixels.gz)
         return False
-    frames = FigureFrame.objects.filter(renders__icontains=stem).values_list("renders", flat=True)
-    return any(name in renders.values() for renders in frames.iterator())
+    frames = FigureFrame.objects.filter(
+        Q(renders__icontains=stem) | Q(pixels__icontains=stem)
+    ).values_list("renders", "pixels")
+    return any(
+        name in renders.values() or (pixels or {}).get("name") == name
+        for renders, pixels in frames.iterator()
+    )
 
 
 def release_unused_files(files: Iterable[StoredFile], *, on_commit: bool) -> None:
@@ -75,7 +80,7 @@ def release_unused_files(files: Iterable[StoredFile], *, on_commit: bool) -> Non
 
 def files_of(figures: Iterable[Figure]) -> list[StoredFile]:
     """Every stored file of these figures: original, derivatives, and each slice's
-    de-identified DICOM and renders."""
+    de-identified DICOM, renders and pixel files."""
     figures = list(figures)
     files: list[StoredFile] = [
         (field.storage, field.name)
@@ -84,11 +89,14 @@ def files_of(figures: Iterable[Figure]) -> list[StoredFile]:
         if field
     ]
     frames = FigureFrame.objects.filter(figure__in=[figure.pk for figure in figures if figure.pk])
-    for dicom, renders in frames.values_list("dicom", "renders"):
+    for dicom, renders, pixels in frames.values_list("dicom", "renders", "pixels"):
         if dicom:
             files.append((private_storage, dicom))
-        # Renders are derivatives, kept in the same storage as the figure's other pictures.
+        # Renders and pixel files are derivatives, kept in the same storage as the figure's
+        # other pictures.
         files.extend((Figure.thumbnail.field.storage, name) for name in renders.values())
+        if pixels and pixels.get("name"):
+            files.append((Figure.thumbnail.field.storage, pixels["name"]))
     return files
 
 

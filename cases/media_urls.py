@@ -149,6 +149,16 @@ def figure_frame_url(
     return sign(path, version=pictures_version(figure))
 
 
+def figure_pixels_url(
+    figure: Figure, position: int, user=None, *, case: Case | None = None
+) -> str | None:
+    """The signed address of one slice's values for windowing in the browser, or None."""
+    if not images_served(figure, user, case):
+        return None
+    path = reverse("figure-pixels", args=[figure.pk, position])
+    return sign(path, version=pictures_version(figure))
+
+
 def figure_dicom_url(figure: Figure, user=None, *, case: Case | None = None) -> str | None:
     """The signed address of a figure's de-identified DICOM as a zip, or None. Never while the
     image is held in quarantine: the DICOM may carry the burned-in text."""

@@ -25,9 +25,10 @@ from cases.storage import private_storage
 
 from .deid import DeidOptions, deidentify_dataset
 from .derivatives import UnreadableImage, make_derivatives
-from .dicom_render import PRESETS, is_ct, iter_frames, order_stack, render
+from .dicom_render import PRESETS, is_colour, is_ct, iter_frames, order_stack, render
 from .inspect import Limits, zip_members
 from .memory import memory_ceiling
+from .pixels import pixel_frame
 
 
 class ProcessingError(Exception):
@@ -204,6 +205,7 @@ def _process_dicom(figure: Figure) -> list[str]:
                         slice_location=_float_or_none(getattr(ds, "SliceLocation", None)),
                         dicom=dicom_name,
                         renders=renders,
+                        pixels=store_pixels(array, ds, number, f"{figure.content_hash}", position),
                     )
                 )
         FigureFrame.objects.bulk_create(frames)
@@ -216,6 +218,15 @@ def _process_dicom(figure: Figure) -> list[str]:
     except Exception as error:  # a decoder's own exceptions vary; the figure records the reason
         raise ProcessingError(f"The DICOM file could not be processed: {error}") from error
     return reasons
+
+
+def store_pixels(array: Any, ds: pydicom.Dataset, number: int, stem: str, position: int) -> dict:
+    """Store one greyscale frame's values for windowing in the browser (imaging/pixels.py) and
+    return its header with the stored name; an empty header for colour frames."""
+    if is_colour(ds):
+        return {}
+    data, header = pixel_frame(array, ds, number)
+    return {"name": store_public(f"{stem}-f{position:04d}-pixels.gz", data), **header}
 
 
 def store_private_dicom(name: str, buffer: io.BytesIO) -> str:

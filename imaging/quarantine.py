@@ -20,7 +20,13 @@ from cases.models import Figure, QuarantineDecision
 from cases.storage import private_storage
 
 from .dicom_render import frames_of, render
-from .processing import jpeg_bytes, set_derivatives, store_private_dicom, store_public
+from .processing import (
+    jpeg_bytes,
+    set_derivatives,
+    store_pixels,
+    store_private_dicom,
+    store_public,
+)
 from .redact import redact_dataset, redact_image
 
 if TYPE_CHECKING:
@@ -120,6 +126,7 @@ def _redact_frames(figure: Figure, regions: list[dict[str, float]]) -> None:
     frames = list(figure.frames.all())
     pictures = []
     done: dict[str, tuple[pydicom.Dataset, str, int]] = {}  # old name → (ds, new name, offset)
+    unredacted_pixels: list[str] = []
     stem = hashlib.sha256(f"{figure.content_hash}-redacted-{regions}".encode()).hexdigest()
     for frame in frames:
         name = frame.dicom.name
@@ -146,7 +153,10 @@ def _redact_frames(figure: Figure, regions: list[dict[str, float]]) -> None:
                 f"{stem}-f{frame.position:04d}-{preset}.jpg", jpeg_bytes(picture)
             )
         frame.renders = renders
-        frame.save(update_fields=["dicom", "renders"])
+        if frame.pixels.get("name"):
+            unredacted_pixels.append(frame.pixels["name"])
+        frame.pixels = store_pixels(arrays[number], ds, number, stem, frame.position)
+        frame.save(update_fields=["dicom", "renders", "pixels"])
     if pictures:
         set_derivatives(figure, pictures[len(pictures) // 2], stem)
     # Forget the unredacted files, unless another figure (the same upload) still uses them.
@@ -154,5 +164,9 @@ def _redact_frames(figure: Figure, regions: list[dict[str, float]]) -> None:
     original = figure.original.name
     figure.original = ""
     release_unused_files(
-        [(private_storage, name) for name in [*unredacted, original]], on_commit=True
+        [
+            *((private_storage, name) for name in [*unredacted, original]),
+            *((Figure.thumbnail.field.storage, name) for name in unredacted_pixels),
+        ],
+        on_commit=True,
     )

@@ -12,6 +12,11 @@ urlpatterns = [
         media.figure_frame,
         name="figure-frame",
     ),
+    path(
+        "figures/<int:pk>/frames/<int:position>/pixels.gz",
+        media.figure_pixels,
+        name="figure-pixels",
+    ),
     path("figures/<int:pk>/dicom.zip", media.figure_dicom, name="figure-dicom"),
     path("figures/<int:pk>/status.json", figures.figure_status_view, name="figure-status"),
     path("figures/<int:pk>/review/", figures.figure_review, name="figure-review"),

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from cases.media_urls import figure_dicom_url, figure_frame_url, figure_image_url
+from cases.media_urls import (
+    figure_dicom_url,
+    figure_frame_url,
+    figure_image_url,
+    figure_pixels_url,
+)
 from cases.models import Case, Figure
+
+from .dicom_render import PRESETS
 
 PRESET_LABELS = {
     "default": "As acquired",
@@ -33,6 +40,7 @@ def viewer_data(figure: Figure, user=None, *, case: Case | None = None) -> dict[
                 "presets": {
                     name: frame_url(frame.position, name) for name in presets if name != "default"
                 },
+                "pixels": pixel_data(figure, frame, user, case),
             }
             for frame in frames
         ]
@@ -50,7 +58,26 @@ def viewer_data(figure: Figure, user=None, *, case: Case | None = None) -> dict[
         "frames": frame_data,
         "full": figure_image_url(figure, "full", user, case=case),
         "presets": [[name, PRESET_LABELS[name]] for name in presets] if len(presets) > 1 else [],
+        # (center, width) of each named window, for windowing the slices' values in the browser.
+        "windows": {name: list(PRESETS[name]) for name in presets if name in PRESETS},
+        "modality": figure.modality,
+        # Every slice's values are there to window in the browser (static/js/pixels.js).
+        "windowed": figure.kind != Figure.Kind.IMAGE
+        and bool(frame_data)
+        and all(frame.get("pixels") for frame in frame_data),
         "photo": figure.kind == Figure.Kind.IMAGE,
         "annotations": figure.annotations or [],
         "download": figure_dicom_url(figure, user, case=case) if frames else None,
     }
+
+
+def pixel_data(figure: Figure, frame, user=None, case: Case | None = None) -> dict | None:
+    """A slice's values for windowing in the browser: the signed address of its file and its
+    header (imaging/pixels.py); None until the file is made or when the reader gets no image."""
+    header = frame.pixels or {}
+    if not header.get("name"):
+        return None
+    src = figure_pixels_url(figure, frame.position, user, case=case)
+    if src is None:
+        return None
+    return {"src": src, **{key: value for key, value in header.items() if key != "name"}}

@@ -74,7 +74,18 @@ def figure_content(
     data = viewer_data(figure)
     shown = {
         key: data[key]
-        for key in ("id", "kind", "width", "height", "frames", "full", "presets", "photo")
+        for key in (
+            "id",
+            "kind",
+            "width",
+            "height",
+            "frames",
+            "full",
+            "presets",
+            "windows",
+            "windowed",
+            "photo",
+        )
     }
     shown["label"] = hide(figure.label)
     # Ready figures only (UNKNOWN_PREFETCH): signed addresses, the same for every reader.

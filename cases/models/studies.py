@@ -127,6 +127,12 @@ class FigureFrame(models.Model):
     renders = models.JSONField(
         default=dict, help_text="Rendered JPEG per window: {'default': name, 'brain': name, …}"
     )
+    pixels = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The slice's modality values for windowing in the browser (imaging/pixels.py): "
+        "{'name': stored file, 'dtype', 'rows', 'columns', …}; empty until made.",
+    )
 
     class Meta:
         ordering = ["position"]

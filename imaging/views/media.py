@@ -112,6 +112,19 @@ def figure_frame(request: HttpRequest, pk: int, position: int, preset: str) -> H
 
 
 @require_GET
+def figure_pixels(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """One slice's modality values for windowing in the browser (imaging/pixels.py): a gzip
+    stream the viewer decompresses itself, so it is sent as bytes, not as an encoding."""
+    left = signed_for(request)
+    figure = figure_or_404(pk)
+    frame = get_object_or_404(figure.frames.only("pixels"), position=position)
+    name = (frame.pixels or {}).get("name")
+    if not name:
+        raise Http404("This slice has no pixel data yet.")
+    return serve_stored(figure.thumbnail.storage, name, "application/octet-stream", left)
+
+
+@require_GET
 def figure_dicom(request: HttpRequest, pk: int) -> HttpResponse:
     """The de-identified DICOM of a figure, as a zip of its files in stack order."""
     signed_for(request)

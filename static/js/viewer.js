@@ -1,11 +1,22 @@
-// The figure viewer: stack scrolling, zoom and pan, CT window presets, brightness and contrast,
-// full screen, and annotations drawn over the image.
+// The figure viewer: stack scrolling, zoom and pan, windowing (by dragging, or CT presets) of
+// slices whose values the page was given (static/js/pixels.js), inversion, a scale bar,
+// brightness and contrast, full screen, pinch and swipe on touch screens, and annotations
+// drawn over the image.
 //
 // templates/cases/_viewer.html renders the first frame as a plain <img> with its caption, and the
 // controls hidden; this module shows the controls and drives them. Each figure's data comes from
 // its json_script element (cases.viewer.viewer_data); every coordinate in it is a fraction of
 // the image's width or height. The helpers exported here are shared with annotate.js and
 // redact.js.
+
+import {
+  canWindow,
+  defaultWindow,
+  dragSensitivity,
+  scaleBar,
+  valueCache,
+  windowInto,
+} from "./pixels.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const ZOOM_STEP = 1.25;
@@ -421,7 +432,11 @@ function initViewer(root) {
     brightness: 100,
     contrast: 100,
     showAnnotations: true,
+    invert: false,
+    window: null, // { center, width } of windowed slices
   };
+  // A touch screen: no keyboard hints, and one finger scrolls slices rather than windows.
+  const coarse = window.matchMedia("(pointer: coarse)").matches;
 
   const slider = find("[data-viewer-slider]");
   const status = find("[data-viewer-status]");
@@ -454,6 +469,192 @@ function initViewer(root) {
   const overlay = createOverlay();
   canvas.append(overlay.svg);
 
+  // Windowed slices ------------------------------------------------------------------------
+
+  let windowed = canWindow(figure);
+  const invertButton = find("[data-viewer-invert]");
+  const resetButton = find("[data-viewer-reset]");
+  const windowLevel = find("[data-viewer-window-level]");
+  const scale = find("[data-viewer-scale]");
+  const scaleText = find("[data-viewer-scale-text]");
+  let pixelCanvas = null;
+  let pixelContext = null;
+  let imageData = null;
+  let values = null; // of the slice drawn
+  let drawnIndex = -1;
+  const cache = windowed ? valueCache(figure.frames) : null;
+
+  if (windowed) {
+    pixelCanvas = document.createElement("canvas");
+    pixelCanvas.className = "viewer-pixels";
+    pixelCanvas.setAttribute("data-viewer-pixels", "");
+    pixelCanvas.setAttribute("role", "img");
+    pixelCanvas.setAttribute("aria-label", image.getAttribute("alt") || "");
+    image.after(pixelCanvas);
+    pixelContext = pixelCanvas.getContext("2d", { willReadFrequently: true });
+    state.window = windowFor("default", figure.frames[0].pixels);
+    findAll("[data-viewer-mode='window']").forEach((button) => {
+      button.hidden = false;
+    });
+    if (!coarse || !isStack) {
+      state.mode = coarse ? "pan" : "window";
+    }
+  }
+
+  function windowFor(preset, pixels) {
+    const named = figure.windows && figure.windows[preset];
+    if (named) {
+      return { center: named[0], width: named[1] };
+    }
+    return defaultWindow(pixels);
+  }
+
+  function stopWindowing() {
+    // The values could not be had: the slices' pictures are shown as before.
+    windowed = false;
+    root.classList.remove("is-windowed");
+    if (pixelCanvas) {
+      pixelCanvas.remove();
+    }
+    findAll("[data-viewer-mode='window']").forEach((button) => {
+      button.hidden = true;
+    });
+    if (state.mode === "window") {
+      setMode(isStack ? "scroll" : "pan");
+    }
+    showFrame();
+  }
+
+  function drawPixels() {
+    if (!windowed || !values) {
+      return;
+    }
+    const pixels = figure.frames[drawnIndex].pixels;
+    if (!imageData || imageData.width !== pixels.columns || imageData.height !== pixels.rows) {
+      pixelCanvas.width = pixels.columns;
+      pixelCanvas.height = pixels.rows;
+      imageData = pixelContext.createImageData(pixels.columns, pixels.rows);
+    }
+    windowInto(imageData, values, state.window, Boolean(pixels.invert) !== state.invert);
+    pixelContext.putImageData(imageData, 0, 0);
+    root.classList.add("is-windowed");
+    root.setAttribute("data-viewer-drawn", `${drawnIndex}`);
+  }
+
+  function showValues() {
+    const index = state.index;
+    cache
+      .get(index)
+      .then((loaded) => {
+        if (!windowed || index !== state.index) {
+          return;
+        }
+        values = loaded;
+        drawnIndex = index;
+        errorNote.hidden = true;
+        drawPixels();
+        preloadValues();
+      })
+      .catch(() => {
+        if (windowed && index === state.index && drawnIndex < 0) {
+          stopWindowing();
+        }
+      });
+  }
+
+  function preloadValues() {
+    if (!windowed || !isStack || !visible) {
+      return;
+    }
+    // A few at a time, nearest first: each is fetched once and kept.
+    const next = byDistance(state.index, count).filter((i) => !cache.has(i)).slice(0, 4);
+    if (next.length) {
+      Promise.allSettled(next.map((i) => cache.get(i))).then(preloadValues);
+    }
+  }
+
+  // The value under the mouse: Hounsfield units on CT.
+  let probe = null;
+
+  function probeAt(event) {
+    let next = null;
+    if (windowed && values && event.pointerType === "mouse") {
+      const box = pixelCanvas.getBoundingClientRect();
+      const pixels = figure.frames[drawnIndex].pixels;
+      const column = Math.floor(((event.clientX - box.left) / (box.width || 1)) * pixels.columns);
+      const row = Math.floor(((event.clientY - box.top) / (box.height || 1)) * pixels.rows);
+      if (column >= 0 && column < pixels.columns && row >= 0 && row < pixels.rows) {
+        const value = values[row * pixels.columns + column];
+        const shown = Number.isInteger(value) ? value : value.toFixed(1);
+        next = figure.modality === "CT" ? `${shown} HU` : `Value ${shown}`;
+      }
+    }
+    if (next !== probe) {
+      probe = next;
+      updateBadge();
+    }
+  }
+
+  function updateWindowLevel() {
+    if (!windowLevel) {
+      return;
+    }
+    windowLevel.hidden = !windowed || !state.window;
+    if (windowed && state.window) {
+      const { width, center } = state.window;
+      windowLevel.textContent = `W ${Math.round(width)} L ${Math.round(center)}`;
+    }
+  }
+
+  function setWindow(next, presetName) {
+    state.window = { center: next.center, width: Math.max(1, next.width) };
+    if (presetSelect) {
+      if (presetName) {
+        presetSelect.value = presetName;
+      } else {
+        let custom = presetSelect.querySelector("option[value='custom']");
+        if (!custom) {
+          custom = new Option("Custom", "custom");
+          presetSelect.append(custom);
+        }
+        presetSelect.value = "custom";
+      }
+    }
+    state.preset = presetName || "custom";
+    drawPixels();
+    updateWindowLevel();
+    updateBadge();
+  }
+
+  function setInvert(inverted) {
+    state.invert = inverted;
+    if (invertButton) {
+      invertButton.setAttribute("aria-pressed", String(inverted));
+    }
+    if (windowed) {
+      drawPixels();
+    }
+    root.classList.toggle("is-inverted", inverted);
+  }
+
+  function updateScale() {
+    if (!scale) {
+      return;
+    }
+    const pixels = figure.frames[state.index] && figure.frames[state.index].pixels;
+    const spacing = pixels && Array.isArray(pixels.spacing) ? pixels.spacing : null;
+    const shownWidth = canvas.offsetWidth * state.zoom;
+    const bar =
+      spacing && pixels.columns
+        ? scaleBar(shownWidth / pixels.columns / spacing[1], stage.clientWidth / 4)
+        : null;
+    scale.hidden = !bar;
+    if (bar) {
+      scale.style.setProperty("--scale-width", `${Math.round(bar.pixels)}px`);
+      scaleText.textContent = `${bar.mm} mm${pixels.detector ? " (detector)" : ""}`;
+    }
+  }
+
   // Drawing --------------------------------------------------------------------------------
 
   function currentUrl() {
@@ -465,7 +666,9 @@ function initViewer(root) {
 
   function showFrame() {
     const url = currentUrl();
-    if (image.getAttribute("src") !== url) {
+    if (windowed) {
+      showValues();
+    } else if (image.getAttribute("src") !== url) {
       image.src = url;
     }
     if (isStack) {
@@ -473,6 +676,7 @@ function initViewer(root) {
     }
     drawAnnotations(overlay, annotations, state.index);
     updateBadge();
+    updateScale();
   }
 
   function updateBadge() {
@@ -482,6 +686,12 @@ function initViewer(root) {
     }
     if (state.zoom > 1.001) {
       parts.push(`${Math.round(state.zoom * 100)}%`);
+    }
+    if (windowed && state.window) {
+      parts.push(`W ${Math.round(state.window.width)} L ${Math.round(state.window.center)}`);
+    }
+    if (probe !== null) {
+      parts.push(probe);
     }
     badge.textContent = parts.join(" · ");
     badge.hidden = parts.length === 0;
@@ -503,6 +713,10 @@ function initViewer(root) {
 
   function preloadAround() {
     if (!isStack) {
+      return;
+    }
+    if (windowed) {
+      preloadValues();
       return;
     }
     const nearby = byDistance(state.index, count).map((i) => frameUrl(figure, i, state.preset));
@@ -546,14 +760,16 @@ function initViewer(root) {
     zoomLevel.textContent = `${Math.round(state.zoom * 100)}%`;
     stage.classList.toggle("is-zoomed", state.zoom > 1);
     // Touch drags belong to the viewer when they scroll slices or pan; otherwise to the page.
-    const capturesTouch = state.zoom > 1 || (isStack && state.mode === "scroll");
+    const capturesTouch =
+      state.zoom > 1 || (isStack && state.mode === "scroll") || state.mode === "window";
     stage.classList.toggle("captures-touch", capturesTouch);
     fitLabels(overlay);
     const url = currentUrl();
-    if (image.getAttribute("src") !== url) {
+    if (!windowed && image.getAttribute("src") !== url) {
       image.src = url;
     }
     updateBadge();
+    updateScale();
   }
 
   // Zooms keeping the point under (clientX, clientY) still; without a point, the centre.
@@ -598,6 +814,7 @@ function initViewer(root) {
     });
     stage.classList.toggle("is-pan-mode", mode === "pan");
     stage.classList.toggle("is-scroll-mode", mode === "scroll");
+    stage.classList.toggle("is-window-mode", mode === "window");
     applyTransform();
   }
 
@@ -608,9 +825,32 @@ function initViewer(root) {
   // Pointer: drag scrolls slices or pans; a double click fits the image again.
 
   let drag = null;
+  // Touch points on the stage, for pinching: id → { x, y }.
+  const touches = new Map();
+  let pinch = null;
+
+  function pinchSpan() {
+    const [a, b] = Array.from(touches.values());
+    return {
+      distance: Math.hypot(a.x - b.x, a.y - b.y) || 1,
+      x: (a.x + b.x) / 2,
+      y: (a.y + b.y) / 2,
+    };
+  }
 
   stage.addEventListener("pointerdown", (event) => {
-    if (event.button !== 0 || drag) {
+    if (event.pointerType === "touch") {
+      touches.set(event.pointerId, { x: event.clientX, y: event.clientY });
+      if (touches.size === 2) {
+        // A second finger: the drag becomes a pinch.
+        drag = null;
+        stage.classList.remove("is-dragging");
+        capturePointer(stage, event);
+        pinch = { ...pinchSpan(), zoom: state.zoom };
+        return;
+      }
+    }
+    if (event.button !== 0 || drag || pinch) {
       return;
     }
     // No preventDefault: the mouse focuses the stage itself, so the keys work at once and no
@@ -623,16 +863,37 @@ function initViewer(root) {
       x: state.x,
       y: state.y,
       travel: 0,
+      window: state.window,
+      // Shift windows whatever the mode; Ctrl pans.
+      mode: windowed && event.shiftKey ? "window" : event.ctrlKey ? "pan" : state.mode,
     };
     capturePointer(stage, event);
     stage.classList.add("is-dragging");
   });
 
   stage.addEventListener("pointermove", (event) => {
+    if (touches.has(event.pointerId)) {
+      touches.set(event.pointerId, { x: event.clientX, y: event.clientY });
+    }
+    if (pinch && touches.size === 2) {
+      const span = pinchSpan();
+      zoomTo((pinch.zoom * span.distance) / pinch.distance, span.x, span.y);
+      return;
+    }
+    if (!drag) {
+      probeAt(event);
+    }
     if (!drag || event.pointerId !== drag.id) {
       return;
     }
-    if (isStack && state.mode === "scroll") {
+    if (windowed && drag.mode === "window") {
+      // Right and left: wider and narrower; up and down: a lower and higher level.
+      const step = dragSensitivity(figure.frames[state.index].pixels);
+      setWindow({
+        center: drag.window.center - (event.clientY - drag.startY) * step,
+        width: drag.window.width + (event.clientX - drag.startX) * step,
+      });
+    } else if (isStack && drag.mode === "scroll") {
       drag.travel += event.clientY - drag.lastY;
       drag.lastY = event.clientY;
       const steps = Math.trunc(drag.travel / DRAG_STEP);
@@ -648,11 +909,20 @@ function initViewer(root) {
   });
 
   function endDrag(event) {
+    touches.delete(event.pointerId);
+    if (touches.size < 2) {
+      pinch = null;
+    }
     if (drag && event.pointerId === drag.id) {
       drag = null;
       stage.classList.remove("is-dragging");
     }
   }
+  stage.addEventListener("pointerleave", (event) => {
+    if (!drag) {
+      probeAt({ pointerType: "none", clientX: event.clientX, clientY: event.clientY });
+    }
+  });
   stage.addEventListener("pointerup", endDrag);
   stage.addEventListener("pointercancel", endDrag);
   stage.addEventListener("dblclick", resetView);
@@ -708,10 +978,33 @@ function initViewer(root) {
     if (!presetNames.includes(name) || name === state.preset) {
       return;
     }
+    if (windowed) {
+      setWindow(windowFor(name, figure.frames[state.index].pixels), name);
+      return;
+    }
     state.preset = name;
     presetSelect.value = name;
     showFrame();
     preloadAround();
+  }
+
+  if (invertButton) {
+    invertButton.addEventListener("click", () => setInvert(!state.invert));
+  }
+
+  function resetAll() {
+    setInvert(false);
+    if (windowed) {
+      const opening = windowFor("default", figure.frames[state.index].pixels);
+      setWindow(opening, presetNames.length ? "default" : "");
+    } else if (presetNames.length) {
+      setPreset("default");
+    }
+    resetView();
+  }
+
+  if (resetButton) {
+    resetButton.addEventListener("click", resetAll);
   }
 
   if (presetSelect) {
@@ -828,6 +1121,10 @@ function initViewer(root) {
       0: resetView,
       f: toggleFullscreen,
       F: toggleFullscreen,
+      i: () => invertButton && setInvert(!state.invert),
+      I: () => invertButton && setInvert(!state.invert),
+      r: () => resetButton && resetAll(),
+      R: () => resetButton && resetAll(),
     };
     let action = Object.hasOwn(keys, event.key) ? keys[event.key] : null;
     if (!isStack && SLICE_KEYS.includes(event.key)) {
@@ -850,9 +1147,15 @@ function initViewer(root) {
     }).observe(stage);
   }
 
+  if (coarse && help) {
+    help.hidden = true; // no keys to press on a touch screen
+    stage.removeAttribute("aria-describedby");
+  }
+
   setMode(state.mode);
   applyAdjustments();
   setAnnotationsShown(true);
+  updateWindowLevel();
   showFrame();
   preloadAround();
 }

@@ -654,7 +654,7 @@ def test_viewers_on_one_page_work_independently(browser, harness):
     assert page.locator(f"{PHOTO} [data-viewer-slider]").count() == 0
     assert page.locator(f"{PHOTO} [data-viewer-mode]").count() == 0
     expect(page.locator(f"{PHOTO} .viewer-help")).to_have_text(
-        "Keys: +/− zoom, 0 reset, F full screen"
+        "Keys: +/− zoom, 0 fit, F full screen"
     )
     assert tab.errors == []
 
@@ -669,7 +669,7 @@ def test_viewer_is_labelled_and_keyboard_reachable(browser, harness):
     expect(stage).to_have_attribute("role", "group")
     expect(stage).to_have_attribute("aria-label", "Fig 2: image viewer, 20 slices")
     expect(page.locator(f"{CT} .viewer-help")).to_have_text(
-        "Keys: ↑↓ slices, +/− zoom, 0 reset, F full screen"
+        "Keys: ↑↓ or wheel slices, +/− zoom, 0 fit, I invert, R reset, F full screen"
     )
     expect(page.locator(f"{CT} .viewer-caption")).to_contain_text("Fig 2")
     expect(
