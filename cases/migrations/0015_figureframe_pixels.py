@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0012_cited_authors"),
+        ("cases", "0014_figure_not_supplied"),
     ]
 
     operations = [

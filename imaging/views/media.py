@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+from botocore.exceptions import ClientError
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.http import (
@@ -28,7 +29,7 @@ from django.views.decorators.http import require_GET
 
 from cases import media_urls
 from cases.models import Figure
-from cases.storage import private_storage
+from cases.storage import STORAGE_ERRORS, UNAVAILABLE_MESSAGE, private_storage
 
 SIZES = {"thumb": "thumbnail", "thumbnail": "thumbnail", "web": "web", "full": "full"}
 # The shortest life of an object storage's own address we redirect to.
@@ -61,15 +62,41 @@ def serve(field: FieldFile, content_type: str, left: int) -> HttpResponse:
     return serve_stored(field.storage, field.name, content_type, left)
 
 
-def serve_stored(storage, name: str, content_type: str, left: int) -> HttpResponse:
-    """Send a stored file, cacheable privately no longer than its signed address lives."""
-    response = _stored_response(storage, name, content_type, left)
+def storage_unavailable() -> HttpResponse:
+    response = HttpResponse(UNAVAILABLE_MESSAGE, status=503, content_type="text/plain")
+    response["Retry-After"] = "60"
+    return response
+
+
+def serve_stored(
+    storage, name: str, content_type: str, left: int, *, same_origin: bool = False
+) -> HttpResponse:
+    """Send a stored file, cacheable privately no longer than its signed address lives.
+
+    `same_origin` streams an object storage's file through the site instead of redirecting,
+    for what a script fetches: the page's policy (`connect-src 'self'`) lets no script read
+    another origin, and a bucket would need CORS rules besides."""
+    response = _stored_response(storage, name, content_type, left, same_origin=same_origin)
     patch_cache_control(response, private=True, max_age=left)
     return response
 
 
-def _stored_response(storage, name: str, content_type: str, left: int) -> HttpResponse:
+def _stored_response(
+    storage, name: str, content_type: str, left: int, *, same_origin: bool = False
+) -> HttpResponse:
     path = local_path(storage, name)
+    if path is None and same_origin:
+        try:
+            handle = storage.open(name, "rb")
+        except FileNotFoundError as error:
+            raise Http404("This image is not available.") from error
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
+                raise Http404("This image is not available.") from error
+            return storage_unavailable()
+        except STORAGE_ERRORS:
+            return storage_unavailable()
+        return FileResponse(handle, content_type=content_type)
     if path is None:
         # Object storage: its own signed address, alive at least as long as ours. Asking it
         # whether the file exists would cost a round trip; a missing file is its 404.
@@ -121,7 +148,9 @@ def figure_pixels(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     name = (frame.pixels or {}).get("name")
     if not name:
         raise Http404("This slice has no pixel data yet.")
-    return serve_stored(figure.thumbnail.storage, name, "application/octet-stream", left)
+    return serve_stored(
+        figure.thumbnail.storage, name, "application/octet-stream", left, same_origin=True
+    )
 
 
 @require_GET

@@ -17,15 +17,18 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from PIL import Image
+from pydicom.data import get_testdata_file
 from rest_framework.test import APIClient
 
 from api.concurrency import etag
 from cases.models import Case, Figure, Study
 from cases.workflow_services import delete_draft
 from imaging import uploads
+from imaging.pixels import read_pixel_frame
+from imaging.viewer import viewer_data
 from interchange.models import ImportJob
 from teachingfile.object_storage import s3_storages
-from tests.factories import wait_until_processed
+from tests.factories import make_case, wait_until_processed
 from tests.files import dicom_bytes, jpeg_with_exif, series_zip, upload
 from tests.media import fetch
 from tests.object_storage import ObjectStorage, unsigned_get
@@ -411,3 +414,32 @@ def test_the_settings_follow_the_environment_in_a_fresh_process(object_storage: 
         "default": object_storage.media_bucket,
         "private": object_storage.private_bucket,
     }
+
+
+def test_a_slices_values_are_streamed_from_object_storage_through_the_site(
+    author, object_storage, django_capture_on_commit_callbacks
+):
+    """The viewer's script fetches them, and the page's policy lets it read only its own
+    origin: no redirect to the bucket's address."""
+    case = make_case(author=author, published=False)
+    study = Study.objects.create(case=case, modality="CT")
+    with open(get_testdata_file("CT_small.dcm"), "rb") as source:
+        data = source.read()
+    with django_capture_on_commit_callbacks(execute=True):
+        figure = uploads.add_figure(study, upload=upload(data, "ct.dcm"), by=author)
+    figure.refresh_from_db()
+    pixels = viewer_data(figure, author)["frames"][0]["pixels"]
+    frame = figure.frames.get()
+    assert frame.pixels["name"] in object_storage.media_keys()
+
+    response = fetch(pixels["src"])
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"
+    body = b"".join(response.streaming_content)
+    assert read_pixel_frame(body, pixels).shape == (128, 128)
+
+    object_storage.client.delete_object(
+        Bucket=object_storage.media_bucket, Key=f"media/{frame.pixels['name']}"
+    )
+    assert fetch(pixels["src"]).status_code == 404
