@@ -1,4 +1,4 @@
-""""Did you mean …?": a search that finds nothing is offered the same search with its misspelt
+""" "Did you mean …?": a search that finds nothing is offered the same search with its misspelt
 words corrected ("tumoral calcinsis" → "tumoral calcinosis"), on every database.
 
 Words are corrected against a vocabulary of the words of the titles, final diagnoses and tags of

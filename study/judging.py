@@ -29,10 +29,9 @@ PARTLY = "partly"
 MISSED = "missed"
 
 # Words that do not change a diagnosis: "an osteoid osteoma of the tibia" is osteoid osteoma.
-FILLER_WORDS = frozenset(
-    "a an the of and with in on at to for is it this likely probably probable possible "
-    "possibly consistent suggestive suspect suspected think favour favor query".split()
-)
+_FILLER = """a an the of and with in on at to for is it this likely probably probable possible
+    possibly consistent suggestive suspect suspected think favour favor query"""
+FILLER_WORDS = frozenset(_FILLER.split())
 _ALTERNATIVES = re.compile(r"\(([^)]*)\)|\s/\s|;|\baka\b|\balso known as\b", re.I)
 _NOT_WORD = re.compile(r"[^\w]+")
 # Where a name's site or circumstance starts: "Osteosarcoma | of the distal femur".

@@ -52,7 +52,7 @@ SUGGESTION_SCHEMA = {
     "type": "object",
     "nullable": True,
     "description": "When the search finds nothing: the same search with its misspelt words "
-    "corrected, if that finds cases (\"Did you mean …?\"); otherwise null.",
+    'corrected, if that finds cases ("Did you mean …?"); otherwise null.',
     "properties": {
         "q": {"type": "string", "description": "The corrected `q`."},
         "page_url": {"type": "string", "description": "The browse page of the corrected search."},

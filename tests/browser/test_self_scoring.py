@@ -102,9 +102,7 @@ def answer(page, base_url: str, label: str, diagnosis: str, *, option: str | Non
     page.wait_for_url("**/attempts/**")
 
 
-def test_unknowns_judge_themselves_and_progress_counts_them_at_once(
-    live_server, browser, unknowns
-):
+def test_unknowns_judge_themselves_and_progress_counts_them_at_once(live_server, browser, unknowns):
     calcinosis, osteoma = unknowns
     page = sign_in(browser, live_server.url, "scorer", DEVICES["desktop"])
     shots = Shots(browser, live_server.url, "scorer")

@@ -1,4 +1,4 @@
-""""Did you mean …?" on a search that finds nothing, on SQLite and PostgreSQL alike: the
+""" "Did you mean …?" on a search that finds nothing, on SQLite and PostgreSQL alike: the
 corrected words come from the cases the reader may find, never from one they may not read."""
 
 from __future__ import annotations
@@ -86,9 +86,7 @@ def test_a_search_that_finds_cases_suggests_nothing(client, catalogue):
 @pytest.mark.parametrize(
     "text", ["zzzzqqq", "glioblastoma", "-calcinsis", "ab", '"', "x" * 300, "calcinsis\x00"]
 )
-def test_no_suggestion_when_nothing_close_is_known_or_the_word_is_excluded(
-    client, catalogue, text
-):
+def test_no_suggestion_when_nothing_close_is_known_or_the_word_is_excluded(client, catalogue, text):
     response = browse(client, text)
     assert response.status_code == 200
     assert response.context["suggestion"] is None
@@ -110,9 +108,8 @@ def test_quotes_are_kept_around_a_corrected_word():
     assert suggestions.corrected_query('"tumoral calcinsis"', vocabularies) == (
         '"tumoral calcinosis"'
     )
-    assert suggestions.corrected_query("tumoral -calcinsis", vocabularies) == (
-        None
-    )  # an excluded word is the reader's to spell
+    # An excluded word is the reader's to spell.
+    assert suggestions.corrected_query("tumoral -calcinsis", vocabularies) is None
 
 
 def test_the_api_carries_the_suggestion(catalogue):
@@ -124,7 +121,7 @@ def test_the_api_carries_the_suggestion(catalogue):
     assert found["count"] == 1 and found["suggestion"] is None
 
 
-# --- Visibility ------------------------------------------------------------------------------------
+# --- Visibility ----------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -184,7 +181,7 @@ def test_a_case_made_private_is_no_longer_suggested(client, catalogue):
     assert browse(client, "tumoral calcinsois").context["suggestion"] is None
 
 
-# --- Cost ------------------------------------------------------------------------------------------
+# --- Cost ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("rows", [1, 20], ids=["one", "twenty"])

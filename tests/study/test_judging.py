@@ -94,7 +94,7 @@ def test_names_include_alternatives_and_the_name_without_its_site():
     assert judging.judge("tumoral calcinsis", names=names).verdict == judging.RIGHT
 
 
-# --- Judged when answered, overruled by the trainee ------------------------------------------------
+# --- Judged when answered, overruled by the trainee ----------------------------------------------
 
 
 @pytest.fixture
@@ -225,7 +225,9 @@ def test_the_attempt_page_says_how_the_answer_was_judged_and_offers_to_overrule(
     html = client.get(reverse("attempt-detail", args=[attempt.pk])).content.decode()
     assert "Partly right</strong> — your answer names a differential diagnosis" in html
     assert "“Myositis ossificans”" in html and "Judge it yourself" in html
-    checked = re.findall(r'<input type="radio" name="self_assessment" value="(\w+)"[^>]*checked', html)
+    checked = re.findall(
+        r'<input type="radio" name="self_assessment" value="(\w+)"[^>]*checked', html
+    )
     assert checked == ["partly"]
     title = html.split("<title>")[1].split("</title>")[0]
     assert "Tumoral calcinosis" in title  # the diagnosis is shown now, title and all
@@ -237,3 +239,36 @@ def test_the_unknown_page_names_the_unknown_by_its_code(client, trainee, unknown
     title = html.split("<title>")[1].split("</title>")[0]
     assert title.strip().startswith(f"Unknown {labels.unknown_code(unknown)}")
     assert f"Case {unknown.pk}" not in html and f"case {unknown.pk}" not in html
+
+
+# --- Attempts made before answers were judged ----------------------------------------------------
+
+
+def test_the_migration_judges_earlier_attempts_and_keeps_the_trainees_judgements(trainee, unknown):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("study.migrations.0002_attempt_verdict")
+    started = unknown.created_at
+    unjudged = Attempt.objects.create(
+        user=trainee, case=unknown, case_version=1, answer="Tumoral calcinosis", started_at=started
+    )
+    judged = Attempt.objects.create(
+        user=trainee,
+        case=unknown,
+        case_version=1,
+        answer="Myositis ossificans",
+        started_at=started,
+        self_assessment="correct",
+    )
+    migration.judge_earlier_attempts(apps, None)
+    unjudged.refresh_from_db()
+    judged.refresh_from_db()
+    assert (unjudged.verdict, unjudged.self_assessment, unjudged.overruled) == (
+        "correct",
+        "correct",
+        False,
+    )
+    assert unjudged.completed_at is not None
+    assert (judged.verdict, judged.self_assessment, judged.overruled) == ("partly", "correct", True)
