@@ -272,3 +272,15 @@ def test_the_migration_judges_earlier_attempts_and_keeps_the_trainees_judgements
     )
     assert unjudged.completed_at is not None
     assert (judged.verdict, judged.self_assessment, judged.overruled) == ("partly", "correct", True)
+
+
+def test_recent_attempts_keep_the_verdict_until_the_diagnosis_is_shown(client, trainee, unknown):
+    attempt = services.start_attempt(
+        user=trainee, case=unknown, answer="Myositis ossificans", question_answers=[0]
+    )
+    client.force_login(trainee)
+    recent = client.get(reverse("progress")).content.decode().split("Recent attempts")[1]
+    assert "verdict shown with the diagnosis" in recent and "Partly correct" not in recent
+    services.reveal_next_stage(attempt=attempt, by=trainee)
+    recent = client.get(reverse("progress")).content.decode().split("Recent attempts")[1]
+    assert "Partly correct" in recent
