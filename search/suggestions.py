@@ -9,9 +9,10 @@ common word first. A suggestion is made only when the corrected search finds cas
 
 The vocabulary is cached per visibility scope, so that nobody is offered a word only a case
 they may not read holds: the public cases' words, shared by everyone, kept per version of the
-catalogue (cases/freshness.py); and for a signed-in reader, the words of the further cases they
+catalogue; and for a signed-in reader, the words of the further cases they
 may read (their institution's, their own, the ones they review or moderate), kept for that
-reader alone, under their id, institution and roles as well as the catalogue's version.
+reader alone, under their id, institution and roles as well as the catalogue's version (of
+what the listed cases say: counting views does not change it, cases/freshness.py).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from rapidfuzz import process
@@ -59,14 +60,16 @@ def words_of(text: str) -> list[str]:
 
 
 def _count_words(cases: QuerySet[Case]) -> Counter[str]:
+    """How many distinct titles, diagnoses and tags of these cases hold each word."""
     counts: Counter[str] = Counter()
-    for field in ("title", "final_diagnosis"):
-        for value in cases.order_by().values_list(field, flat=True).distinct():
-            counts.update(words_of(value))
-    through = Case.tags.through
-    used = through.objects.filter(tag=OuterRef("pk"), case__in=cases.order_by().values("pk"))
-    for name in Tag.objects.filter(Exists(used)).values_list("name", flat=True):
-        counts.update(words_of(name))
+    titles, diagnoses = set(), set()
+    for title, diagnosis in cases.order_by().values_list("title", "final_diagnosis").distinct():
+        titles.add(title)
+        diagnoses.add(diagnosis)
+    used = Case.tags.through.objects.filter(case__in=cases.order_by().values("pk"))
+    tags = Tag.objects.filter(pk__in=used.values("tag_id")).values_list("name", flat=True)
+    for text in (*titles, *diagnoses, *tags):
+        counts.update(words_of(text))
     return counts
 
 
@@ -106,7 +109,7 @@ def _cached(key: str | None, build) -> Vocabulary:
 
 def vocabularies_for(user: AbstractBaseUser | AnonymousUser) -> list[Vocabulary]:
     """The vocabularies of the cases this reader may find: the public one, and theirs."""
-    version = freshness.catalogue_version()
+    version = freshness.contents_version()
     public = _cached(
         f"search-vocabulary:public:{version}" if version else None,
         lambda: build_vocabulary(public_cases()),

@@ -173,6 +173,16 @@ def test_the_words_a_reader_may_see_are_kept_for_that_reader_alone(client, hidde
     assert browse(client, "xanthogranulomatus cholecystitis").context["suggestion"] is None
 
 
+def test_counting_views_keeps_the_vocabulary_and_a_change_of_a_case_renews_it(catalogue):
+    calcinosis, _ = catalogue
+    contents, catalogue_version = freshness.contents_version(), freshness.catalogue_version()
+    freshness.catalogue_changed(contents=False)  # as counting views does
+    assert freshness.catalogue_version() != catalogue_version
+    assert freshness.contents_version() == contents
+    freshness.case_changed(calcinosis.pk)
+    assert freshness.contents_version() != contents
+
+
 def test_a_case_made_private_is_no_longer_suggested(client, catalogue):
     calcinosis, _ = catalogue
     assert browse(client, "tumoral calcinsois").context["suggestion"] is not None
