@@ -180,14 +180,18 @@ def attempt_detail(request, pk: int) -> HttpResponse:
     case = reveal.prefetch_for(Case.objects.all(), stage_number).get(pk=attempt.case_id)
     walk = walk_params(request.GET)
     diagnosis_shown = attempt.has_revealed(Attempt.Stage.DIAGNOSIS)
+    # What the answer was found to name, read again (the differentials come with the
+    # diagnosis: reveal.prefetch_for); not shown if the case has changed the verdict since.
+    judgement = services.judge_answer(case, attempt.answer) if diagnosis_shown else None
+    if judgement is not None and judgement.verdict != attempt.verdict:
+        judgement = None
     return render(
         request,
         "study/attempt.html",
         {
             "attempt": attempt,
             "content": reveal.case_content(case, stage_number=stage_number, attempt=attempt),
-            # The differentials are read with the diagnosis (reveal.prefetch_for).
-            "judgement": services.judge_answer(case, attempt.answer) if diagnosis_shown else None,
+            "judgement": judgement,
             "assess_form": AssessForm(initial={"self_assessment": attempt.self_assessment})
             if attempt.can_be_assessed
             else None,
