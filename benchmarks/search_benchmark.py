@@ -19,6 +19,11 @@ that drift in machine load hits all alike:
 - "HTTP": the whole GET /api/v1/search/ request, in-process, through every middleware;
 - the baseline: a primary-key lookup of a random case (`Case.objects.get(pk=…)`).
 
+Then the cost of "Did you mean …?" (search/suggestions.py) for misspelt searches that find
+nothing: the correction and the check that the corrected search finds cases, with the
+vocabulary of titles, diagnoses and tags cached, and with it rebuilt (a new catalogue version),
+each against the same baseline.
+
 It prints p50 and p95 per query, and the ratio of each p50 and p95 to the baseline's p50.
 PostgreSQL's JIT compilation is off (`--jit on` to compare), as for the site's connections.
 """
@@ -49,6 +54,11 @@ QUERIES: list[tuple[str, dict[str, str]]] = [
     ("word + two facets", {"q": "fracture", "modality": "CT", "system": "trauma"}),
     ("facets, no query", {"modality": "MR", "age": "child"}),
     ("no query, most viewed", {"sort": "most_viewed"}),
+]
+# Misspelt searches that find nothing, for "Did you mean …?".
+MISSPELT: list[tuple[str, dict[str, str]]] = [
+    ("one misspelt word", {"q": "cholesteatomma"}),
+    ("two words, both misspelt", {"q": "menignioma convxity"}),
 ]
 
 
@@ -171,6 +181,67 @@ def benchmark(cases: int, repeat: int, report: Callable[[str], None] = print) ->
         "database work of one page (count, page, snippets, facets), repeated; uncached starts "
         "each search from a new catalogue version; HTTP adds serialisation and middleware. "
         f"Median p50 ratio of all searches: {statistics.median(ratios.values()):.1f}x."
+    )
+    suggestion_costs(repeat, baseline, report)
+    return ratios
+
+
+def suggestion_costs(
+    repeat: int, baseline: list[float], report: Callable[[str], None] = print
+) -> dict[str, float]:
+    """Time "Did you mean …?" for misspelt searches, cached and rebuilt; returns the ratio of
+    each cached p50 to the baseline's p50."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.cache import cache
+    from django.http import QueryDict
+
+    from cases import fulltext
+    from cases.freshness import CATALOGUE_KEY, CONTENTS_KEY
+    from cases.models import Case
+    from search import suggestions
+
+    user = AnonymousUser()
+    listed = Case.objects.visible_to(user).listed().defer(*fulltext.SEARCH_COLUMNS)
+
+    def suggest(params: dict[str, str]) -> dict | None:
+        query = QueryDict(mutable=True)
+        query.update(params)
+        return suggestions.suggestion_for(user, query, listed)
+
+    def timed(action: Callable[[], object]) -> float:
+        started = time.perf_counter()
+        action()
+        return (time.perf_counter() - started) * 1000
+
+    offered = {name: suggest(params) for name, params in MISSPELT}
+    cached: dict[str, list[float]] = {name: [] for name, _ in MISSPELT}
+    rebuilt: dict[str, list[float]] = {name: [] for name, _ in MISSPELT}
+    for _ in range(repeat):
+        for name, params in MISSPELT:
+            cache.delete_many([CATALOGUE_KEY, CONTENTS_KEY])  # as after a change of a case
+            rebuilt[name].append(timed(lambda params=params: suggest(params)))
+            cached[name].append(timed(lambda params=params: suggest(params)))
+    base_p50 = percentile(baseline, 0.5)
+    header = (
+        f"{'Did you mean':<26} {'suggested':<22} {'cached p50':>11} {'p95':>8} "
+        f"{'ratio p50':>10} {'rebuilt p50':>12} {'p95':>8} {'ratio p50':>10}"
+    )
+    report("\n" + header)
+    report("-" * len(header))
+    ratios = {}
+    for name, _ in MISSPELT:
+        p50, p95 = percentile(cached[name], 0.5), percentile(cached[name], 0.95)
+        cold50, cold95 = percentile(rebuilt[name], 0.5), percentile(rebuilt[name], 0.95)
+        ratios[name] = p50 / base_p50
+        shown = (offered[name] or {}).get("q", "(none)")[:22]
+        report(
+            f"{name:<26} {shown:<22} {p50:>11.2f} {p95:>8.2f} {p50 / base_p50:>10.1f} "
+            f"{cold50:>12.2f} {cold95:>8.2f} {cold50 / base_p50:>10.1f}"
+        )
+    report(
+        "\nratio p50 = p50 / primary-key lookup p50 (same run). Cached: the vocabulary kept for "
+        "this version of the listed cases; rebuilt: read again from every listed case first, as "
+        "the first misspelt search after a change pays. Paid only by searches that find nothing."
     )
     return ratios
 

@@ -22,6 +22,9 @@ from django.core.cache import cache
 from django.db import transaction
 
 CATALOGUE_KEY = "page-version:catalogue"
+# What the listed cases say (their text, tags, visibility), not their order: bumped with the
+# catalogue, except when only view counts change.
+CONTENTS_KEY = "page-version:catalogue-contents"
 
 
 def _case_key(case_id: int) -> str:
@@ -74,17 +77,25 @@ def catalogue_version() -> str | None:
     return _current(CATALOGUE_KEY)
 
 
+def contents_version() -> str | None:
+    """The version of what the listed cases say, or None when the cache cannot keep one."""
+    return _current(CONTENTS_KEY)
+
+
 def case_changed(case_id: int, *, listed: bool = True) -> None:
     """What a case's page shows changed; `listed` when lists of cases may show it too."""
 
     def bump() -> None:
         cache.set(_case_key(case_id), _new_token(), timeout=None)
         if listed:
-            cache.set(CATALOGUE_KEY, _new_token(), timeout=None)
+            cache.set_many({CATALOGUE_KEY: _new_token(), CONTENTS_KEY: _new_token()}, timeout=None)
 
     transaction.on_commit(bump, robust=True)
 
 
-def catalogue_changed() -> None:
-    """What lists of cases show changed (say, the order of "most viewed")."""
-    transaction.on_commit(lambda: cache.set(CATALOGUE_KEY, _new_token(), timeout=None), robust=True)
+def catalogue_changed(*, contents: bool = True) -> None:
+    """What lists of cases show changed (say, the order of "most viewed": not `contents`)."""
+    keys = [CATALOGUE_KEY, CONTENTS_KEY] if contents else [CATALOGUE_KEY]
+    transaction.on_commit(
+        lambda: cache.set_many({key: _new_token() for key in keys}, timeout=None), robust=True
+    )

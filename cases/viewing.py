@@ -107,7 +107,7 @@ def record_case_view(*, case: Case | int, viewer: str, day: datetime.date | None
     if counted and at_once:
         # Inserted already folded: the periodic fold never adds this view a second time.
         Case.objects.using(alias).filter(pk=case_id).update(view_count=F("view_count") + 1)
-        freshness.catalogue_changed()
+        freshness.catalogue_changed(contents=False)
     return counted
 
 
@@ -171,7 +171,7 @@ def fold_case_views(*, batch: int = FOLD_BATCH) -> int:
                 folded=True
             )
             _add_to_view_counts(alias, Counter(case_id for _, case_id in rows))
-            freshness.catalogue_changed()
+            freshness.catalogue_changed(contents=False)
         folded += len(rows)
         if len(rows) < batch:
             return folded

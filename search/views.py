@@ -18,7 +18,7 @@ from cases import facets, fulltext, page_cache
 from cases.filters import CaseFilter
 from cases.models import Case, Modality, Study, Tag
 
-from . import browsing, services, snippets
+from . import browsing, services, snippets, suggestions
 from .forms import NewSavedSearchForm, SavedSearchForm, add_service_errors
 from .models import SavedSearch
 from .querystrings import describe_queries
@@ -90,6 +90,9 @@ def _browse(request):
     text = selected.get("q") or ""
     snippets.attach_snippets(page.object_list, text)
     active_filters = _active_filters(request, case_filter)
+    suggestion = None
+    if text and not paginator.count:
+        suggestion = suggestions.suggestion_for(request.user, request.GET, listed)
     return render(
         request,
         "search/browse.html",
@@ -99,6 +102,7 @@ def _browse(request):
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "active_filters": active_filters,
             "query": text,
+            "suggestion": suggestion,
             "typo_tolerant": fulltext.is_typo_tolerant(results),
             "facet_groups": browsing.facet_groups(
                 request,

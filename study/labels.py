@@ -1,8 +1,9 @@
 """What an unknown is called before it is solved: a neutral label, never the title.
 
-"Case 123 · 57-year-old man · buttock pain": the case number, the patient as the case states
-them, and a short presenting complaint taken from the first sentence of the clinical history.
-Pure text functions; nothing here reads the database.
+"Unknown K7QM2 · 57-year-old man · buttock pain": a code of the case that does not give its
+number away (the number leads to the case page, and so to the answer), the patient as the case
+states them, and a short presenting complaint taken from the first sentence of the clinical
+history. Pure text functions; nothing here reads the database.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
+from django.utils.crypto import salted_hmac
 from django.utils.html import strip_tags
 
 from cases.models import MAX_DISPLAYED_AGE_YEARS, Case
@@ -185,9 +187,31 @@ def complaint_of(case: Case) -> str:
     return presenting_complaint(case.clinical_history, withheld=withheld_phrases(case))
 
 
+# Crockford's base 32: no I, L, O or U to misread.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 5
+CODE_SALT = "study.unknown-code"
+
+
+def unknown_code(case: Case) -> str:
+    """A short code for the unknown, the same on every page and in the API, from which the
+    case's number cannot be read back: "K7QM2"."""
+    digest = int.from_bytes(salted_hmac(CODE_SALT, str(case.pk)).digest()[:8], "big")
+    characters = []
+    for _ in range(CODE_LENGTH):
+        digest, index = divmod(digest, len(CODE_ALPHABET))
+        characters.append(CODE_ALPHABET[index])
+    return "".join(characters)
+
+
+def unknown_name(case: Case) -> str:
+    """ "Unknown K7QM2": what the unknown is called in headings, titles and links."""
+    return f"Unknown {unknown_code(case)}"
+
+
 def neutral_label(case: Case) -> str:
-    """ "Case 123 · 57-year-old man · buttock pain": no title, no diagnosis, no tags."""
-    parts = [f"Case {case.pk}"]
+    """ "Unknown K7QM2 · 57-year-old man · buttock pain": no number, title, diagnosis or tags."""
+    parts = [unknown_name(case)]
     if case.case_type == case.CaseType.CLINICAL_CASE:
         patient = patient_phrase(case)
         if patient:

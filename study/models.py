@@ -29,7 +29,9 @@ def right_answer() -> models.Q:
 
 class Attempt(models.Model):
     """One go at a case as an unknown: the trainee's diagnosis, the quiz answers, how far the
-    reveal went, and how the trainee judged the answer once the diagnosis was shown."""
+    reveal went, and the judgement of the answer: made at once when it is given (`verdict`,
+    study/judging.py), and `self_assessment` the judgement in effect, which is the verdict
+    unless the trainee overruled it once the diagnosis was shown."""
 
     class Stage(models.TextChoices):
         # Each stage adds to what the previous ones showed; history and images come first.
@@ -54,6 +56,16 @@ class Attempt(models.Model):
     questions_correct = models.PositiveSmallIntegerField(null=True, blank=True)
     questions_total = models.PositiveSmallIntegerField(default=0)
     self_assessment = models.CharField(max_length=10, choices=SelfAssessment, blank=True)
+    verdict = models.CharField(
+        max_length=10,
+        choices=SelfAssessment,
+        blank=True,
+        help_text="The answer judged against the diagnosis, its other names and the "
+        "differentials when it was given.",
+    )
+    overruled = models.BooleanField(
+        default=False, help_text="The trainee judged the answer otherwise than the verdict."
+    )
     started_at = models.DateTimeField(help_text="When the unknown was first shown.")
     answered_at = models.DateTimeField(default=timezone.now)
     duration_seconds = models.PositiveIntegerField(
@@ -103,7 +115,9 @@ class Attempt(models.Model):
 
     @property
     def can_be_assessed(self) -> bool:
-        return not self.is_assessed and self.has_revealed(self.Stage.DIAGNOSIS)
+        """Whether the trainee may judge the answer (overrule the verdict): once the
+        diagnosis is shown."""
+        return self.has_revealed(self.Stage.DIAGNOSIS)
 
     @property
     def is_right(self) -> bool | None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.services import InvalidTransition
 
-from . import permissions
+from . import judging, permissions
 from .models import Attempt, ReviewQueueEntry
 
 if TYPE_CHECKING:
@@ -131,18 +131,35 @@ def start_attempt(
             raise ValidationError({"started_at": "The start time lies in the future."})
         started_at = min(started_at, now)
         duration = int((now - started_at).total_seconds())
-    return Attempt.objects.create(
-        user=user,
-        case=case,
-        case_version=case.version,
-        answer=answer,
-        stage=Attempt.Stage.FINDINGS,
-        question_answers=chosen,
-        questions_correct=right,
-        questions_total=len(questions),
-        started_at=started_at or now,
-        answered_at=now,
-        duration_seconds=duration,
+    verdict = judge_answer(case, answer).verdict
+    with transaction.atomic():
+        attempt = Attempt.objects.create(
+            user=user,
+            case=case,
+            case_version=case.version,
+            answer=answer,
+            stage=Attempt.Stage.FINDINGS,
+            question_answers=chosen,
+            questions_correct=right,
+            questions_total=len(questions),
+            verdict=verdict,
+            self_assessment=verdict,
+            started_at=started_at or now,
+            answered_at=now,
+            duration_seconds=duration,
+            completed_at=now,
+        )
+        schedule_review(attempt)
+    return attempt
+
+
+def judge_answer(case: Case, answer: str) -> judging.Judgement:
+    """`answer` judged against the case's final diagnosis and its other names (right), its
+    differential diagnoses (partly right), or neither (missed): study/judging.py."""
+    return judging.judge(
+        answer,
+        names=judging.names_of(case.final_diagnosis, case.title),
+        differentials=[item.diagnosis for item in case.differential_diagnoses.all()],
     )
 
 
@@ -168,21 +185,32 @@ def reveal_next_stage(*, attempt: Attempt, by: User) -> Attempt:
 
 
 def assess_attempt(*, attempt: Attempt, by: User, self_assessment: str) -> Attempt:
-    """The trainee's judgement of their answer, once the diagnosis is shown. It completes the
-    attempt, and a miss (or a question answered wrongly) puts the case in the review queue."""
+    """The trainee's own judgement of their answer, once the diagnosis is shown: it overrules
+    the verdict given with the answer (or, the same as the verdict, takes an overruling back).
+    The review queue is then worked out again as if the answer had been judged so at once."""
     if self_assessment not in Attempt.SelfAssessment.values:
         raise ValidationError({"self_assessment": "Choose correct, partly or missed."})
     with transaction.atomic():
         attempt = _locked(attempt, by)
         if not attempt.has_revealed(Attempt.Stage.DIAGNOSIS):
             raise StageConflict("Reveal the diagnosis before you judge your answer.")
-        if attempt.is_assessed:
-            raise StageConflict("You have already judged this answer.")
+        if attempt.self_assessment == self_assessment:
+            return attempt
         attempt.self_assessment = self_assessment
-        attempt.completed_at = timezone.now()
-        attempt.save(update_fields=["self_assessment", "completed_at"])
-        schedule_review(attempt)
+        attempt.overruled = bool(attempt.verdict) and self_assessment != attempt.verdict
+        attempt.completed_at = attempt.completed_at or timezone.now()
+        attempt.save(update_fields=["self_assessment", "overruled", "completed_at"])
+        reschedule_review(user_id=attempt.user_id, case_id=attempt.case_id)
     return attempt
+
+
+def reschedule_review(*, user_id: int, case_id: int) -> None:
+    """The queue entry of one case worked out again from every judged attempt on it, in the
+    order they were made (after a judgement changed)."""
+    ReviewQueueEntry.objects.select_for_update().filter(user_id=user_id, case_id=case_id).delete()
+    judged = Attempt.objects.filter(user_id=user_id, case_id=case_id).assessed()
+    for attempt in judged.order_by("answered_at", "pk"):
+        schedule_review(attempt, today=timezone.localdate(attempt.answered_at))
 
 
 def schedule_review(attempt: Attempt, *, today: datetime.date | None = None) -> None:

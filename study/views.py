@@ -179,19 +179,28 @@ def attempt_detail(request, pk: int) -> HttpResponse:
     stage_number = attempt.stage_number
     case = reveal.prefetch_for(Case.objects.all(), stage_number).get(pk=attempt.case_id)
     walk = walk_params(request.GET)
+    diagnosis_shown = attempt.has_revealed(Attempt.Stage.DIAGNOSIS)
+    # What the answer was found to name, read again (the differentials come with the
+    # diagnosis: reveal.prefetch_for); not shown if the case has changed the verdict since.
+    judgement = services.judge_answer(case, attempt.answer) if diagnosis_shown else None
+    if judgement is not None and judgement.verdict != attempt.verdict:
+        judgement = None
     return render(
         request,
         "study/attempt.html",
         {
             "attempt": attempt,
             "content": reveal.case_content(case, stage_number=stage_number, attempt=attempt),
-            "assess_form": AssessForm() if attempt.can_be_assessed else None,
+            "judgement": judgement,
+            "assess_form": AssessForm(initial={"self_assessment": attempt.self_assessment})
+            if attempt.can_be_assessed
+            else None,
             "walk_query": walk.urlencode(),
             "next_url": _next_url(walk, after=attempt.case_id),
             "queue_entry": ReviewQueueEntry.objects.filter(
                 user=request.user, case_id=attempt.case_id
             ).first()
-            if attempt.is_assessed
+            if diagnosis_shown
             else None,
         },
     )
@@ -231,10 +240,13 @@ def attempt_assess(request, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.info(request, _error_text(error))
     else:
+        judged = attempt.get_self_assessment_display().lower()
         if attempt.is_miss:
-            messages.success(request, "Recorded. This case will come back in your review queue.")
+            messages.success(
+                request, f"Recorded as {judged}. This case will come back in your review queue."
+            )
         else:
-            messages.success(request, "Recorded. Well done.")
+            messages.success(request, f"Recorded as {judged}.")
     return redirect(_with_query(url, walk, "assess"))
 
 

@@ -430,6 +430,7 @@ SPECTACULAR_SETTINGS = {
         "LicenceEnum": "cases.models.Licence",
         "TrainingLevelEnum": "accounts.models.User.TrainingLevel",
         "SectionKindEnum": "cases.models.Section.Kind",
+        "JudgementEnum": "study.models.Attempt.SelfAssessment",
     },
 }
 

@@ -21,7 +21,7 @@ from cases import facets, fulltext
 from cases.api.serializers import CaseSummarySerializer
 from cases.filters import CaseFilter
 from cases.models import Case
-from search import services, snippets
+from search import services, snippets, suggestions
 from search.models import SavedSearch
 
 FACET_SCHEMA = {
@@ -48,20 +48,36 @@ FACET_SCHEMA = {
 }
 
 
+SUGGESTION_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "description": "When the search finds nothing: the same search with its misspelt words "
+    'corrected, if that finds cases ("Did you mean …?"); otherwise null.',
+    "properties": {
+        "q": {"type": "string", "description": "The corrected `q`."},
+        "page_url": {"type": "string", "description": "The browse page of the corrected search."},
+    },
+    "required": ["q", "page_url"],
+}
+
+
 class SearchPagination(Pagination):
     """The project's pages, with the facet counts of the whole result beside them."""
 
     facets: dict | None = None
+    suggestion: dict | None = None
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
         response.data["facets"] = self.facets or {}
+        response.data["suggestion"] = self.suggestion
         return response
 
     def get_paginated_response_schema(self, schema):
         paginated = super().get_paginated_response_schema(schema)
         paginated["properties"]["facets"] = FACET_SCHEMA
-        paginated.setdefault("required", []).append("facets")
+        paginated["properties"]["suggestion"] = SUGGESTION_SCHEMA
+        paginated.setdefault("required", []).extend(["facets", "suggestion"])
         return paginated
 
 
@@ -116,6 +132,11 @@ class SearchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         results = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(results)
         snippets.attach_snippets(page, request.query_params.get("q", ""))
+        self.paginator.suggestion = None
+        if request.query_params.get("q") and not self.paginator.page.paginator.count:
+            self.paginator.suggestion = suggestions.suggestion_for(
+                request.user, request.query_params, self.get_queryset()
+            )
         self.paginator.facets = {
             name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
             for name, values in facets.facet_counts(results).items()

@@ -106,7 +106,8 @@ class UnknownContentSerializer(serializers.Serializer):
     """What is shown of the case so far: each later part is null until revealed."""
 
     case_id = serializers.IntegerField()
-    label = serializers.CharField(help_text='"Case 123 · 57-year-old man · buttock pain"')
+    name = serializers.CharField(help_text='"Unknown K7QM2": a code, not the case\'s number.')
+    label = serializers.CharField(help_text='"Unknown K7QM2 · 57-year-old man · buttock pain"')
     case_type = serializers.CharField()
     patient = UnknownPatientSerializer(allow_null=True)
     presenting_complaint = serializers.CharField(allow_blank=True)
@@ -252,9 +253,20 @@ class AttemptSummarySerializer(serializers.Serializer):
         help_text="Null until the diagnosis is revealed, or when the case has no questions.",
     )
     score_percent = serializers.IntegerField(allow_null=True)
-    self_assessment = serializers.ChoiceField(
-        choices=Attempt.SelfAssessment.choices, allow_blank=True
+    verdict = serializers.ChoiceField(
+        choices=Attempt.SelfAssessment.choices,
+        allow_null=True,
+        help_text="Your answer judged when you gave it: `correct` (it names the diagnosis or "
+        "another name of it), `partly` (a listed differential) or `missed`. Null until the "
+        "diagnosis is revealed.",
     )
+    self_assessment = serializers.ChoiceField(
+        choices=Attempt.SelfAssessment.choices,
+        allow_null=True,
+        help_text="The judgement counted in your progress: the verdict, unless you overruled "
+        "it. Null until the diagnosis is revealed.",
+    )
+    overruled = serializers.BooleanField(help_text="You judged the answer otherwise.")
     can_assess = serializers.BooleanField()
     started_at = serializers.DateTimeField()
     answered_at = serializers.DateTimeField()
@@ -286,7 +298,9 @@ def attempt_summary(attempt: Attempt) -> dict[str, Any]:
         "questions_total": attempt.questions_total,
         "questions_correct": attempt.questions_correct if diagnosis_shown else None,
         "score_percent": attempt.score_percent if diagnosis_shown else None,
-        "self_assessment": attempt.self_assessment,
+        "verdict": (attempt.verdict or None) if diagnosis_shown else None,
+        "self_assessment": (attempt.self_assessment or None) if diagnosis_shown else None,
+        "overruled": attempt.overruled,
         "can_assess": attempt.can_be_assessed,
         "started_at": attempt.started_at,
         "answered_at": attempt.answered_at,
@@ -310,8 +324,8 @@ def attempt_document(attempt: Attempt) -> dict[str, Any]:
 class AssessSerializer(serializers.Serializer):
     self_assessment = serializers.ChoiceField(
         choices=Attempt.SelfAssessment.choices,
-        help_text="Your answer compared with the diagnosis. Partly and missed (or a question "
-        "answered wrongly) put the case in your review queue.",
+        help_text="Your own judgement of the answer compared with the diagnosis. Partly and "
+        "missed (or a question answered wrongly) put the case in your review queue.",
     )
 
 

@@ -203,9 +203,11 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(AttemptSerializer(attempt_document(attempt)).data)
 
     @extend_schema(
-        summary="Judge your answer",
-        description="Once the diagnosis is revealed (409 before, and once judged). A miss, a "
-        "partly right answer or a question answered wrongly puts the case in your review queue.",
+        summary="Overrule the verdict on your answer",
+        description="Every answer is judged when it is given (`verdict`); once the diagnosis "
+        "is revealed (409 before) you may judge it otherwise, or take that back by sending the "
+        "verdict. The review queue follows the judgement in effect: a miss, a partly right "
+        "answer or a question answered wrongly puts the case in it.",
         tags=[TAG],
         request=AssessSerializer,
         responses={200: AttemptSerializer, **errors(400, 401, 404, 409, 429)},

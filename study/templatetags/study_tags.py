@@ -13,8 +13,15 @@ register = template.Library()
 
 @register.filter
 def neutral_label(case: Case) -> str:
-    """ "Case 123 · 57-year-old man · buttock pain": how an unknown is named before it is solved."""
+    """ "Unknown K7QM2 · 57-year-old man · buttock pain": how an unknown is named before it is
+    solved."""
     return labels.neutral_label(case)
+
+
+@register.filter
+def unknown_name(case: Case) -> str:
+    """ "Unknown K7QM2": the unknown's name, without the patient or the complaint."""
+    return labels.unknown_name(case)
 
 
 @register.filter

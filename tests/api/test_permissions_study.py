@@ -81,7 +81,9 @@ def study_world(world):  # noqa: F811
     attempt = services.start_attempt(user=trainee, case=unknown, answer="Bursitis")
     diagnosed = services.start_attempt(user=trainee, case=unknown, answer="Bursitis")
     services.reveal_next_stage(attempt=diagnosed, by=trainee)
-    ReviewQueueEntry.objects.create(user=trainee, case=unknown, due_on=unknown.created_at.date())
+    ReviewQueueEntry.objects.update_or_create(
+        user=trainee, case=unknown, defaults={"due_on": unknown.created_at.date()}
+    )
     objects = {
         **objects,
         "unknown": unknown,

@@ -1,6 +1,6 @@
 """A trainee's journey through an unknown in the system Chromium: the unknowns list, the
-unknown, a diagnosis and a question answered, each stage revealed, the answer judged, and the
-result on the progress page.
+unknown, a diagnosis and a question answered, each stage revealed, the verdict on the answer
+overruled, and the result on the progress page.
 
 Set SCREENSHOTS_DIR (e.g. `SCREENSHOTS_DIR=/tmp/shots`) to save screenshots of every stage and
 of the progress page at desktop and phone widths (unknowns-*.png).
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from study import labels
 from tests.browser.pages import CHROMIUM, has_no_horizontal_scroll, make_figures_ready
 from tests.factories import DIAGNOSIS, PASSWORD, QUESTION_ANSWER, make_unknown, make_user
 
@@ -82,7 +83,8 @@ def test_trainee_studies_an_unknown_stage_by_stage_and_sees_the_progress(
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Unknowns", exact=True).click()
     page.wait_for_url("**/unknowns/")
-    label = f"Case {case.pk} · 57-year-old man · buttock pain"
+    label = labels.neutral_label(case)
+    assert f"Case {case.pk}" not in label
     expect(page.get_by_role("link", name=label)).to_be_visible()
     trainee.shoot("list")
 
@@ -113,9 +115,12 @@ def test_trainee_studies_an_unknown_stage_by_stage_and_sees_the_progress(
     assert "Discussion-secret" not in page.content()
     trainee.shoot("stage-2-diagnosis")
 
+    # Judged when answered: the answer names the diagnosis. The trainee overrules it.
+    expect(page.locator(".verdict")).to_contain_text("Right — your answer names the diagnosis")
+    page.get_by_text("Not fair? Judge it yourself").click()
     page.get_by_label("Partly correct").check()
-    page.get_by_role("button", name="Record").click()
-    page.wait_for_selector("text=You judged your answer")
+    page.get_by_role("button", name="Record my judgement").click()
+    page.wait_for_selector("text=You overruled this")
     expect(page.get_by_text("This case will come back in your review queue")).to_be_visible()
 
     page.get_by_role("button", name="Show the discussion and teaching points").click()

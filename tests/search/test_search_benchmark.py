@@ -28,6 +28,7 @@ def test_the_search_benchmark_prints_percentiles_and_ratios_for_every_query(db):
     assert "primary-key lookup" in output
     assert "search p50" in output and "HTTP p50" in output
     assert "15 synthetic cases" in output
+    assert "Did you mean" in output and "rebuilt p50" in output
 
 
 def test_percentiles_are_nearest_rank():

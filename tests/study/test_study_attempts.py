@@ -60,7 +60,9 @@ def test_answering_on_the_page_records_the_attempt_with_score_and_time(client, t
     assert attempt.stage == Attempt.Stage.FINDINGS
     assert abs(attempt.started_at - started) < datetime.timedelta(seconds=1)
     assert 95 <= attempt.duration_seconds <= 100
-    assert not attempt.self_assessment and attempt.completed_at is None
+    # Judged at once: the answer names the diagnosis's title.
+    assert attempt.verdict == attempt.self_assessment == Attempt.SelfAssessment.CORRECT
+    assert not attempt.overruled and attempt.completed_at is not None
 
 
 def test_showing_the_unknown_writes_nothing_and_carries_a_signed_start_time(
@@ -225,7 +227,7 @@ def test_revealing_everything_on_the_page_says_so_instead_of_failing(client, tra
     assert "shown already" in response.content.decode()
 
 
-def test_judging_comes_after_the_diagnosis_and_only_once(trainee, unknown):
+def test_overruling_comes_after_the_diagnosis_and_can_be_taken_back(trainee, unknown):
     attempt = answered(trainee, unknown)
     api = api_as(trainee)
     url = f"/api/v1/attempts/{attempt.pk}/assess/"
@@ -234,10 +236,16 @@ def test_judging_comes_after_the_diagnosis_and_only_once(trainee, unknown):
     api.post(f"/api/v1/attempts/{attempt.pk}/reveal/")
     judged = api.post(url, {"self_assessment": "partly"}, format="json")
     assert judged.status_code == 200
-    assert judged.json()["self_assessment"] == "partly"
-    assert judged.json()["completed_at"] is not None
-    assert api.post(url, {"self_assessment": "correct"}, format="json").status_code == 409
-    assert Attempt.objects.get().self_assessment == "partly"
+    body = judged.json()
+    assert (body["verdict"], body["self_assessment"], body["overruled"]) == (
+        "missed",
+        "partly",
+        True,
+    )
+    assert body["completed_at"] is not None
+    back = api.post(url, {"self_assessment": "missed"}, format="json").json()
+    assert (back["self_assessment"], back["overruled"]) == ("missed", False)
+    assert Attempt.objects.get().self_assessment == "missed"
 
 
 @pytest.mark.parametrize("value", ["", "brilliant", None, 3])
@@ -257,18 +265,19 @@ def test_judging_on_the_page(client, trainee, unknown):
     client.force_login(trainee)
     client.post(reverse("attempt-reveal", args=[attempt.pk]))
     page = client.get(reverse("attempt-detail", args=[attempt.pk])).content.decode()
-    assert "How did you do?" in page and 'value="missed"' in page
+    assert "Missed</strong> — your answer names neither" in page
+    assert "Judge it yourself" in page and 'value="correct"' in page
     response = client.post(
-        reverse("attempt-assess", args=[attempt.pk]), {"self_assessment": "missed"}, follow=True
+        reverse("attempt-assess", args=[attempt.pk]), {"self_assessment": "correct"}, follow=True
     )
     html = response.content.decode()
-    assert "come back in your review queue" in html
-    assert "You judged your answer <strong>missed</strong>" in html
+    assert "Recorded as correct." in html
+    assert "You overruled this" in html
     bad = client.post(
         reverse("attempt-assess", args=[attempt.pk]), {"self_assessment": "nonsense"}, follow=True
     )
     assert bad.status_code == 200
-    assert Attempt.objects.get().self_assessment == "missed"
+    assert Attempt.objects.get().self_assessment == "correct"
 
 
 def test_the_diagnosis_stage_shows_the_score_the_right_options_and_explanations(

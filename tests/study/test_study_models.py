@@ -72,11 +72,24 @@ def test_patient_phrase_reads_like_a_case_presentation(age, unit, sex, phrase):
 
 
 @pytest.mark.django_db
-def test_neutral_label_has_number_patient_and_complaint_but_no_title():
+def test_neutral_label_has_a_code_patient_and_complaint_but_no_number_or_title():
     case = make_unknown(questions=0)
     label = labels.neutral_label(case)
-    assert label == f"Case {case.pk} · 57-year-old man · buttock pain"
+    code = labels.unknown_code(case)
+    assert label == f"Unknown {code} · 57-year-old man · buttock pain"
     assert TITLE.lower() not in label.lower() and DIAGNOSIS.lower() not in label.lower()
+    assert f"Case {case.pk}" not in label
+
+
+@pytest.mark.django_db
+def test_the_unknown_code_is_stable_distinct_and_not_the_number():
+    cases = [make_unknown(questions=0, figures=0) for _ in range(5)]
+    codes = [labels.unknown_code(case) for case in cases]
+    assert codes == [labels.unknown_code(case) for case in cases]
+    assert len(set(codes)) == len(codes)
+    for case, code in zip(cases, codes, strict=True):
+        assert len(code) == labels.CODE_LENGTH and code != str(case.pk)
+        assert set(code) <= set(labels.CODE_ALPHABET)
 
 
 def test_withhold_replaces_every_mention_of_the_answer_whatever_its_case():

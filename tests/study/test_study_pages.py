@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from cases.models import Case, Study
-from study import services
+from study import labels, services
 from study.models import Attempt, ReviewQueueEntry
 from tests.factories import DIAGNOSIS, TITLE, make_attempt, make_case, make_unknown
 
@@ -57,7 +57,7 @@ def test_visitors_see_the_unknowns_and_are_told_to_log_in_to_start(client, autho
     case = make_unknown(author)
     html = client.get(reverse("unknown-list")).content.decode()
     assert "Log in to start an unknown." in html
-    assert f"Case {case.pk} · 57-year-old man · buttock pain" in html
+    assert f"{labels.neutral_label(case)}" in html
     login = f"{reverse('account_login')}?next=/cases/{case.pk}/unknown/"
     assert login.replace("/", "%2F").replace("?next=%2F", "?next=/") in html or login in html
     assert DIAGNOSIS not in html and TITLE not in html
@@ -78,10 +78,10 @@ def test_the_unknowns_list_filters_by_modality_but_not_by_text_or_tag(client, au
     mr = make_unknown(author)
     Study.objects.filter(case=mr).update(modality="MR")
     listed = client.get(reverse("unknown-list"), {"modality": "MR"}).content.decode()
-    assert f"Case {mr.pk} ·" in listed and f"Case {ct.pk} ·" not in listed
+    assert f"{labels.unknown_name(mr)} ·" in listed and f"{labels.unknown_name(ct)} ·" not in listed
     # Searching for the diagnosis must not tell which case it is.
     searched = client.get(reverse("unknown-list"), {"q": "nothing-like-this", "tag": "x"})
-    assert f"Case {ct.pk} ·" in searched.content.decode()
+    assert f"{labels.unknown_name(ct)} ·" in searched.content.decode()
     assert 'id="id_q"' not in searched.content.decode()
 
 

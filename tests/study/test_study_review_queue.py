@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from study import services
+from study import labels, services
 from study.models import Attempt, ReviewQueueEntry
-from tests.factories import QUESTION_ANSWER, make_unknown
+from tests.factories import DIAGNOSIS, QUESTION_ANSWER, make_unknown
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +24,17 @@ def unknown(author):
 
 
 def study(user, case, *, judged: str, questions_right: bool = True) -> Attempt:
-    """Answer, reveal the diagnosis and judge, as the pages and the API do."""
+    """Answer (the diagnosis when `judged` is correct: judged so at once), reveal the
+    diagnosis, and overrule the verdict when it is not `judged`, as the pages and the API do."""
     attempt = services.start_attempt(
         user=user,
         case=case,
-        answer="An answer",
+        answer=DIAGNOSIS if judged == "correct" else "An answer",
         question_answers=[QUESTION_ANSWER if questions_right else 0] * case.questions.count(),
     )
     attempt = services.reveal_next_stage(attempt=attempt, by=user)
+    if attempt.self_assessment == judged:
+        return attempt
     return services.assess_attempt(attempt=attempt, by=user, self_assessment=judged)
 
 
@@ -59,6 +62,18 @@ def test_a_case_answered_wrongly_is_due_again_tomorrow(trainee, unknown, judged,
 def test_a_case_answered_right_the_first_time_does_not_enter_the_queue(trainee, unknown):
     study(trainee, unknown, judged="correct")
     assert entry_of(trainee, unknown) is None
+
+
+def test_a_missed_answer_enters_the_queue_at_once_and_leaves_it_when_overruled(trainee, unknown):
+    attempt = services.start_attempt(
+        user=trainee, case=unknown, answer="Bursitis", question_answers=[QUESTION_ANSWER]
+    )
+    assert entry_of(trainee, unknown).last_attempt == attempt
+    attempt = services.reveal_next_stage(attempt=attempt, by=trainee)
+    services.assess_attempt(attempt=attempt, by=trainee, self_assessment="correct")
+    assert entry_of(trainee, unknown) is None
+    services.assess_attempt(attempt=attempt, by=trainee, self_assessment="missed")
+    assert entry_of(trainee, unknown).misses == 1
 
 
 def test_right_answers_from_the_queue_space_the_case_out_until_it_leaves(trainee, unknown):
@@ -112,7 +127,9 @@ def test_the_review_queue_page_lists_due_cases_first_by_neutral_label(
     make_due(entry_of(trainee, unknown))
     client.force_login(trainee)
     html = client.get(reverse("review-queue")).content.decode()
-    assert html.index(f"Case {unknown.pk} ·") < html.index(f"Case {later.pk} ·")
+    assert html.index(f"{labels.unknown_name(unknown)} ·") < html.index(
+        f"{labels.unknown_name(later)} ·"
+    )
     assert "Review the next due case" in html
     assert f'href="{reverse("case-unknown", args=[unknown.pk])}"' in html
     assert unknown.final_diagnosis not in html and unknown.title not in html

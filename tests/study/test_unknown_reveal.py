@@ -11,6 +11,7 @@ from django.utils.html import escape
 from rest_framework.test import APIClient
 
 from cases import media_urls
+from study import labels
 from study.models import Attempt
 from tests.factories import (
     DIAGNOSIS,
@@ -162,4 +163,5 @@ def test_the_page_title_of_the_unknown_is_neutral(client, trainee, unknown):
     client.force_login(trainee)
     html = client.get(reverse("case-unknown", args=[unknown.pk])).content.decode()
     title = html.split("<title>")[1].split("</title>")[0]
-    assert title.startswith(f"Unknown: case {unknown.pk}")
+    assert title.startswith(f"Unknown {labels.unknown_code(unknown)}")
+    assert f"case {unknown.pk}" not in html.lower()
