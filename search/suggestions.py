@@ -35,7 +35,7 @@ from rapidfuzz.distance import OSA
 from cases import freshness, fulltext
 from cases.filters import CaseFilter
 from cases.models import Case, Tag
-from study.judging import allowed_errors
+from cases.spelling import allowed_errors
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

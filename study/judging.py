@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
+from cases.spelling import allowed_errors
+
 RIGHT = "correct"
 PARTLY = "partly"
 MISSED = "missed"
@@ -46,13 +48,6 @@ def normalise(text: str) -> list[str]:
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     plain = plain.casefold().replace("_", " ")
     return [word for word in _NOT_WORD.split(plain) if word and word not in FILLER_WORDS]
-
-
-def allowed_errors(word: str) -> int:
-    """Typing errors forgiven in a word: none in short words, one from 4 letters, two from 8."""
-    if len(word) < 4:
-        return 0
-    return 1 if len(word) < 8 else 2
 
 
 def words_match(typed: str, name: str) -> bool:
