@@ -143,10 +143,10 @@ def load_schema(ids: dict | None):
     from the seeded rows so that operations answer about real objects and not only with 404;
     invalid data is generated without them, since a seeded id would replace an invalid one."""
     import schemathesis
-    from hypothesis import strategies as st
     from schemathesis.config import SchemathesisConfig
 
     from teachingfile.wsgi import application
+    from tests.api.schemathesis_run import draw_seeded_ids
     from tests.api.test_schemathesis import kind_of_id
 
     config = SchemathesisConfig.from_dict(
@@ -155,24 +155,7 @@ def load_schema(ids: dict | None):
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, config=config)
     if ids is None:
         return schema
-
-    @schema.hook
-    def flatmap_path_parameters(context, path_parameters):
-        if not path_parameters:
-            return st.just(path_parameters)
-        real = {}
-        for name in path_parameters:
-            kind = kind_of_id(context.operation.path, name)
-            if kind and ids.get(kind):
-                real[name] = st.sampled_from(ids[kind])
-        if not real:
-            return st.just(path_parameters)
-        return st.one_of(
-            st.just(path_parameters),
-            st.fixed_dictionaries(real).map(lambda chosen: {**path_parameters, **chosen}),
-        )
-
-    return schema
+    return draw_seeded_ids(schema, ids, kind_of_id)
 
 
 def exercise(
@@ -238,16 +221,11 @@ def conformance(
     progress: Callable[[str], None] = lambda line: None,
 ) -> Report:
     """Run every selected operation against the current database (seeded with `seed`)."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
     from schemathesis.generation import GenerationMode
 
     from api.throttles import ScopedByMethodThrottle
+    from tests.api.schemathesis_run import one_connection
 
-    schemas = {
-        GenerationMode.POSITIVE: load_schema(ids),
-        GenerationMode.NEGATIVE: load_schema(None),
-    }
     callers = {"token": {"Authorization": f"Token {ids['key']}"}, "anonymous": {}}
     wanted = list(operations)
     report = Report()
@@ -255,22 +233,26 @@ def conformance(
     # reads them from a class attribute bound when DRF's settings were first read.
     rates = ScopedByMethodThrottle.THROTTLE_RATES
     ScopedByMethodThrottle.THROTTLE_RATES = dict.fromkeys(rates, "100000000/minute")
-    # The WSGI handler closes the connection after each request, which would end the
-    # transaction each request is rolled back in.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
     try:
-        for mode, schema in schemas.items():
-            for result in schema.get_all_operations():
-                operation = result.ok()
-                if wanted and not any(text in operation.label for text in wanted):
-                    continue
-                progress(f"{operation.label} ({mode.value})")
-                for identity in identities:
-                    exercise(operation, mode, identity, callers[identity], max_examples, report)
+        # From the schema's own request on: the WSGI handler would otherwise close the
+        # connection after each request, ending the transaction it is rolled back in (or, in
+        # a test, the test's).
+        with one_connection():
+            schemas = {
+                GenerationMode.POSITIVE: load_schema(ids),
+                GenerationMode.NEGATIVE: load_schema(None),
+            }
+            for mode, schema in schemas.items():
+                for result in schema.get_all_operations():
+                    operation = result.ok()
+                    if wanted and not any(text in operation.label for text in wanted):
+                        continue
+                    progress(f"{operation.label} ({mode.value})")
+                    for identity in identities:
+                        exercise(
+                            operation, mode, identity, callers[identity], max_examples, report
+                        )
     finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
         ScopedByMethodThrottle.THROTTLE_RATES = rates
     return report
 

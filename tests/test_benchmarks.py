@@ -325,12 +325,6 @@ def test_the_conformance_summary_groups_failures_by_operation_and_check():
 def test_a_shallow_conformance_run_finds_the_unknowns_as_documented(
     author, coauthor, reviewer, editor
 ):
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        # In-process on PostgreSQL its requests find the test's connection closed; the script
-        # itself builds a database of its own there. The SQLite pass runs this test.
-        pytest.skip("the in-process conformance run is checked on SQLite only")
     from tests.api.test_schemathesis import seed
 
     report = schema_conformance.conformance(
