@@ -249,9 +249,7 @@ def conformance(
                         continue
                     progress(f"{operation.label} ({mode.value})")
                     for identity in identities:
-                        exercise(
-                            operation, mode, identity, callers[identity], max_examples, report
-                        )
+                        exercise(operation, mode, identity, callers[identity], max_examples, report)
     finally:
         ScopedByMethodThrottle.THROTTLE_RATES = rates
     return report
