@@ -20,12 +20,13 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied, Throttled
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import sign_in
+from accounts.api.authentication import TokenAuthentication
 from accounts.api.permissions import SUSPENDED_DETAIL, NotSuspended
 from accounts.models import ApiToken
 from accounts.services import create_token, revoke_token
@@ -128,13 +129,18 @@ class ObtainTokenView(APIView):
     permission_classes = [NotSuspended, AllowAny]
     throttle_scope = "token"
 
+    def get_authenticate_header(self, request) -> str:
+        # Wrong credentials are a 401, which carries the scheme the token is then used with
+        # (DRF would turn it into a 403 for a view without authentication classes).
+        return TokenAuthentication.keyword
+
     @extend_schema(
         operation_id="auth_token_create",
         summary="Exchange a username and password for a new token",
         description=(
             "Creates a named token for the account and answers its key, shown only this once. "
-            "Wrong credentials answer 400 with the same message whether the username exists or "
-            "not. Throttled per client address; failed attempts count with those of the login "
+            "Wrong credentials answer 401 with the same message whether the username exists or "
+            "not; a disabled account that gave its password, 403. Throttled per client address; failed attempts count with those of the login "
             "page, per username and per address, and while the login page would refuse the "
             "account (too many failures) this answers 429 too, even to the right password. A "
             "suspended member gets 403, as does an account whose e-mail address is not yet "
@@ -143,7 +149,7 @@ class ObtainTokenView(APIView):
         tags=["tokens"],
         auth=[],
         request=ObtainTokenSerializer,
-        responses={201: NewTokenSerializer, **errors(400, 403, 415, 429)},
+        responses={201: NewTokenSerializer, **errors(400, 401, 403, 415, 429)},
         examples=[
             OpenApiExample(
                 "A token for a script, valid 90 days",
@@ -168,9 +174,12 @@ class ObtainTokenView(APIView):
         except sign_in.LockedOut as locked:
             raise Throttled(wait=locked.retry_after, detail=LOCKED_OUT) from None
         if user is None:
-            raise serializers.ValidationError(_why_not_signed_in(data))
+            why = _why_not_signed_in(data)
+            if why == DISABLED_ACCOUNT:
+                raise PermissionDenied(why)
+            raise AuthenticationFailed(why)
         if not user.is_active:  # allauth answers a disabled account that gave its password
-            raise serializers.ValidationError(DISABLED_ACCOUNT)
+            raise PermissionDenied(DISABLED_ACCOUNT)
         if user.is_suspended:
             raise PermissionDenied(SUSPENDED_DETAIL)
         if not may_sign_in_unconfirmed(user):

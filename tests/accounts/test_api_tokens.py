@@ -112,7 +112,8 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(api, author):
     wrong_password = obtain(api, username="author", password="not-the-password")
     unknown_user = obtain(api, username="nobody", password=PASSWORD)
 
-    assert wrong_password.status_code == unknown_user.status_code == 400
+    assert wrong_password.status_code == unknown_user.status_code == 401
+    assert wrong_password["WWW-Authenticate"] == "Token"
     assert wrong_password.data == unknown_user.data
     assert wrong_password.data["detail"] == WRONG_CREDENTIALS
     assert not ApiToken.objects.exists()
@@ -125,7 +126,7 @@ def test_a_disabled_account_gets_no_token(api, author):
     right_password = obtain(api, username="author", password=PASSWORD)
     wrong_password = obtain(api, username="author", password="not-the-password")
 
-    assert right_password.status_code == 400
+    assert right_password.status_code == 403
     assert right_password.data["detail"] == DISABLED_ACCOUNT
     # Without the password, nobody learns the account exists.
     assert wrong_password.data["detail"] == WRONG_CREDENTIALS
@@ -154,7 +155,7 @@ def test_exchanging_passwords_is_throttled(api, author, monkeypatch):
     answers = [obtain(api, username="author", password="guess").status_code for _ in range(3)]
     throttled = obtain(api, username="author", password=PASSWORD)
 
-    assert answers == [400, 400, 400]
+    assert answers == [401, 401, 401]
     assert throttled.status_code == 429
     assert "Retry-After" in throttled
     assert set(throttled.data) == {"detail", "errors"}
