@@ -140,9 +140,10 @@ class ObtainTokenView(APIView):
         description=(
             "Creates a named token for the account and answers its key, shown only this once. "
             "Wrong credentials answer 401 with the same message whether the username exists or "
-            "not; a disabled account that gave its password, 403. Throttled per client address; failed attempts count with those of the login "
-            "page, per username and per address, and while the login page would refuse the "
-            "account (too many failures) this answers 429 too, even to the right password. A "
+            "not; a disabled account that gave its password, 403. Throttled per client "
+            "address; failed attempts count with those of the login page, per username and per "
+            "address, and while the login page would refuse the account (too many failures) "
+            "this answers 429 too, even to the right password. A "
             "suspended member gets 403, as does an account whose e-mail address is not yet "
             "confirmed where the site requires confirmation."
         ),
