@@ -8,6 +8,7 @@ sends some of the document's keys (`cases.document_edit`). Every read starts fro
 from __future__ import annotations
 
 from django.db.models import F
+from django.http import Http404
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -142,16 +143,10 @@ class CaseViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     tags = ["cases"]
 
-    def get_parsers(self):
-        # The case document is nested JSON (patient, rights, lists of objects), which a form
-        # body cannot carry: it is read as JSON only, anything else is 415. Parsers are chosen
-        # before DRF names the action, so it is found from the method here.
-        action = getattr(self, "action", None)
-        if action is None and getattr(self, "request", None) is not None:
-            action = getattr(self, "action_map", {}).get(self.request.method.lower())
-        if action in ("create", "partial_update"):
-            return [JSONParser()]
-        return super().get_parsers()
+    # The case document is nested JSON (patient, rights, lists of objects), which a form body
+    # cannot carry, and a form body that names no field would read as an empty one: writes
+    # and actions are read as JSON only, anything else is 415.
+    parser_classes = [JSONParser]
 
     def get_queryset(self):
         user = self.request.user
@@ -345,6 +340,8 @@ class CaseViewSet(
 
     @extend_schema(
         summary="Vouch for a machine-generated commentary",
+        description="`commentary` is the index of a commentary of the case: one it does not "
+        "have is a 404.",
         request=VerifyCommentarySerializer,
         responses={200: CaseDocumentSerializer, **ACTION_ERRORS},
     )
@@ -361,8 +358,11 @@ class CaseViewSet(
         index = serializer.validated_data["commentary"]
         commentaries = list(Commentary.objects.filter(case=case).order_by("position", "pk"))
         if index >= len(commentaries):
-            raise services.ValidationError(
-                {"commentary": f"The case has {len(commentaries)} commentaries."}
+            raise Http404(
+                f"The case has no commentary {index}: its commentaries are numbered from 0 "
+                f"to {len(commentaries) - 1}."
+                if commentaries
+                else "The case has no commentaries."
             )
         services.verify_commentary(commentaries[index], by=request.user)
         return document_response(request, case)
