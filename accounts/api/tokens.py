@@ -21,6 +21,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Throttled
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,8 +30,9 @@ from accounts import sign_in
 from accounts.api.authentication import TokenAuthentication
 from accounts.api.permissions import SUSPENDED_DETAIL, NotSuspended
 from accounts.models import ApiToken
-from accounts.services import create_token, revoke_token
-from api.errors import errors
+from accounts.services import TooManyTokens, create_token, revoke_token
+from api.errors import Conflict, errors
+from api.validation import not_blank
 
 UNCONFIRMED_DETAIL = (
     "Confirm your e-mail address first: follow the link in the message sent when you signed "
@@ -38,6 +40,7 @@ UNCONFIRMED_DETAIL = (
 )
 
 DEFAULT_NAME = "API token"
+NAME_NEEDED = "Give the token a name, e.g. what program uses it."
 WRONG_CREDENTIALS = "Unable to sign in with this username and password."
 DISABLED_ACCOUNT = "This account is disabled: ask a moderator to re-enable it."
 LOCKED_OUT = (
@@ -89,6 +92,8 @@ class ObtainTokenSerializer(serializers.Serializer):
         max_length=100,
         required=False,
         default=DEFAULT_NAME,
+        validators=[not_blank(NAME_NEEDED)],
+        error_messages={"blank": NAME_NEEDED},
         help_text="What the token is for, e.g. “PACS export”.",
     )
     expires_in_days = serializers.IntegerField(
@@ -102,12 +107,16 @@ class ObtainTokenSerializer(serializers.Serializer):
 
 class CreateTokenSerializer(serializers.Serializer):
     name = serializers.CharField(
-        max_length=100, help_text="What the token is for, e.g. “PACS export”."
+        max_length=100,
+        validators=[not_blank(NAME_NEEDED)],
+        error_messages={"blank": NAME_NEEDED},
+        help_text="What the token is for, e.g. “PACS export”.",
     )
     expires_at = serializers.DateTimeField(
         required=False,
         allow_null=True,
-        help_text="When the token stops working (in the future); left out: never.",
+        help_text="When the token stops working, in the future (one in the past is a 400); "
+        "left out or null: never.",
     )
 
 
@@ -150,7 +159,7 @@ class ObtainTokenView(APIView):
         tags=["tokens"],
         auth=[],
         request=ObtainTokenSerializer,
-        responses={201: NewTokenSerializer, **errors(400, 401, 403, 415, 429)},
+        responses={201: NewTokenSerializer, **errors(400, 401, 403, 409, 415, 429)},
         examples=[
             OpenApiExample(
                 "A token for a script, valid 90 days",
@@ -187,7 +196,10 @@ class ObtainTokenView(APIView):
             raise PermissionDenied(UNCONFIRMED_DETAIL)
         days = data.get("expires_in_days")
         expires_at = timezone.now() + datetime.timedelta(days=days) if days else None
-        token, key = create_token(user, name=data["name"], expires_at=expires_at)
+        try:
+            token, key = create_token(user, name=data["name"], expires_at=expires_at)
+        except TooManyTokens as refused:
+            raise Conflict(refused.message) from None
         return _created(token, key)
 
 
@@ -211,6 +223,8 @@ def _why_not_signed_in(data: dict) -> str:
 
 class OwnTokensMixin:
     permission_classes = [NotSuspended, IsAuthenticated]
+    # `expires_at` may be null, which a form body cannot say.
+    parser_classes = [JSONParser]
     serializer_class = TokenSerializer
 
     def get_queryset(self):
@@ -232,22 +246,26 @@ class OwnTokensMixin:
         summary="Create a token",
         description=(
             "Answers the new token's key, shown only this once. With session sign-in the "
-            "request needs the CSRF token (X-CSRFToken header)."
+            "request needs the CSRF token (X-CSRFToken header). With as many active tokens as "
+            "allowed, 409: revoke one first."
         ),
         tags=["tokens"],
         request=CreateTokenSerializer,
-        responses={201: NewTokenSerializer, **errors(400, 401, 403, 415, 429)},
+        responses={201: NewTokenSerializer, **errors(400, 401, 403, 409, 415, 429)},
     ),
 )
 class TokenListView(OwnTokensMixin, generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         form = CreateTokenSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        token, key = create_token(
-            request.user,
-            name=form.validated_data["name"],
-            expires_at=form.validated_data.get("expires_at"),
-        )
+        try:
+            token, key = create_token(
+                request.user,
+                name=form.validated_data["name"],
+                expires_at=form.validated_data.get("expires_at"),
+            )
+        except TooManyTokens as refused:
+            raise Conflict(refused.message) from None
         return _created(token, key)
 
 
