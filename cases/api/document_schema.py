@@ -7,8 +7,14 @@ suite checks every answer against the schema).
 
 from __future__ import annotations
 
+import contextlib
+
+from django.db import DatabaseError
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases.filters import body_systems
 from cases.models import Case, Commentary, ExercisePrescription, Licence, Modality, Section, Tag
 
 
@@ -94,13 +100,50 @@ class RightsSerializer(serializers.Serializer):
     consent_statement = Nullable.text()
 
 
+# The author form's check (cases.row_forms.AuthorForm.clean_orcid) as far as a pattern can say
+# it: the last character is also a check digit, which no pattern can.
+ORCID = r"^\s*((https|HTTPS)://(orcid\.org|ORCID\.ORG)/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dXx])?\s*$"
+
+
+@extend_schema_field({"type": "string", "pattern": ORCID})
+class OrcidField(serializers.Field):
+    """Described by its pattern alone, which allows it empty: not as a CharField that may be
+    blank, which the schema would describe as one of two texts, both matching ""."""
+
+    def to_representation(self, value) -> str:
+        return str(value)
+
+    def to_internal_value(self, data) -> str:
+        return str(data)
+
+
 class AuthorSerializer(serializers.Serializer):
     username = serializers.CharField(
         allow_null=True, required=False, help_text="For a site user; omit for an external author."
     )
     name = Nullable.text()
     affiliation = Nullable.text()
-    orcid = Nullable.text()
+    orcid = OrcidField(
+        required=False,
+        help_text="Like 0000-0002-1825-0097 (an https://orcid.org/ link works too), or empty; "
+        "its last character is a check digit.",
+    )
+
+
+class SystemCodeField(serializers.CharField):
+    """The code of a body system: one of the list kept in the database."""
+
+
+class SystemCodeFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = SystemCodeField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = {"type": "string"}
+        # The list as it is now, as the `system` filter lists it (api/filter_schema.py); a
+        # schema written without a database leaves it any text.
+        with contextlib.suppress(DatabaseError, RuntimeError):
+            schema["enum"] = sorted(code for code, _ in body_systems.choices())
+        return schema
 
 
 class CiteSerializer(serializers.Serializer):
@@ -111,7 +154,10 @@ class CiteSerializer(serializers.Serializer):
 class QuestionSerializer(serializers.Serializer):
     stem = serializers.CharField()
     options = serializers.ListField(child=serializers.CharField(), min_length=2)
-    answer = serializers.IntegerField(min_value=0, help_text="Index of the correct option.")
+    answer = serializers.IntegerField(
+        min_value=0,
+        help_text="Index of the correct option: less than the number of options.",
+    )
     explanation = Nullable.text()
 
 
@@ -140,7 +186,7 @@ class CaseDocumentSerializer(serializers.Serializer):
     references = ReferenceSerializer(many=True, required=False)
     tags = TagDocumentSerializer(many=True, required=False)
     systems = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="Body system codes."
+        child=SystemCodeField(), required=False, help_text="Body system codes."
     )
     difficulty = serializers.ChoiceField(
         choices=Case.Difficulty.choices, allow_null=True, allow_blank=True, required=False
