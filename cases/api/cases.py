@@ -76,6 +76,14 @@ class FiltersWhenAsked(DjangoFilterBackend):
 
 
 ACTION_ERRORS = errors(400, 401, 403, 404, 409, 429)
+# What the editor's forms refuse that the document's schema cannot say (one field against
+# another, or a check digit): benchmarks/schema_conformance.py takes these 400s as documented.
+DOCUMENT_RULES = (
+    "The document is checked by the editor's forms, and some of their rules no schema can "
+    "state; breaking one is a 400 naming the field: a question's `answer` must be less than "
+    "its number of `options`; a commentary needs a `heading` or a `body`; an author's `orcid` "
+    "must have the right check digit."
+)
 # The path's case id, described as the case resource's own routes describe it.
 CASE_ID = OpenApiParameter(
     "id",
@@ -106,7 +114,7 @@ IF_MATCH = OpenApiParameter(
     create=extend_schema(
         summary="Create a draft case",
         description="Send a canonical case document with at least a title; studies and "
-        "figures are added afterwards through their sub-resources.",
+        "figures are added afterwards through their sub-resources. " + DOCUMENT_RULES,
         request=CaseCreateSerializer,
         responses={201: CaseDocumentSerializer, **errors(400, 401, 403, 429)},
     ),
@@ -115,7 +123,7 @@ IF_MATCH = OpenApiParameter(
         description="Send the keys of the document to change; a list replaces the whole list. "
         "Say which version you edited with If-Match (the ETag) or `version`: a stale "
         "version gets 412 and changes nothing. A published case is not edited, not even "
-        "by a superuser (403): start a new revision (`revise`) and edit that.",
+        "by a superuser (403): start a new revision (`revise`) and edit that. " + DOCUMENT_RULES,
         request=CaseDocumentSerializer,
         parameters=[IF_MATCH],
         responses={200: CaseDocumentSerializer, **errors(400, 401, 403, 404, 412, 428, 429)},
