@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.validators import RegexValidator
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 
@@ -34,3 +35,13 @@ NOT_BLANK = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
 
 def not_blank(message: str) -> RegexValidator:
     return RegexValidator(NOT_BLANK, message=message)
+
+
+class TextField(serializers.CharField):
+    """Text, and only text: DRF's CharField would read a number sent for it as its digits,
+    where the schema says a string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)

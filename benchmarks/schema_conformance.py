@@ -27,7 +27,8 @@ with a token and anonymously. The checks:
   the state), 412 and 428 (the version a write must carry) count as accepted: state the
   schema's shapes cannot express. So does a 400 for only the rules DOCUMENTED_400 lists, each
   written in its operation's description (a quiz answer within its options, a check digit, a
-  file's name, an expiry in the future): those are counted and reported apart.
+  username that exists, a file's name or content, an expiry in the future): those are counted
+  and reported apart.
 
 The run prints the failures grouped by operation and check, with one request of each group as
 a curl command, and exits 1 when there is any. Hypothesis is derandomized: the same requests
@@ -67,13 +68,22 @@ CASE_DOCUMENT_RULES = [
     (r"commentaries\.\d+", "Write a heading or a text"),
     # The last character of an ORCID iD is a check digit.
     (r"authors\.\d+\.orcid", "typing error"),
+    # A site user named by username: who exists is the database's to say.
+    (r"authors\.\d+\.username", "No one on this site has the username"),
+    # A web address as Django's URL validator reads it.
+    (r"references\.\d+\.url", "Enter a valid URL"),
+    # An item with something in it needs its main field (an empty one is left out).
+    (r"references\.\d+", "Give a citation, a DOI, a PMID or a URL"),
+    (r"differential_diagnoses\.\d+\.diagnosis", "This field is required"),
 ]
 DOCUMENTED_400 = {
     "POST /api/v1/cases/": CASE_DOCUMENT_RULES,
     "PATCH /api/v1/cases/{id}/": CASE_DOCUMENT_RULES,
     "PATCH /api/v1/me/": [("orcid", "typing error")],
-    # A file's name travels in its part's headers, which the schema does not describe.
+    # A file's name travels in its part's headers, which the schema does not describe; what
+    # kind of image a file holds, in its bytes.
     "POST /api/v1/imports/": [("files", "only .txt, .md and .zip files can be imported")],
+    "POST /api/v1/cases/{case_id}/figures/": [("file", "This is not a recognised image")],
     # The schema has no clock.
     "POST /api/v1/tokens/": [("expires_at", "must be in the future")],
 }

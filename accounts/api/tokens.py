@@ -137,6 +137,8 @@ class ObtainTokenView(APIView):
     authentication_classes = []
     permission_classes = [NotSuspended, AllowAny]
     throttle_scope = "token"
+    # `expires_in_days` may be null, which a form body cannot say.
+    parser_classes = [JSONParser]
 
     def get_authenticate_header(self, request) -> str:
         # Wrong credentials are a 401, which carries the scheme the token is then used with

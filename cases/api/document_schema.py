@@ -63,7 +63,10 @@ class SectionSerializer(serializers.Serializer):
 
 
 class DifferentialSerializer(serializers.Serializer):
-    diagnosis = serializers.CharField()
+    # An item left empty is passed over, as the editor passes over a blank row.
+    diagnosis = serializers.CharField(
+        required=False, help_text="Required unless the item is empty (then left out)."
+    )
     note = Nullable.text()
 
 
@@ -77,12 +80,37 @@ class CommentarySerializer(serializers.Serializer):
     verified_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
+def text_matching(pattern: str, max_length: int) -> type[serializers.Field]:
+    """A text described by its pattern alone, which allows it empty (see OrcidField)."""
+
+    @extend_schema_field({"type": "string", "pattern": pattern, "maxLength": max_length})
+    class PatternField(serializers.Field):
+        def to_representation(self, value) -> str:
+            return str(value)
+
+        def to_internal_value(self, data) -> str:
+            return str(data)
+
+    return PatternField
+
+
+# The reference form's checks (cases.row_forms.ReferenceForm): a DOI starts with "10." once a
+# doi.org address or "doi:" is taken off; a PMID is digits.
+DOI_PREFIX = r"([Hh][Tt][Tt][Pp][Ss]?://[Dd][Oo][Ii]\.[Oo][Rr][Gg]/|[Dd][Oo][Ii]:)"
+DoiField = text_matching(rf"^\s*({DOI_PREFIX}?10\.[^\x00]*)?$", 200)
+PmidField = text_matching(r"^\s*(\d+)?\s*$", 20)
+
+
 class ReferenceSerializer(serializers.Serializer):
     number = serializers.IntegerField(read_only=True)
-    citation = serializers.CharField()
-    doi = Nullable.text()
-    pmid = Nullable.text()
-    url = Nullable.text()
+    citation = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="A citation, a DOI, a PMID or a URL: at least one of them.",
+    )
+    doi = DoiField(required=False)
+    pmid = PmidField(required=False)
+    url = Nullable.text(help_text="An http(s) address.")
 
 
 class TagDocumentSerializer(serializers.Serializer):
@@ -100,9 +128,10 @@ class RightsSerializer(serializers.Serializer):
     consent_statement = Nullable.text()
 
 
-# The author form's check (cases.row_forms.AuthorForm.clean_orcid) as far as a pattern can say
-# it: the last character is also a check digit, which no pattern can.
-ORCID = r"^\s*((https|HTTPS)://(orcid\.org|ORCID\.ORG)/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dXx])?\s*$"
+# The author form's check (the model field of cases.row_forms.AuthorForm: at most 19
+# characters once stripped, and validate_orcid) as far as a pattern can say it: the last
+# character is also a check digit, which no pattern can.
+ORCID = r"^\s*(\d{4}-\d{4}-\d{4}-\d{3}[\dX])?\s*$"
 
 
 @extend_schema_field({"type": "string", "pattern": ORCID})
@@ -125,8 +154,7 @@ class AuthorSerializer(serializers.Serializer):
     affiliation = Nullable.text()
     orcid = OrcidField(
         required=False,
-        help_text="Like 0000-0002-1825-0097 (an https://orcid.org/ link works too), or empty; "
-        "its last character is a check digit.",
+        help_text="Like 0000-0002-1825-0097, or empty; its last character is a check digit.",
     )
 
 

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from accounts.api.permissions import NotSuspended
 from api.errors import Conflict, errors
 from api.pagination import Pagination
-from api.validation import not_blank
+from api.validation import TextField, not_blank
 from cases import facets, fulltext
 from cases.api.serializers import CaseSummarySerializer
 from cases.filters import CaseFilter
@@ -131,8 +131,19 @@ class SearchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 NAME_NEEDED = "Give the search a name."
 
 
+def name_field(**kwargs) -> TextField:
+    return TextField(
+        max_length=SavedSearch._meta.get_field("name").max_length,
+        validators=[not_blank(NAME_NEEDED)],
+        error_messages={"blank": NAME_NEEDED},
+        help_text="Yours to tell it by: a name you use for another saved search of yours is a 409.",
+        **kwargs,
+    )
+
+
 class SavedSearchSerializer(serializers.ModelSerializer):
-    query = serializers.CharField(
+    name = name_field()
+    query = TextField(
         max_length=2000,
         required=False,
         allow_blank=True,
@@ -159,21 +170,11 @@ class SavedSearchSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "digest": {"help_text": "`daily` or `weekly` e-mails the new matching cases."},
             "last_sent_at": {"help_text": "When the last digest was made; null: not yet."},
-            "name": {
-                "validators": [not_blank(NAME_NEEDED)],
-                "error_messages": {"blank": NAME_NEEDED},
-                "help_text": "Yours to tell it by: a name you use for another saved search "
-                "of yours is a 409.",
-            },
         }
 
 
 class SavedSearchUpdateSerializer(SavedSearchSerializer):
-    class Meta(SavedSearchSerializer.Meta):
-        extra_kwargs = {
-            **SavedSearchSerializer.Meta.extra_kwargs,
-            "name": {**SavedSearchSerializer.Meta.extra_kwargs["name"], "required": False},
-        }
+    name = name_field(required=False)
 
 
 TAG = "saved searches"

@@ -191,6 +191,8 @@ def test_a_signed_in_reader_saves_a_search_with_its_filters_in_order(trainee):
         ({"name": "Bad", "query": "modality=ZZ"}, "query"),
         ({"name": "Bad", "query": "q=hip", "digest": "hourly"}, "digest"),
         ({"name": "Bad", "query": "q=" + "x" * 3000}, "query"),
+        ({"name": "Bad", "query": 12}, "query"),
+        ({"name": 12}, "name"),
     ],
 )
 def test_an_invalid_saved_search_is_400_with_the_field_named(trainee, body, field):
