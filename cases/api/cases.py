@@ -81,10 +81,10 @@ ACTION_ERRORS = errors(400, 401, 403, 404, 409, 429)
 DOCUMENT_RULES = (
     "The document is checked by the editor's forms, and some of their rules no schema can "
     "state; breaking one is a 400 naming the field: a question's `answer` must be less than "
-    "its number of `options`; a commentary needs a `heading` or a `body`, a reference a "
-    "`citation`, `doi`, `pmid` or `url` (an http(s) address), a differential diagnosis its "
-    "`diagnosis` (an item left empty is left out); an author's `orcid` must have the right "
-    "check digit and a `username` must be a member's."
+    "its number of `options`; a section or a commentary needs a `heading` or a `body`, a "
+    "reference a `citation`, `doi`, `pmid` or `url` (an http(s) address), a differential "
+    "diagnosis its `diagnosis` (an item left empty is left out); an author needs a member's "
+    "`username` or a `name`, each member once, and an `orcid` with the right check digit."
 )
 # The path's case id, described as the case resource's own routes describe it.
 CASE_ID = OpenApiParameter(
