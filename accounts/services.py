@@ -14,6 +14,16 @@ KEY_PREFIX = "tf_"
 MAX_ACTIVE_TOKENS = 20
 
 
+class TooManyTokens(ValidationError):
+    """The person has as many active tokens as allowed (a conflict with their state: 409 in
+    the API)."""
+
+    def __init__(self):
+        super().__init__(
+            f"You have {MAX_ACTIVE_TOKENS} active tokens, the most allowed: revoke one first."
+        )
+
+
 def create_token(
     user: User, *, name: str, expires_at: datetime.datetime | None = None
 ) -> tuple[ApiToken, str]:
@@ -33,9 +43,7 @@ def create_token(
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": "The expiry must be in the future."})
     if ApiToken.objects.active().filter(user=user).count() >= MAX_ACTIVE_TOKENS:
-        raise ValidationError(
-            f"You have {MAX_ACTIVE_TOKENS} active tokens, the most allowed: revoke one first."
-        )
+        raise TooManyTokens
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name, prefix=key[:10], key_hash=hash_key(key), expires_at=expires_at

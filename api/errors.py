@@ -149,7 +149,8 @@ ErrorSerializer = inline_serializer(
 
 ERROR_MEANINGS = {
     400: "The request is not valid; `errors` says which fields and why.",
-    401: "Not signed in, or the token is unknown, revoked or expired.",
+    401: "Not signed in, the token is unknown, revoked or expired, or (auth/token/) the "
+    "username or password is wrong.",
     403: "Signed in, but not allowed to do this.",
     404: "No such object, or you may not see it.",
     409: "Not possible in the object's current state.",

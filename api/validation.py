@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.validators import RegexValidator
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 
@@ -23,3 +25,23 @@ def require_text(data: Any, names: Iterable[str]) -> None:
     }
     if wrong:
         raise ValidationError(wrong)
+
+
+# Text that is more than blank space (Python's reading of `\s`, as str.strip has it) and has no
+# NUL (see api/docs.NO_NUL). As a validator it puts the rule into the schema as a pattern, so
+# that a request the schema calls valid is not refused for a blank name.
+NOT_BLANK = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+
+
+def not_blank(message: str) -> RegexValidator:
+    return RegexValidator(NOT_BLANK, message=message)
+
+
+class TextField(serializers.CharField):
+    """Text, and only text: DRF's CharField would read a number sent for it as its digits,
+    where the schema says a string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)

@@ -38,6 +38,13 @@ SUSPENDED = (
 )
 
 
+class AlreadyInCollection(ValidationError):
+    """The case is in the collection already: a conflict with its state (409 in the API)."""
+
+    def __init__(self):
+        super().__init__({"case": ALREADY_IN_COLLECTION})
+
+
 # Bookmarks --------------------------------------------------------------------------------------
 
 
@@ -142,14 +149,14 @@ def add_to_collection(
         locked = _lock(collection)
         items = list(locked.items.order_by("position", "pk"))
         if any(item.case_id == case.pk for item in items):
-            raise ValidationError({"case": ALREADY_IN_COLLECTION})
+            raise AlreadyInCollection
         try:
             with transaction.atomic():
                 item = CollectionItem.objects.create(
                     collection=locked, case=case, note=note, position=len(items)
                 )
         except IntegrityError:  # added by another request between the check and the insert
-            raise ValidationError({"case": ALREADY_IN_COLLECTION}) from None
+            raise AlreadyInCollection from None
         if position is not None:
             _renumber(_placed(items, item, position))
         _touch(locked)

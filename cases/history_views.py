@@ -29,6 +29,9 @@ def _case_with_history(request, pk: int) -> Case:
     return case
 
 
+NO_SUCH_REVISION = "no_such_revision"
+
+
 class RevisionPairForm(forms.Form):
     """Which two revisions to compare, from the query string (`?from=3&to=5`)."""
 
@@ -52,7 +55,12 @@ class RevisionPairForm(forms.Form):
         for name in ("from", "to"):
             number = cleaned.get(name)
             if number is not None and number not in self.numbers:
-                self.add_error(name, f"This case has no revision {number}.")
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        f"This case has no revision {number}.", code=NO_SUCH_REVISION
+                    ),
+                )
         return cleaned
 
 

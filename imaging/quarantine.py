@@ -33,12 +33,15 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+NOT_HELD = "This image is not held in quarantine."
+
+
 def _locked_quarantined(figure: Figure, by: User) -> Figure:
     figure = Figure.objects.select_for_update().select_related("study__case").get(pk=figure.pk)
     if not permissions.can_review_quarantine(by, figure.study.case):
         raise PermissionDenied("Only the case's authors or an editor decide on held images.")
     if not figure.is_quarantined:
-        raise ValidationError("This image is not held in quarantine.")
+        raise ValidationError(NOT_HELD)
     return figure
 
 

@@ -39,6 +39,11 @@ SUBJECT_PREFIX = "[Teaching File] "
 # --- Saved searches ----------------------------------------------------------------------------
 
 
+class SavedSearchConflict(ValidationError):
+    """Refused for what the person already has (a name in use, the most searches kept), not
+    for what they sent: a conflict (409) in the API."""
+
+
 def _clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
@@ -54,7 +59,7 @@ def _check_name_is_free(user: User, name: str, *, exclude: int | None = None) ->
     if exclude is not None:
         taken = taken.exclude(pk=exclude)
     if taken.exists():
-        raise ValidationError({"name": "You already have a saved search with this name."})
+        raise SavedSearchConflict({"name": "You already have a saved search with this name."})
 
 
 def _clean_digest(digest: str) -> str:
@@ -76,7 +81,7 @@ def save_search(
         # The user's row lock orders two saves of the same person, so the limit holds.
         get_user_model().objects.select_for_update().filter(pk=by.pk).first()
         if SavedSearch.objects.filter(user=by).count() >= MAX_SAVED_SEARCHES:
-            raise ValidationError(
+            raise SavedSearchConflict(
                 f"You can keep up to {MAX_SAVED_SEARCHES} saved searches: delete one first."
             )
         _check_name_is_free(by, name)

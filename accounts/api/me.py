@@ -115,7 +115,8 @@ class Me(APIView):
 
     @extend_schema(
         summary="Change your profile",
-        description="Send only the fields to change: `display_name`, `orcid`, `training_level`.",
+        description="Send only the fields to change: `display_name`, `orcid`, `training_level`. "
+        "An ORCID iD whose check digit (its last character) is wrong is a 400.",
         tags=[TAG],
         request=ProfileChangeSerializer,
         responses={200: MeSerializer, **errors(400, 401, 429)},

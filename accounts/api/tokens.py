@@ -20,16 +20,19 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied, Throttled
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Throttled
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import sign_in
+from accounts.api.authentication import TokenAuthentication
 from accounts.api.permissions import SUSPENDED_DETAIL, NotSuspended
 from accounts.models import ApiToken
-from accounts.services import create_token, revoke_token
-from api.errors import errors
+from accounts.services import TooManyTokens, create_token, revoke_token
+from api.errors import Conflict, errors
+from api.validation import not_blank
 
 UNCONFIRMED_DETAIL = (
     "Confirm your e-mail address first: follow the link in the message sent when you signed "
@@ -37,6 +40,7 @@ UNCONFIRMED_DETAIL = (
 )
 
 DEFAULT_NAME = "API token"
+NAME_NEEDED = "Give the token a name, e.g. what program uses it."
 WRONG_CREDENTIALS = "Unable to sign in with this username and password."
 DISABLED_ACCOUNT = "This account is disabled: ask a moderator to re-enable it."
 LOCKED_OUT = (
@@ -88,6 +92,8 @@ class ObtainTokenSerializer(serializers.Serializer):
         max_length=100,
         required=False,
         default=DEFAULT_NAME,
+        validators=[not_blank(NAME_NEEDED)],
+        error_messages={"blank": NAME_NEEDED},
         help_text="What the token is for, e.g. “PACS export”.",
     )
     expires_in_days = serializers.IntegerField(
@@ -101,12 +107,16 @@ class ObtainTokenSerializer(serializers.Serializer):
 
 class CreateTokenSerializer(serializers.Serializer):
     name = serializers.CharField(
-        max_length=100, help_text="What the token is for, e.g. “PACS export”."
+        max_length=100,
+        validators=[not_blank(NAME_NEEDED)],
+        error_messages={"blank": NAME_NEEDED},
+        help_text="What the token is for, e.g. “PACS export”.",
     )
     expires_at = serializers.DateTimeField(
         required=False,
         allow_null=True,
-        help_text="When the token stops working (in the future); left out: never.",
+        help_text="When the token stops working, in the future (one in the past is a 400); "
+        "left out or null: never.",
     )
 
 
@@ -127,23 +137,31 @@ class ObtainTokenView(APIView):
     authentication_classes = []
     permission_classes = [NotSuspended, AllowAny]
     throttle_scope = "token"
+    # `expires_in_days` may be null, which a form body cannot say.
+    parser_classes = [JSONParser]
+
+    def get_authenticate_header(self, request) -> str:
+        # Wrong credentials are a 401, which carries the scheme the token is then used with
+        # (DRF would turn it into a 403 for a view without authentication classes).
+        return TokenAuthentication.keyword
 
     @extend_schema(
         operation_id="auth_token_create",
         summary="Exchange a username and password for a new token",
         description=(
             "Creates a named token for the account and answers its key, shown only this once. "
-            "Wrong credentials answer 400 with the same message whether the username exists or "
-            "not. Throttled per client address; failed attempts count with those of the login "
-            "page, per username and per address, and while the login page would refuse the "
-            "account (too many failures) this answers 429 too, even to the right password. A "
+            "Wrong credentials answer 401 with the same message whether the username exists or "
+            "not; a disabled account that gave its password, 403. Throttled per client "
+            "address; failed attempts count with those of the login page, per username and per "
+            "address, and while the login page would refuse the account (too many failures) "
+            "this answers 429 too, even to the right password. A "
             "suspended member gets 403, as does an account whose e-mail address is not yet "
             "confirmed where the site requires confirmation."
         ),
         tags=["tokens"],
         auth=[],
         request=ObtainTokenSerializer,
-        responses={201: NewTokenSerializer, **errors(400, 403, 415, 429)},
+        responses={201: NewTokenSerializer, **errors(400, 401, 403, 409, 415, 429)},
         examples=[
             OpenApiExample(
                 "A token for a script, valid 90 days",
@@ -168,16 +186,22 @@ class ObtainTokenView(APIView):
         except sign_in.LockedOut as locked:
             raise Throttled(wait=locked.retry_after, detail=LOCKED_OUT) from None
         if user is None:
-            raise serializers.ValidationError(_why_not_signed_in(data))
+            why = _why_not_signed_in(data)
+            if why == DISABLED_ACCOUNT:
+                raise PermissionDenied(why)
+            raise AuthenticationFailed(why)
         if not user.is_active:  # allauth answers a disabled account that gave its password
-            raise serializers.ValidationError(DISABLED_ACCOUNT)
+            raise PermissionDenied(DISABLED_ACCOUNT)
         if user.is_suspended:
             raise PermissionDenied(SUSPENDED_DETAIL)
         if not may_sign_in_unconfirmed(user):
             raise PermissionDenied(UNCONFIRMED_DETAIL)
         days = data.get("expires_in_days")
         expires_at = timezone.now() + datetime.timedelta(days=days) if days else None
-        token, key = create_token(user, name=data["name"], expires_at=expires_at)
+        try:
+            token, key = create_token(user, name=data["name"], expires_at=expires_at)
+        except TooManyTokens as refused:
+            raise Conflict(refused.message) from None
         return _created(token, key)
 
 
@@ -201,6 +225,8 @@ def _why_not_signed_in(data: dict) -> str:
 
 class OwnTokensMixin:
     permission_classes = [NotSuspended, IsAuthenticated]
+    # `expires_at` may be null, which a form body cannot say.
+    parser_classes = [JSONParser]
     serializer_class = TokenSerializer
 
     def get_queryset(self):
@@ -222,22 +248,26 @@ class OwnTokensMixin:
         summary="Create a token",
         description=(
             "Answers the new token's key, shown only this once. With session sign-in the "
-            "request needs the CSRF token (X-CSRFToken header)."
+            "request needs the CSRF token (X-CSRFToken header). With as many active tokens as "
+            "allowed, 409: revoke one first."
         ),
         tags=["tokens"],
         request=CreateTokenSerializer,
-        responses={201: NewTokenSerializer, **errors(400, 401, 403, 415, 429)},
+        responses={201: NewTokenSerializer, **errors(400, 401, 403, 409, 415, 429)},
     ),
 )
 class TokenListView(OwnTokensMixin, generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         form = CreateTokenSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        token, key = create_token(
-            request.user,
-            name=form.validated_data["name"],
-            expires_at=form.validated_data.get("expires_at"),
-        )
+        try:
+            token, key = create_token(
+                request.user,
+                name=form.validated_data["name"],
+                expires_at=form.validated_data.get("expires_at"),
+            )
+        except TooManyTokens as refused:
+            raise Conflict(refused.message) from None
         return _created(token, key)
 
 

@@ -41,9 +41,11 @@ def with_cards(queryset: QuerySet) -> QuerySet:
 
 
 def readable_case(user, pk: int) -> Case:
+    """The case a well-formed body names; one that does not exist or that the caller may not
+    read is a 404, as it is in a path."""
     case = Case.objects.visible_to(user).filter(pk=pk).first()
     if case is None:
-        raise serializers.ValidationError({"case": [services.CASE_NOT_READABLE]})
+        raise Http404(services.CASE_NOT_READABLE)
     return case
 
 
@@ -92,13 +94,13 @@ class OwnBookmarksMixin:
         summary="Bookmark a case",
         description="Bookmarks a case you may read: `201` with the new bookmark. A case you "
         "have bookmarked already answers `200` with the existing bookmark, unchanged. A case "
-        "that does not exist or that you may not read is a `400` on `case`.",
+        "that does not exist or that you may not read is a `404`.",
         tags=[BOOKMARKS],
         request=BookmarkCreateSerializer,
         responses={
             200: BookmarkSerializer,
             201: BookmarkSerializer,
-            **errors(400, 401, 403, 415, 429),
+            **errors(400, 401, 403, 404, 415, 429),
         },
         examples=[OpenApiExample("A case", value={"case": 12}, request_only=True)],
     ),

@@ -31,7 +31,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.permissions import NotSuspended
-from api.errors import errors
+from api.errors import Conflict, errors
 from api.ids import MAX_ID
 from bookmarks import services
 from bookmarks.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Collection, CollectionItem
@@ -403,12 +403,12 @@ class ItemListView(APIView):
 
     @extend_schema(
         summary="Add a case to a collection of yours",
-        description="A case you may read, at the end or at `position`. A case already in the "
-        "collection, or one you may not read, is a `400` on `case`.",
+        description="A case you may read, at the end or at `position`. A case that does not "
+        "exist or that you may not read is a `404`; one already in the collection, a `409`.",
         tags=[COLLECTIONS],
         parameters=[COLLECTION_ID],
         request=CollectionItemCreateSerializer,
-        responses={201: CollectionItemSerializer, **errors(400, 401, 403, 404, 415, 429)},
+        responses={201: CollectionItemSerializer, **errors(400, 401, 403, 404, 409, 415, 429)},
         examples=[
             OpenApiExample(
                 "A case with a note",
@@ -423,13 +423,16 @@ class ItemListView(APIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         case = readable_case(request.user, data["case"])
-        item = services.add_to_collection(
-            collection=collection,
-            case=case,
-            by=request.user,
-            note=data.get("note", ""),
-            position=data.get("position"),
-        )
+        try:
+            item = services.add_to_collection(
+                collection=collection,
+                case=case,
+                by=request.user,
+                note=data.get("note", ""),
+                position=data.get("position"),
+            )
+        except services.AlreadyInCollection:
+            raise Conflict(services.ALREADY_IN_COLLECTION) from None
         item = with_cards(CollectionItem.objects.filter(pk=item.pk)).get()
         return Response(CollectionItemSerializer(item).data, status=status.HTTP_201_CREATED)
 

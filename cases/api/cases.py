@@ -8,6 +8,7 @@ sends some of the document's keys (`cases.document_edit`). Every read starts fro
 from __future__ import annotations
 
 from django.db.models import F
+from django.http import Http404
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -75,6 +76,16 @@ class FiltersWhenAsked(DjangoFilterBackend):
 
 
 ACTION_ERRORS = errors(400, 401, 403, 404, 409, 429)
+# What the editor's forms refuse that the document's schema cannot say (one field against
+# another, or a check digit): benchmarks/schema_conformance.py takes these 400s as documented.
+DOCUMENT_RULES = (
+    "The document is checked by the editor's forms, and some of their rules no schema can "
+    "state; breaking one is a 400 naming the field: a question's `answer` must be less than "
+    "its number of `options`; a section or a commentary needs a `heading` or a `body`, a "
+    "reference a `citation`, `doi`, `pmid` or `url` (an http(s) address), a differential "
+    "diagnosis its `diagnosis` (an item left empty is left out); an author needs a member's "
+    "`username` or a `name`, each member once, and an `orcid` with the right check digit."
+)
 # The path's case id, described as the case resource's own routes describe it.
 CASE_ID = OpenApiParameter(
     "id",
@@ -105,7 +116,7 @@ IF_MATCH = OpenApiParameter(
     create=extend_schema(
         summary="Create a draft case",
         description="Send a canonical case document with at least a title; studies and "
-        "figures are added afterwards through their sub-resources.",
+        "figures are added afterwards through their sub-resources. " + DOCUMENT_RULES,
         request=CaseCreateSerializer,
         responses={201: CaseDocumentSerializer, **errors(400, 401, 403, 429)},
     ),
@@ -114,7 +125,7 @@ IF_MATCH = OpenApiParameter(
         description="Send the keys of the document to change; a list replaces the whole list. "
         "Say which version you edited with If-Match (the ETag) or `version`: a stale "
         "version gets 412 and changes nothing. A published case is not edited, not even "
-        "by a superuser (403): start a new revision (`revise`) and edit that.",
+        "by a superuser (403): start a new revision (`revise`) and edit that. " + DOCUMENT_RULES,
         request=CaseDocumentSerializer,
         parameters=[IF_MATCH],
         responses={200: CaseDocumentSerializer, **errors(400, 401, 403, 404, 412, 428, 429)},
@@ -142,16 +153,10 @@ class CaseViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     tags = ["cases"]
 
-    def get_parsers(self):
-        # The case document is nested JSON (patient, rights, lists of objects), which a form
-        # body cannot carry: it is read as JSON only, anything else is 415. Parsers are chosen
-        # before DRF names the action, so it is found from the method here.
-        action = getattr(self, "action", None)
-        if action is None and getattr(self, "request", None) is not None:
-            action = getattr(self, "action_map", {}).get(self.request.method.lower())
-        if action in ("create", "partial_update"):
-            return [JSONParser()]
-        return super().get_parsers()
+    # The case document is nested JSON (patient, rights, lists of objects), which a form body
+    # cannot carry, and a form body that names no field would read as an empty one: writes
+    # and actions are read as JSON only, anything else is 415.
+    parser_classes = [JSONParser]
 
     def get_queryset(self):
         user = self.request.user
@@ -345,6 +350,8 @@ class CaseViewSet(
 
     @extend_schema(
         summary="Vouch for a machine-generated commentary",
+        description="`commentary` is the index of a commentary of the case: one it does not "
+        "have is a 404.",
         request=VerifyCommentarySerializer,
         responses={200: CaseDocumentSerializer, **ACTION_ERRORS},
     )
@@ -361,8 +368,11 @@ class CaseViewSet(
         index = serializer.validated_data["commentary"]
         commentaries = list(Commentary.objects.filter(case=case).order_by("position", "pk"))
         if index >= len(commentaries):
-            raise services.ValidationError(
-                {"commentary": f"The case has {len(commentaries)} commentaries."}
+            raise Http404(
+                f"The case has no commentary {index}: its commentaries are numbered from 0 "
+                f"to {len(commentaries) - 1}."
+                if commentaries
+                else "The case has no commentaries."
             )
         services.verify_commentary(commentaries[index], by=request.user)
         return document_response(request, case)

@@ -7,8 +7,14 @@ suite checks every answer against the schema).
 
 from __future__ import annotations
 
+import contextlib
+
+from django.db import DatabaseError
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases.filters import body_systems
 from cases.models import Case, Commentary, ExercisePrescription, Licence, Modality, Section, Tag
 
 
@@ -57,7 +63,10 @@ class SectionSerializer(serializers.Serializer):
 
 
 class DifferentialSerializer(serializers.Serializer):
-    diagnosis = serializers.CharField()
+    # An item left empty is passed over, as the editor passes over a blank row.
+    diagnosis = serializers.CharField(
+        required=False, help_text="Required unless the item is empty (then left out)."
+    )
     note = Nullable.text()
 
 
@@ -71,12 +80,37 @@ class CommentarySerializer(serializers.Serializer):
     verified_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
+def text_matching(pattern: str, max_length: int) -> type[serializers.Field]:
+    """A text described by its pattern alone, which allows it empty (see OrcidField)."""
+
+    @extend_schema_field({"type": "string", "pattern": pattern, "maxLength": max_length})
+    class PatternField(serializers.Field):
+        def to_representation(self, value) -> str:
+            return str(value)
+
+        def to_internal_value(self, data) -> str:
+            return str(data)
+
+    return PatternField
+
+
+# The reference form's checks (cases.row_forms.ReferenceForm): a DOI starts with "10." once a
+# doi.org address or "doi:" is taken off; a PMID is digits.
+DOI_PREFIX = r"([Hh][Tt][Tt][Pp][Ss]?://[Dd][Oo][Ii]\.[Oo][Rr][Gg]/|[Dd][Oo][Ii]:)"
+DoiField = text_matching(rf"^\s*({DOI_PREFIX}?10\.[^\x00]*)?$", 200)
+PmidField = text_matching(r"^\s*(\d+)?\s*$", 20)
+
+
 class ReferenceSerializer(serializers.Serializer):
     number = serializers.IntegerField(read_only=True)
-    citation = serializers.CharField()
-    doi = Nullable.text()
-    pmid = Nullable.text()
-    url = Nullable.text()
+    citation = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="A citation, a DOI, a PMID or a URL: at least one of them.",
+    )
+    doi = DoiField(required=False)
+    pmid = PmidField(required=False)
+    url = Nullable.text(help_text="An http(s) address.")
 
 
 class TagDocumentSerializer(serializers.Serializer):
@@ -94,13 +128,50 @@ class RightsSerializer(serializers.Serializer):
     consent_statement = Nullable.text()
 
 
+# The author form's check (the model field of cases.row_forms.AuthorForm: at most 19
+# characters once stripped, and validate_orcid) as far as a pattern can say it: the last
+# character is also a check digit, which no pattern can.
+ORCID = r"^\s*(\d{4}-\d{4}-\d{4}-\d{3}[\dX])?\s*$"
+
+
+@extend_schema_field({"type": "string", "pattern": ORCID})
+class OrcidField(serializers.Field):
+    """Described by its pattern alone, which allows it empty: not as a CharField that may be
+    blank, which the schema would describe as one of two texts, both matching ""."""
+
+    def to_representation(self, value) -> str:
+        return str(value)
+
+    def to_internal_value(self, data) -> str:
+        return str(data)
+
+
 class AuthorSerializer(serializers.Serializer):
     username = serializers.CharField(
         allow_null=True, required=False, help_text="For a site user; omit for an external author."
     )
     name = Nullable.text()
     affiliation = Nullable.text()
-    orcid = Nullable.text()
+    orcid = OrcidField(
+        required=False,
+        help_text="Like 0000-0002-1825-0097, or empty; its last character is a check digit.",
+    )
+
+
+class SystemCodeField(serializers.CharField):
+    """The code of a body system: one of the list kept in the database."""
+
+
+class SystemCodeFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = SystemCodeField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = {"type": "string"}
+        # The list as it is now, as the `system` filter lists it (api/filter_schema.py); a
+        # schema written without a database leaves it any text.
+        with contextlib.suppress(DatabaseError, RuntimeError):
+            schema["enum"] = sorted(code for code, _ in body_systems.choices())
+        return schema
 
 
 class CiteSerializer(serializers.Serializer):
@@ -111,7 +182,10 @@ class CiteSerializer(serializers.Serializer):
 class QuestionSerializer(serializers.Serializer):
     stem = serializers.CharField()
     options = serializers.ListField(child=serializers.CharField(), min_length=2)
-    answer = serializers.IntegerField(min_value=0, help_text="Index of the correct option.")
+    answer = serializers.IntegerField(
+        min_value=0,
+        help_text="Index of the correct option: less than the number of options.",
+    )
     explanation = Nullable.text()
 
 
@@ -140,7 +214,7 @@ class CaseDocumentSerializer(serializers.Serializer):
     references = ReferenceSerializer(many=True, required=False)
     tags = TagDocumentSerializer(many=True, required=False)
     systems = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="Body system codes."
+        child=SystemCodeField(), required=False, help_text="Body system codes."
     )
     difficulty = serializers.ChoiceField(
         choices=Case.Difficulty.choices, allow_null=True, allow_blank=True, required=False

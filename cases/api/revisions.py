@@ -8,6 +8,7 @@ authors, editors, and reviewers asked to review it); anyone else gets a 404.
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -24,7 +25,7 @@ from rest_framework.response import Response
 from accounts.api.permissions import NotSuspended
 from api.errors import errors
 from cases.diff import ADDED, CHANGED, DELETE, EQUAL, INSERT, MOVED, REMOVED, SKIP, diff_documents
-from cases.history_views import RevisionPairForm
+from cases.history_views import NO_SUCH_REVISION, RevisionPairForm
 from cases.lookups import readable_case_or_404
 from cases.models import Case, Revision
 
@@ -122,13 +123,17 @@ class RevisionComparisonSerializer(serializers.Serializer):
         }
 
 
+_NUMBER = r"\s*\+?0*[1-9]\d*(\.0*)?\s*"
+REVISION_PAIR = rf"^{_NUMBER},{_NUMBER}$"
 COMPARE = OpenApiParameter(
     "compare",
-    # Two whole numbers, as the history page's form reads them (around spaces, a sign, a
-    # trailing ".0"); anything else is 400, as is a number the case has no revision of.
-    {"type": "string", "pattern": r"^\s*[+-]?\d+(\.0*)?\s*,\s*[+-]?\d+(\.0*)?\s*$"},
+    # Two revision numbers (from 1), as the history page's form reads them (around spaces, a
+    # plus sign, leading zeros, a trailing ".0"); anything else is 400. A number the case has
+    # no revision of is 404.
+    {"type": "string", "pattern": REVISION_PAIR},
     description="Two revision numbers, `a,b` (e.g. `1,3`): answer the field-by-field "
-    "difference from revision a to revision b instead of the list.",
+    "difference from revision a to revision b instead of the list. A number the case has no "
+    "revision of is a 404.",
 )
 CASE_ID = OpenApiParameter("case_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 NUMBER = OpenApiParameter(
@@ -202,9 +207,11 @@ class RevisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         # The history page's form: the same checks and messages for the two numbers.
         form = RevisionPairForm({"from": parts[0].strip(), "to": parts[1].strip()}, numbers=numbers)
         if not form.is_valid():
-            raise ValidationError(
-                {"compare": [message for messages in form.errors.values() for message in messages]}
-            )
+            found = [error for errors in form.errors.as_data().values() for error in errors]
+            messages = [message for error in found for message in error.messages]
+            if all(error.code == NO_SUCH_REVISION for error in found):
+                raise Http404(" ".join(messages))
+            raise ValidationError({"compare": messages})
         old_number, new_number = form.cleaned_data["from"], form.cleaned_data["to"]
         found = {
             revision.number: revision

@@ -17,8 +17,9 @@ from rest_framework.exceptions import Throttled
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from api.errors import PreconditionFailed, errors
+from api.errors import Conflict, PreconditionFailed, errors
 from api.ids import MAX_ID
+from api.validation import not_blank
 from cases.lookups import readable_case_or_404
 from cases.rendering import render_markdown
 from community import comment_permissions as rules
@@ -26,6 +27,9 @@ from community import comments
 from community.models import Comment, Flag
 
 TAG = "comments"
+WRITE_SOMETHING = "Write something before posting."
+NO_SUCH_PARENT = "This case has no such comment."
+TOO_LONG = f"A comment can be at most {comments.BODY_MAX_LENGTH:,} characters long."
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -103,8 +107,10 @@ class CommentSerializer(serializers.ModelSerializer):
 
 class NewCommentSerializer(serializers.Serializer):
     body = serializers.CharField(
-        allow_blank=True,
         trim_whitespace=False,
+        max_length=comments.BODY_MAX_LENGTH,
+        validators=[not_blank(WRITE_SOMETHING)],
+        error_messages={"blank": WRITE_SOMETHING, "max_length": TOO_LONG},
         help_text=f"Markdown, up to {comments.BODY_MAX_LENGTH:,} characters.",
     )
     parent = serializers.IntegerField(
@@ -118,8 +124,10 @@ class NewCommentSerializer(serializers.Serializer):
 
 class CommentChangesSerializer(serializers.Serializer):
     body = serializers.CharField(
-        allow_blank=True,
         trim_whitespace=False,
+        max_length=comments.BODY_MAX_LENGTH,
+        validators=[not_blank(WRITE_SOMETHING)],
+        error_messages={"blank": WRITE_SOMETHING, "max_length": TOO_LONG},
         help_text=f"The new text: Markdown, up to {comments.BODY_MAX_LENGTH:,} characters.",
     )
     version = serializers.IntegerField(
@@ -220,11 +228,12 @@ class CaseCommentList(generics.GenericAPIView):
         description="Signed-in readers comment on published cases. Posting is rate limited "
         "per person (COMMENT_RATE_LIMIT, by default 5 comments in 10 minutes): past it the "
         "answer is 429 with Retry-After. The case's authors are told of the comment, and "
-        "the author of the comment replied to of the reply.",
+        "the author of the comment replied to of the reply. A `parent` the case does not have "
+        "is a 404; one that can no longer be replied to (removed, hidden), a 409.",
         tags=[TAG],
         parameters=[CASE_ID],
         request=NewCommentSerializer,
-        responses={201: CommentSerializer, **errors(400, 401, 403, 404, 415, 429)},
+        responses={201: CommentSerializer, **errors(400, 401, 403, 404, 409, 415, 429)},
     )
     def post(self, request, case_id: int):
         case = readable_case_or_404(request.user, case_id)
@@ -233,7 +242,10 @@ class CaseCommentList(generics.GenericAPIView):
         if data.get("parent"):
             parent = comments.comments_of(case).filter(pk=data["parent"]).first()
             if parent is None:
-                raise serializers.ValidationError({"parent": ["This case has no such comment."]})
+                raise Http404(NO_SUCH_PARENT)
+            refusal = rules.why_cannot_reply_to(parent)
+            if refusal:  # the comment's state: removed, hidden …
+                raise Conflict(refusal)
         try:
             comment = comments.post_comment(
                 case=case, by=request.user, body=data["body"], parent=parent

@@ -238,25 +238,46 @@ class FigureChangesSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text=VERSION_FIELD_HELP)
 
 
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class CheckedField(serializers.BooleanField):
+    """Only `true` attests: the schema says so, and the view says why anything else is
+    refused."""
+
+
 class AttestCleanSerializer(serializers.Serializer):
-    checked = serializers.BooleanField(
+    checked = CheckedField(
         help_text="true: you checked every part of the image and it shows nothing identifying."
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+# A region starts inside the image and has a size: `imaging.quarantine.clean_regions` clips it
+# to the image and refuses one left empty.
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": 1, "exclusiveMaximum": True})
+class RegionStartField(serializers.FloatField):
+    pass
+
+
+@extend_schema_field({"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 1})
+class RegionSizeField(serializers.FloatField):
+    pass
+
+
 class RedactionRegionSerializer(serializers.Serializer):
-    x = serializers.FloatField(min_value=0, max_value=1)
-    y = serializers.FloatField(min_value=0, max_value=1)
-    width = serializers.FloatField(min_value=0, max_value=1)
-    height = serializers.FloatField(min_value=0, max_value=1)
+    x = RegionStartField()
+    y = RegionStartField()
+    width = RegionSizeField()
+    height = RegionSizeField()
 
 
 class RedactionSerializer(serializers.Serializer):
     # Describes the body for the schema: the view has the regions checked by
     # `imaging.quarantine.clean_regions`, the one place their rules are written.
 
-    regions = RedactionRegionSerializer(
-        many=True, help_text="Rectangles to black out, in fractions of the image (1 to 50)."
+    regions = serializers.ListField(
+        child=RedactionRegionSerializer(),
+        min_length=1,
+        max_length=50,
+        help_text="Rectangles to black out, in fractions of the image (1 to 50).",
     )
     note = serializers.CharField(required=False, allow_blank=True)

@@ -41,7 +41,7 @@ from cases.models import Case, Figure, QuarantineDecision
 from cases.row_forms import FigureForm
 
 from ..annotations import clean_annotations
-from ..quarantine import attest_clean, clean_regions, redact_figure
+from ..quarantine import NOT_HELD, attest_clean, clean_regions, redact_figure
 from ..uploads import add_figure
 from .serializers import (
     AttestCleanSerializer,
@@ -146,7 +146,8 @@ class FigureList(generics.GenericAPIView):
         description="A multipart upload of one file. The file is checked before anything is "
         "stored: a refused one answers 400 with the reason and nothing is kept. An accepted "
         "one answers 202 at once; derivatives are made in the background: poll `status_url` "
-        "(also in Location). Storage that cannot be reached answers 503 and keeps nothing. "
+        "(also in Location). A `study` the case does not have is a 404. Storage that cannot "
+        "be reached answers 503 and keeps nothing. "
         "Only the case's authors, while they can edit it. The upload "
         "needs no version and does not change it; caption and alt text are edits of the case, "
         "made afterwards with PATCH.",
@@ -166,9 +167,7 @@ class FigureList(generics.GenericAPIView):
         upload = valid_body(FigureUploadSerializer, request)
         study = case.studies.filter(pk=upload["study"]).first()
         if study is None:
-            raise serializers.ValidationError(
-                {"study": [f"This case has no study {upload['study']}."]}
-            )
+            raise Http404(f"This case has no study {upload['study']}.")
         named = checked_with_form(FigureForm, Figure(), {"label": upload.get("label", "")})
         study.case = case  # the service checks permissions on it: no need to read it again
         try:
@@ -271,6 +270,8 @@ def _held_figure(request, case_id: int, figure_id: int) -> tuple[Case, Figure]:
     figure = figure_in(case, figure_id, FigureAccess(request.user, case))
     if not permissions.can_review_quarantine(request.user, case):
         raise PermissionDenied(DECIDERS_ONLY)
+    if not figure.is_quarantined:  # released already, or never held: nothing to decide
+        raise Conflict(NOT_HELD)
     return case, figure
 
 
@@ -285,10 +286,10 @@ class AttestClean(generics.GenericAPIView):
         description="Releases an image held in quarantine (possible burned-in text or a "
         "face) to readers, recording who attested it and when. Send `checked: true` to "
         "confirm you looked at every part of the image. The case's authors or an editor; "
-        "400 when the image is not held.",
+        "409 when the image is not held.",
         tags=["figures"],
         request=AttestCleanSerializer,
-        responses={200: FigureSerializer, **errors(400, 401, 403, 404, 415, 429)},
+        responses={200: FigureSerializer, **errors(400, 401, 403, 404, 409, 415, 429)},
     )
     def post(self, request, case_id: int, figure_id: int):
         case, figure = _held_figure(request, case_id, figure_id)
@@ -311,10 +312,10 @@ class Redact(generics.GenericAPIView):
         summary="Black out regions of a held image and release it",
         description="The regions are blacked out in every copy kept, the original included, "
         "so the text exists nowhere; then the image is released to readers. The case's "
-        "authors or an editor; 400 when the image is not held.",
+        "authors or an editor; 409 when the image is not held.",
         tags=["figures"],
         request=RedactionSerializer,
-        responses={200: FigureSerializer, **errors(400, 401, 403, 404, 415, 429)},
+        responses={200: FigureSerializer, **errors(400, 401, 403, 404, 409, 415, 429)},
     )
     def post(self, request, case_id: int, figure_id: int):
         case, figure = _held_figure(request, case_id, figure_id)

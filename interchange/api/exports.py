@@ -56,7 +56,8 @@ class CaseExport(APIView):
         case = readable_case_or_404(
             request.user, id, queryset=Case.objects.prefetch_related(*DOCUMENT_PREFETCH)
         )
-        format = request.query_params.get("format") or "json"
+        # Left out is the default; given empty is no format, as the citation's is.
+        format = request.query_params.get("format", "json")
         if format not in FORMATS:
             raise ValidationError(
                 f"“{format[:40]}” is not an export format: use one of {', '.join(FORMATS)}."

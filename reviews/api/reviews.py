@@ -183,6 +183,16 @@ class ReviewFilter(django_filters.FilterSet):
         model = Review
         fields = ["case", "status"]
 
+    def is_valid(self) -> bool:
+        # A filter read from a repeated parameter would use its last value: the schema
+        # promises one value, so a repeated one is refused.
+        valid = super().is_valid()
+        getlist = getattr(self.data, "getlist", None)
+        repeated = [name for name in self.filters if getlist and len(getlist(name)) > 1]
+        for name in repeated:
+            self.form.add_error(name, "Give this filter once.")
+        return valid and not repeated
+
 
 def _checked(form_class, data) -> dict:
     """The request body checked by the page's form; its messages come back as a 400."""

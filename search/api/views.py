@@ -7,16 +7,21 @@ the same cases: published, listed, and visible to the caller.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.api.permissions import NotSuspended
-from api.errors import errors
+from api.errors import Conflict, errors
 from api.pagination import Pagination
+from api.validation import TextField, not_blank
 from cases import facets, fulltext
 from cases.api.serializers import CaseSummarySerializer
 from cases.filters import CaseFilter
@@ -144,8 +149,22 @@ class SearchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
+NAME_NEEDED = "Give the search a name."
+
+
+def name_field(**kwargs) -> TextField:
+    return TextField(
+        max_length=SavedSearch._meta.get_field("name").max_length,
+        validators=[not_blank(NAME_NEEDED)],
+        error_messages={"blank": NAME_NEEDED},
+        help_text="Yours to tell it by: a name you use for another saved search of yours is a 409.",
+        **kwargs,
+    )
+
+
 class SavedSearchSerializer(serializers.ModelSerializer):
-    query = serializers.CharField(
+    name = name_field()
+    query = TextField(
         max_length=2000,
         required=False,
         allow_blank=True,
@@ -176,14 +195,18 @@ class SavedSearchSerializer(serializers.ModelSerializer):
 
 
 class SavedSearchUpdateSerializer(SavedSearchSerializer):
-    class Meta(SavedSearchSerializer.Meta):
-        extra_kwargs = {
-            **SavedSearchSerializer.Meta.extra_kwargs,
-            "name": {"required": False},
-        }
+    name = name_field(required=False)
 
 
 TAG = "saved searches"
+
+
+@contextmanager
+def conflicts_as_409() -> Iterator[None]:
+    try:
+        yield
+    except services.SavedSearchConflict as conflict:
+        raise Conflict(" ".join(conflict.messages)) from None
 
 
 @extend_schema_view(
@@ -195,11 +218,12 @@ TAG = "saved searches"
     ),
     create=extend_schema(
         summary="Save a search",
-        description="A name, the query string, and optionally a daily or weekly digest.",
+        description="A name, the query string, and optionally a daily or weekly digest. "
+        "A name already in use, or as many saved searches as allowed, is a 409.",
         tags=[TAG],
         operation_id="saved_searches_create",
         request=SavedSearchSerializer,
-        responses={201: SavedSearchSerializer, **errors(400, 401, 429)},
+        responses={201: SavedSearchSerializer, **errors(400, 401, 409, 429)},
     ),
     retrieve=extend_schema(
         summary="Read one of your saved searches",
@@ -212,7 +236,7 @@ TAG = "saved searches"
         tags=[TAG],
         operation_id="saved_searches_partial_update",
         request=SavedSearchUpdateSerializer,
-        responses={200: SavedSearchSerializer, **errors(400, 401, 404, 429)},
+        responses={200: SavedSearchSerializer, **errors(400, 401, 404, 409, 429)},
     ),
     destroy=extend_schema(
         summary="Delete a saved search",
@@ -233,6 +257,8 @@ class SavedSearchViewSet(
     permission_classes = [NotSuspended, IsAuthenticated]
     queryset = SavedSearch.objects.none()  # for the schema; requests use get_queryset
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    # A form body cannot tell an empty `digest` or `name` from one left out.
+    parser_classes = [JSONParser]
     # Any id reaches the view, which answers 404 in the API's format for a malformed one.
     lookup_value_regex = "[^/]+"
 
@@ -250,16 +276,18 @@ class SavedSearchViewSet(
     def create(self, request, *args, **kwargs) -> Response:
         serializer = SavedSearchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        saved_search = services.save_search(by=request.user, **serializer.validated_data)
+        with conflicts_as_409():
+            saved_search = services.save_search(by=request.user, **serializer.validated_data)
         return Response(SavedSearchSerializer(saved_search).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs) -> Response:
         saved_search = self.get_object()
         serializer = SavedSearchUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        saved_search = services.update_saved_search(
-            saved_search, by=request.user, **serializer.validated_data
-        )
+        with conflicts_as_409():
+            saved_search = services.update_saved_search(
+                saved_search, by=request.user, **serializer.validated_data
+            )
         return Response(SavedSearchSerializer(saved_search).data)
 
     def destroy(self, request, *args, **kwargs) -> Response:

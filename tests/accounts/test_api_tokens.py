@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.api.tokens import DISABLED_ACCOUNT, WRONG_CREDENTIALS
+from accounts.api.tokens import DISABLED_ACCOUNT, NAME_NEEDED, WRONG_CREDENTIALS
 from accounts.models import ApiToken, hash_key
-from accounts.services import create_token, revoke_token
+from accounts.services import MAX_ACTIVE_TOKENS, create_token, revoke_token
 from api.throttles import ScopedByMethodThrottle
 from tests.factories import PASSWORD
 
@@ -112,7 +112,8 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(api, author):
     wrong_password = obtain(api, username="author", password="not-the-password")
     unknown_user = obtain(api, username="nobody", password=PASSWORD)
 
-    assert wrong_password.status_code == unknown_user.status_code == 400
+    assert wrong_password.status_code == unknown_user.status_code == 401
+    assert wrong_password["WWW-Authenticate"] == "Token"
     assert wrong_password.data == unknown_user.data
     assert wrong_password.data["detail"] == WRONG_CREDENTIALS
     assert not ApiToken.objects.exists()
@@ -125,7 +126,7 @@ def test_a_disabled_account_gets_no_token(api, author):
     right_password = obtain(api, username="author", password=PASSWORD)
     wrong_password = obtain(api, username="author", password="not-the-password")
 
-    assert right_password.status_code == 400
+    assert right_password.status_code == 403
     assert right_password.data["detail"] == DISABLED_ACCOUNT
     # Without the password, nobody learns the account exists.
     assert wrong_password.data["detail"] == WRONG_CREDENTIALS
@@ -154,7 +155,7 @@ def test_exchanging_passwords_is_throttled(api, author, monkeypatch):
     answers = [obtain(api, username="author", password="guess").status_code for _ in range(3)]
     throttled = obtain(api, username="author", password=PASSWORD)
 
-    assert answers == [400, 400, 400]
+    assert answers == [401, 401, 401]
     assert throttled.status_code == 429
     assert "Retry-After" in throttled
     assert set(throttled.data) == {"detail", "errors"}
@@ -316,13 +317,35 @@ def test_a_token_cannot_expire_in_the_past(author):
     assert response.data["errors"] == {"expires_at": ["The expiry must be in the future."]}
 
 
-def test_a_token_needs_a_name(author):
+@pytest.mark.parametrize("name", ["   ", "\x1d", ""])
+def test_a_token_needs_a_name(author, name):
     _, key = create_token(author, name="Script")
 
-    response = with_token(key).post(TOKENS, {"name": "   "}, format="json")
+    response = with_token(key).post(TOKENS, {"name": name}, format="json")
 
     assert response.status_code == 400
-    assert "name" in response.data["errors"]
+    assert response.data["errors"] == {"name": [NAME_NEEDED]}
+
+
+def test_a_token_past_the_most_allowed_is_a_409(author):
+    for number in range(MAX_ACTIVE_TOKENS):
+        _, key = create_token(author, name=f"Script {number}")
+
+    response = with_token(key).post(TOKENS, {"name": "One more"}, format="json")
+    exchanged = obtain(APIClient(), username="author", password=PASSWORD)
+
+    assert response.status_code == exchanged.status_code == 409
+    assert "revoke one first" in response.data["detail"]
+    assert ApiToken.objects.filter(user=author).count() == MAX_ACTIVE_TOKENS
+
+
+def test_a_token_is_created_from_json_only(author):
+    _, key = create_token(author, name="Script")
+
+    response = with_token(key).post(TOKENS, {"name": "Form"}, format="multipart")
+
+    assert response.status_code == 415
+    assert ApiToken.objects.filter(user=author).count() == 1
 
 
 def test_a_session_without_the_csrf_token_cannot_create_a_token(author):

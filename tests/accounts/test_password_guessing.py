@@ -47,7 +47,7 @@ def test_made_up_forwarded_addresses_do_not_escape_the_lockout(author):
 
     statuses = [answer.status_code for answer in answers]
     # The login page's lockout (5 failures per username) holds from the sixth attempt.
-    assert statuses[:5] == [400] * 5
+    assert statuses[:5] == [401] * 5
     assert set(statuses[5:]) == {429}
     assert answers[0].json()["detail"] == WRONG_CREDENTIALS
 
@@ -60,7 +60,7 @@ def test_made_up_forwarded_addresses_do_not_escape_the_lockout(author):
 def test_the_right_password_is_refused_while_the_account_is_locked_out(author):
     api = APIClient()
     for n in range(5):
-        assert obtain(api, "author", f"guess-{n}").status_code == 400
+        assert obtain(api, "author", f"guess-{n}").status_code == 401
 
     assert_locked_out(obtain(api, "author", PASSWORD))
     assert not ApiToken.objects.exists()
@@ -86,7 +86,7 @@ def test_failures_on_the_login_page_lock_the_token_exchange(client, author):
 def test_failures_on_the_token_exchange_lock_the_login_page(client, author):
     api = APIClient()
     for n in range(5):
-        assert obtain(api, "author", f"guess-{n}").status_code == 400
+        assert obtain(api, "author", f"guess-{n}").status_code == 401
 
     page = log_in(client, "author", PASSWORD)
 
@@ -135,7 +135,7 @@ def test_failures_from_one_address_lock_that_address_out_for_every_username(behi
     api = APIClient()
     for n in range(10):
         answer = obtain(api, f"nobody-{n}", "guess", **from_behind_the_proxy("203.0.113.9"))
-        assert answer.status_code == 400
+        assert answer.status_code == 401
 
     assert_locked_out(obtain(api, "author", PASSWORD, **from_behind_the_proxy("203.0.113.9")))
     # Someone else behind the same proxy is not locked out.
@@ -150,7 +150,7 @@ def test_a_made_up_left_most_entry_does_not_change_the_address_counted(behind_a_
         spoofed = f"{made_up_address(n)}, 203.0.113.9"
         assert obtain(
             api, f"nobody-{n}", "guess", **from_behind_the_proxy(spoofed)
-        ).status_code == (400)
+        ).status_code == (401)
 
     assert_locked_out(
         obtain(api, "author", PASSWORD, **from_behind_the_proxy("192.0.2.1, 203.0.113.9"))

@@ -289,7 +289,7 @@ def test_a_suspended_member_cannot_exchange_their_password_for_a_token(suspended
     assert right.status_code == 403
     assert right.json()["detail"] == SUSPENDED_DETAIL
     # Only someone who knows the password learns of the suspension.
-    assert wrong.status_code == 400
+    assert wrong.status_code == 401
     assert not ApiToken.objects.filter(user=suspended).exists()
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from api.throttles import ScopedByMethodThrottle
+from tests.api import schemathesis_run
 
 
 @pytest.fixture
@@ -26,10 +25,7 @@ def no_throttling(monkeypatch):
 
 @pytest.fixture
 def one_connection():
-    """The WSGI handler closes the database connection at the end of every request, which would
-    end the test's transaction; Django's test client stops it the same way."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    """The test's connection stays open through the WSGI requests (see
+    schemathesis_run.one_connection)."""
+    with schemathesis_run.one_connection():
+        yield

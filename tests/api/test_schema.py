@@ -187,3 +187,36 @@ def test_redoc_renders_the_reference_under_the_csp(live_server, browser):
     # Its search index is built in a worker loaded from a blob of this page.
     origins = (live_server.url, f"blob:{live_server.url}")
     assert [url for url in seen["finished"] if not url.startswith(origins)] == []
+
+
+def properties(schema: dict, name: str) -> dict:
+    return schema["components"]["schemas"][name]["properties"]
+
+
+def test_the_schema_states_the_rules_a_body_must_keep_where_a_schema_can(db):
+    """So that a request the schema calls valid is not refused as malformed
+    (benchmarks/schema_conformance.py, positive data acceptance). The schema as served: the
+    body systems are read from the database."""
+    schema = APIClient().get("/api/schema/?format=json").json()
+    components = schema["components"]["schemas"]
+    # The body systems as the database holds them.
+    assert {"musculoskeletal", "neuro", "chest"} <= set(components["SystemsEnum"]["enum"])
+    # An author's ORCID iD as far as a pattern can say it (not its check digit).
+    orcid = properties(schema, "AuthorRequest")["orcid"]["pattern"]
+    assert re.search(orcid, " 0000-0002-1825-009X ")
+    assert re.search(orcid, "") and not re.search(orcid, "12345")
+    # Names and texts that must be more than blank space, as str.strip reads it.
+    for component, field in [
+        ("NewCommentRequest", "body"),
+        ("CreateTokenRequest", "name"),
+        ("SavedSearchRequest", "name"),
+    ]:
+        pattern = properties(schema, component)[field]["pattern"]
+        assert re.search(pattern, " a "), component
+        assert not re.search(pattern, " \x1d\t"), component
+    # Redaction: 1 to 50 regions inside the image, each with a size; only `checked: true`.
+    regions = properties(schema, "RedactionRequest")["regions"]
+    assert (regions["minItems"], regions["maxItems"]) == (1, 50)
+    region = properties(schema, "RedactionRegionRequest")
+    assert region["x"]["exclusiveMaximum"] is True and region["width"]["exclusiveMinimum"] is True
+    assert components["CheckedEnum"]["enum"] == [True]

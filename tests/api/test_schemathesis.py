@@ -17,7 +17,6 @@ import hypothesis
 import pytest
 import schemathesis
 from django.core.files.uploadedfile import SimpleUploadedFile
-from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 from schemathesis.generation import GenerationMode
 
@@ -29,7 +28,7 @@ from imaging import processing, uploads
 from notifications.models import Notification
 from reviews import services as review_services
 from reviews.models import Review
-from tests.api.schemathesis_run import CONFIG, run
+from tests.api.schemathesis_run import CONFIG, draw_seeded_ids, run
 from tests.factories import complete_case, make_user
 
 
@@ -115,25 +114,7 @@ def api_schema(db, seeded, no_throttling, one_connection):
     from teachingfile.wsgi import application
 
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, config=CONFIG)
-
-    @schema.hook
-    def flatmap_path_parameters(context, path_parameters):
-        # Half the time ids of seeded rows, so operations also answer about real objects.
-        if not path_parameters:
-            return st.just(path_parameters)
-        real = {}
-        for name in path_parameters:
-            kind = kind_of_id(context.operation.path, name)
-            if kind and seeded.get(kind):
-                real[name] = st.sampled_from(seeded[kind])
-        if not real:
-            return st.just(path_parameters)
-        return st.one_of(
-            st.just(path_parameters),
-            st.fixed_dictionaries(real).map(lambda ids: {**path_parameters, **ids}),
-        )
-
-    return schema
+    return draw_seeded_ids(schema, seeded, kind_of_id)
 
 
 def exercise(

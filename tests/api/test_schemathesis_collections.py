@@ -8,13 +8,12 @@ from __future__ import annotations
 import hypothesis
 import pytest
 import schemathesis
-from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
 
 from accounts.services import create_token
 from bookmarks import services
 from bookmarks.models import Collection
-from tests.api.schemathesis_run import CONFIG, run
+from tests.api.schemathesis_run import CONFIG, draw_seeded_ids, run
 from tests.factories import published
 
 OURS = ("/api/v1/collections", "/api/v1/bookmarks")
@@ -54,24 +53,7 @@ def collections_schema(db, seeded_collections, no_throttling, one_connection):  
     from teachingfile.wsgi import application
 
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, config=CONFIG)
-
-    @schema.hook
-    def flatmap_path_parameters(context, path_parameters):
-        if not path_parameters:
-            return st.just(path_parameters)
-        real = {}
-        for name in path_parameters:
-            kind = kind_of(context.operation.path, name)
-            if kind:
-                real[name] = st.sampled_from(seeded_collections[kind])
-        if not real:
-            return st.just(path_parameters)
-        return st.one_of(
-            st.just(path_parameters),
-            st.fixed_dictionaries(real).map(lambda ids: {**path_parameters, **ids}),
-        )
-
-    return schema
+    return draw_seeded_ids(schema, seeded_collections, kind_of)
 
 
 def test_bookmark_and_collection_operations_answer_as_the_schema_says(

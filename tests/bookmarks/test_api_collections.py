@@ -119,16 +119,19 @@ def test_invalid_item_changes_are_400s(trainee, cases, body, field):
     assert field in response.json()["errors"]
 
 
-def test_adding_a_case_twice_or_one_you_may_not_read_is_a_400(trainee, author, cases):
+def test_adding_a_case_twice_is_a_409_and_one_you_may_not_read_a_404(trainee, author, cases):
     collection = collection_of(trainee, cases[0])
     items = f"/api/v1/collections/{collection.pk}/items/"
     twice = api(trainee).post(items, {"case": cases[0].pk}, format="json")
-    assert twice.status_code == 400
-    assert twice.json()["errors"]["case"] == ["This case is already in the collection."]
+    assert twice.status_code == 409
+    assert twice.json() == {"detail": "This case is already in the collection.", "errors": {}}
     draft = make_case(author=author, published=False)
     hidden = api(trainee).post(items, {"case": draft.pk}, format="json")
-    assert hidden.status_code == 400
-    assert "may read" in hidden.json()["errors"]["case"][0]
+    missing = api(trainee).post(items, {"case": 999999}, format="json")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
+    assert "may read" in hidden.json()["detail"]
+    assert collection.items.count() == 1
 
 
 def test_the_items_leave_out_cases_the_caller_may_not_read(trainee, outsider, cases):

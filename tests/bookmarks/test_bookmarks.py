@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from bookmarks import services
 from bookmarks.models import Bookmark
+from bookmarks.services import CASE_NOT_READABLE
 from cases.models import Case
 from tests.factories import make_case, published
 
@@ -153,15 +154,21 @@ def test_the_api_bookmarks_a_case_once_and_says_whether_it_was_new(trainee):
     assert again.json()["id"] == first.json()["id"]
 
 
-@pytest.mark.parametrize("case_id", ["draft", 999999, "abc", None])
-def test_the_api_refuses_a_case_you_may_not_read_with_a_clear_400(trainee, author, case_id):
+@pytest.mark.parametrize("case_id", ["draft", 999999])
+def test_the_api_answers_a_case_you_may_not_read_with_a_404(trainee, author, case_id):
     if case_id == "draft":
         case_id = make_case(author=author, published=False).pk
     response = api(trainee).post("/api/v1/bookmarks/", {"case": case_id}, format="json")
+    assert response.status_code == 404
+    assert response.json() == {"detail": CASE_NOT_READABLE, "errors": {}}
+    assert not Bookmark.objects.exists()
+
+
+@pytest.mark.parametrize("case_id", ["abc", None, 0])
+def test_the_api_refuses_a_case_id_that_is_not_one_with_a_clear_400(trainee, case_id):
+    response = api(trainee).post("/api/v1/bookmarks/", {"case": case_id}, format="json")
     assert response.status_code == 400
-    body = response.json()
-    assert set(body) == {"detail", "errors"}
-    assert "case" in body["errors"]
+    assert "case" in response.json()["errors"]
     assert not Bookmark.objects.exists()
 
 

@@ -381,7 +381,25 @@ def test_an_editor_verifies_a_machine_generated_commentary(author, coauthor, edi
     missing = client_for(editor).post(
         f"/api/v1/cases/{case.pk}/verify-commentary/", {"commentary": 5}
     )
-    assert missing.status_code == 400
+    assert missing.status_code == 404
+    assert missing.json() == {
+        "detail": "The case has no commentary 5: its commentaries are numbered from 0 to 0.",
+        "errors": {},
+    }
+
+
+def test_case_actions_read_json_only(author, coauthor):
+    """A form body that names no field would read as an empty note: it is refused instead."""
+    case = complete_case(author, coauthor)
+    client = client_for(author)
+
+    form = client.post(f"/api/v1/cases/{case.pk}/submit/", {"note": "x"}, format="multipart")
+    number = client.post(f"/api/v1/cases/{case.pk}/submit/", 0.5, format="json")
+
+    assert form.status_code == 415
+    assert number.status_code == 400
+    case.refresh_from_db()
+    assert case.status == "draft"
 
 
 def test_assigning_someone_who_is_not_a_reviewer_is_a_clear_400(author, coauthor, editor):

@@ -3,6 +3,8 @@ difference between two, for the same people as the history page."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -10,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from cases.api.revisions import REVISION_PAIR
 from cases.models import Case, Revision
 from cases.services import record_revision
 from reviews.models import Review
@@ -149,7 +152,7 @@ def test_revision_numbers_of_another_case_are_unknown_here(case, author):
 
     assert client_of(author).get(revisions_url(case, "3/")).status_code == 404
     response = client_of(author).get(revisions_url(case, "?compare=1,3"))
-    assert response.status_code == 400
+    assert response.status_code == 404
 
 
 def test_a_revision_whose_author_left_says_so(case, author, coauthor):
@@ -239,9 +242,8 @@ def test_compare_can_go_backwards(case, author):
         ("a,b", "Enter a revision number, such as 3."),
         ("0,2", "Revision numbers start at 1."),
         ("-4,2", "Revision numbers start at 1."),
-        ("1,9", "This case has no revision 9."),
         ("1,", "Choose a revision number."),
-        ("1,99999999999999999999", "This case has no revision 99999999999999999999."),
+        ("0,9", "This case has no revision 9."),
     ],
 )
 def test_bad_compare_values_get_a_clear_400(case, author, value, message):
@@ -251,9 +253,31 @@ def test_bad_compare_values_get_a_clear_400(case, author, value, message):
     assert message in response.json()["errors"]["compare"]
 
 
-def test_compare_of_a_case_you_may_not_follow_is_not_found_before_checking_numbers(
-    case, trainee
-):
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1,9", "This case has no revision 9."),
+        (" +01 , 9.0 ", "This case has no revision 9."),
+        ("1,99999999999999999999", "This case has no revision 99999999999999999999."),
+        ("8,9", "This case has no revision 8. This case has no revision 9."),
+    ],
+)
+def test_comparing_with_a_revision_the_case_does_not_have_is_a_404(case, author, value, message):
+    response = client_of(author).get(revisions_url(case), {"compare": value})
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": message, "errors": {}}
+
+
+@pytest.mark.parametrize(
+    ("value", "matches"),
+    [("1,3", True), (" +01 ,\t3.00 ", True), ("0,3", False), ("-1,3", False), ("1", False)],
+)
+def test_the_schema_pattern_of_compare_allows_only_numbers_from_1(value, matches):
+    assert bool(re.search(REVISION_PAIR, value)) is matches
+
+
+def test_compare_of_a_case_you_may_not_follow_is_not_found_before_checking_numbers(case, trainee):
     response = client_of(trainee).get(revisions_url(case, "?compare=x"))
 
     assert response.status_code == 404

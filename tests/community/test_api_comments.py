@@ -130,13 +130,26 @@ def test_posting_a_reply(case, trainee, outsider):
     assert response.status_code == 201 and response.json()["parent"] == parent.pk
 
 
-def test_a_reply_to_a_comment_of_another_case_is_400(case, trainee, author):
-    other = post(make_case(author=author, title="Other"), trainee)
+@pytest.mark.parametrize("elsewhere", [True, False])
+def test_a_reply_to_a_comment_the_case_does_not_have_is_404(case, trainee, author, elsewhere):
+    other = post(make_case(author=author, title="Other"), trainee).pk if elsewhere else 999999
     response = api(trainee).post(
-        comments_url(case), {"body": "Yes", "parent": other.pk}, format="json"
+        comments_url(case), {"body": "Yes", "parent": other}, format="json"
     )
-    assert response.status_code == 400
-    assert response.json()["errors"] == {"parent": ["This case has no such comment."]}
+    assert response.status_code == 404
+    assert response.json() == {"detail": "This case has no such comment.", "errors": {}}
+    assert Comment.objects.filter(case=case).count() == 0
+
+
+def test_a_reply_to_a_hidden_comment_is_a_409(case, trainee, outsider):
+    hidden = post(case, outsider)
+    Comment.objects.filter(pk=hidden.pk).update(status=Comment.Status.HIDDEN)
+    response = api(trainee).post(
+        comments_url(case), {"body": "Yes", "parent": hidden.pk}, format="json"
+    )
+    assert response.status_code == 409
+    assert "cannot reply" in response.json()["detail"]
+    assert response.json()["errors"] == {}
 
 
 @pytest.mark.parametrize(

@@ -175,8 +175,8 @@ def test_an_upload_needs_a_file_a_study_of_the_case_and_no_text_fields(author, d
     empty = post_upload(client, draft, study, data=b"")
     assert empty.status_code == 400
     foreign = post_upload(client, draft, other_study)
-    assert foreign.status_code == 400
-    assert foreign.json()["errors"]["study"] == [f"This case has no study {other_study.pk}."]
+    assert foreign.status_code == 404
+    assert foreign.json() == {"detail": f"This case has no study {other_study.pk}.", "errors": {}}
     with_caption = post_upload(client, draft, study, caption="A fracture")
     assert with_caption.status_code == 400
     long_label = post_upload(client, draft, study, label="x" * 41)
@@ -577,8 +577,11 @@ def test_attesting_needs_the_check_and_a_held_image(author, draft, held, figure)
     refused = client.post(figures_url(draft, held, "attest-clean"), {"checked": False})
     assert refused.status_code == 400
     not_held = client.post(figures_url(draft, figure, "attest-clean"), {"checked": True})
-    assert not_held.status_code == 400
-    assert not_held.json()["detail"] == "This image is not held in quarantine."
+    assert not_held.status_code == 409
+    assert not_held.json() == {"detail": "This image is not held in quarantine.", "errors": {}}
+    regions = [{"x": 0, "y": 0, "width": 0.5, "height": 0.2}]
+    not_held = client.post(figures_url(draft, figure, "redact"), {"regions": regions})
+    assert not_held.status_code == 409
     held.refresh_from_db()
     assert held.status == Figure.ProcessingStatus.QUARANTINED
 

@@ -435,6 +435,10 @@ def test_an_unknown_format_is_a_400_in_the_api_and_a_404_on_the_page(full_case, 
     response = api.get(f"/api/v1/cases/{full_case.pk}/export/?format=docx")
     assert response.status_code == 400
     assert "not an export format" in response.json()["detail"]
+    # Given empty is no format (left out is the default, json).
+    empty = api.get(f"/api/v1/cases/{full_case.pk}/export/?format=")
+    assert empty.status_code == 400
+    assert api.get(f"/api/v1/cases/{full_case.pk}/export/").status_code == 200
     client.force_login(author)
     assert client.get(f"/cases/{full_case.pk}/export/docx/").status_code == 404
 

@@ -210,6 +210,13 @@ def test_a_bad_filter_value_is_a_400_with_the_field_named(editor):
     assert set(response.json()["errors"]) == {"status", "case"}
 
 
+def test_a_filter_given_twice_is_a_400(editor):
+    response = client_of(editor).get(REVIEWS + "?case=false&case=")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"case": ["Give this filter once."]}
+
+
 def make_reviews(case: Case, editor, count: int, *, completed: bool) -> None:
     for number in range(count):
         reviewer = make_user(f"reviewer-{case.pk}-{number}", "reviewer")
@@ -235,9 +242,7 @@ def queries_to_list(user) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("persona", ["editor", "author"])
-def test_listing_reviews_takes_the_same_queries_for_one_or_fifty(
-    author, coauthor, editor, persona
-):
+def test_listing_reviews_takes_the_same_queries_for_one_or_fifty(author, coauthor, editor, persona):
     case = complete_case(author, coauthor, status=S.IN_REVIEW)
     make_reviews(case, editor, 1, completed=True)
     person = {"editor": editor, "author": author}[persona]
@@ -259,8 +264,13 @@ def test_a_reviewers_list_takes_the_same_queries_for_one_or_fifty(
     for number in range(50):
         case = complete_case(author, coauthor, status=S.IN_REVIEW, title=f"Case {number}")
         make_reviews_for.append(
-            Review(case=case, reviewer=reviewer, assigned_by=editor, case_version=1,
-                   due_date=in_a_week())  # fmt: skip
+            Review(
+                case=case,
+                reviewer=reviewer,
+                assigned_by=editor,
+                case_version=1,
+                due_date=in_a_week(),
+            )  # fmt: skip
         )
     Review.objects.bulk_create(make_reviews_for[:1])
     few, _ = queries_to_list(reviewer)

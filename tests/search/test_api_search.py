@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from cases.models import Case, Study, System, Tag
 from cases.search_vector import refresh_search_vector
+from search import services as search_services
 from search.models import SavedSearch
 from tests.factories import make_case, make_user
 
@@ -190,6 +191,8 @@ def test_a_signed_in_reader_saves_a_search_with_its_filters_in_order(trainee):
         ({"name": "Bad", "query": "modality=ZZ"}, "query"),
         ({"name": "Bad", "query": "q=hip", "digest": "hourly"}, "digest"),
         ({"name": "Bad", "query": "q=" + "x" * 3000}, "query"),
+        ({"name": "Bad", "query": 12}, "query"),
+        ({"name": 12}, "name"),
     ],
 )
 def test_an_invalid_saved_search_is_400_with_the_field_named(trainee, body, field):
@@ -206,9 +209,40 @@ def test_names_of_saved_searches_are_unique_per_person(trainee, author):
     mine = client_for(trainee).post("/api/v1/saved-searches/", {"name": "hips"}, format="json")
     theirs = client_for(author).post("/api/v1/saved-searches/", {"name": "Hips"}, format="json")
 
-    assert mine.status_code == 400
-    assert "name" in mine.json()["errors"]
+    assert mine.status_code == 409
+    assert mine.json() == {
+        "detail": "You already have a saved search with this name.",
+        "errors": {},
+    }
     assert theirs.status_code == 201
+
+
+def test_a_saved_search_past_the_most_allowed_is_a_409(trainee, monkeypatch):
+    monkeypatch.setattr(search_services, "MAX_SAVED_SEARCHES", 1)
+    SavedSearch.objects.create(user=trainee, name="Hips", query="q=hip")
+
+    response = client_for(trainee).post("/api/v1/saved-searches/", {"name": "K"}, format="json")
+
+    assert response.status_code == 409
+    assert "delete one first" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("name", ["", "  ", "\x1d"])
+def test_a_saved_search_needs_a_name_that_is_not_blank(trainee, name):
+    response = client_for(trainee).post("/api/v1/saved-searches/", {"name": name}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"name": ["Give the search a name."]}
+
+
+def test_saved_searches_are_written_as_json_only(trainee):
+    """A form body cannot tell an empty `digest` from one left out."""
+    response = client_for(trainee).post(
+        "/api/v1/saved-searches/", {"name": "Hips", "digest": ""}, format="multipart"
+    )
+
+    assert response.status_code == 415
+    assert not SavedSearch.objects.exists()
 
 
 def test_a_saved_search_is_renamed_and_its_digest_changed(trainee):

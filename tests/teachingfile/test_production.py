@@ -314,7 +314,7 @@ def test_two_instances_share_sign_in_throttles_and_fresh_pages(production):
         .status_code
         for base in (first, second, first, second)
     ]
-    assert answers[:3] == [400, 400, 400]
+    assert answers[:3] == [401, 401, 401]
     assert answers[3] == 429
 
     # A page cached on one instance is fresh there after a change made through the other.
