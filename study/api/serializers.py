@@ -185,7 +185,7 @@ def unknown_summary(case: Case) -> dict[str, Any]:
     return {
         "id": case.pk,
         "url": reverse("api-unknown-detail", kwargs={"pk": case.pk}),
-        "page_url": reverse("case-unknown", args=[case.pk]),
+        "page_url": reverse("unknown", args=[labels.unknown_code(case)]),
         "label": labels.neutral_label(case),
         "patient": {"age_display": case.age_display or None, "sex": case.patient_sex or None}
         if case.has_patient
@@ -348,7 +348,7 @@ def queue_entry(entry: ReviewQueueEntry) -> dict[str, Any]:
         "case": entry.case_id,
         "label": labels.neutral_label(entry.case),
         "unknown_url": reverse("api-unknown-detail", kwargs={"pk": entry.case_id}),
-        "page_url": reverse("case-unknown", args=[entry.case_id]),
+        "page_url": reverse("unknown", args=[labels.encode_unknown(entry.case_id)]),
         "due_on": entry.due_on,
         "is_due": entry.is_due(),
         "interval_days": entry.interval_days,
