@@ -99,10 +99,14 @@ def unknown_next(request) -> HttpResponse:
 @login_required
 def case_unknown(request, pk: int) -> HttpResponse:
     """The old address of an unknown, by case number: sent on to its code, for those who may
-    study it; a 404 as before for anyone else."""
+    study it; a 404 as before for anyone else. An answer sent from a page opened before the
+    move is sent on as it is (307), not dropped."""
     if not queries.unknown_cases(request.user).filter(pk=pk).exists():
         raise Http404("No such unknown.")
-    return redirect(_with_query(unknown_url(pk), request.GET))
+    response = redirect(_with_query(unknown_url(pk), request.GET))
+    if request.method == "POST":
+        response.status_code = 307
+    return response
 
 
 @login_required

@@ -167,7 +167,9 @@ def api_content(content: dict[str, Any]) -> dict[str, Any]:
 class UnknownSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.CharField()
-    page_url = serializers.CharField()
+    page_url = serializers.CharField(
+        help_text="The unknown's page on the site, addressed by its code, not by the case id."
+    )
     label = serializers.CharField()
     patient = UnknownPatientSerializer(allow_null=True)
     presenting_complaint = serializers.CharField(allow_blank=True)
@@ -334,7 +336,9 @@ class ReviewQueueEntrySerializer(serializers.Serializer):
     case = serializers.IntegerField()
     label = serializers.CharField()
     unknown_url = serializers.CharField()
-    page_url = serializers.CharField()
+    page_url = serializers.CharField(
+        help_text="The unknown's page on the site, addressed by its code, not by the case id."
+    )
     due_on = serializers.DateField()
     is_due = serializers.BooleanField()
     interval_days = serializers.IntegerField()

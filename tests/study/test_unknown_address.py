@@ -196,6 +196,15 @@ def test_the_old_address_sends_those_who_may_study_the_unknown_to_its_code(
 
 
 @pytest.mark.django_db
+def test_an_answer_sent_to_the_old_address_is_sent_on_as_it_is(client, trainee, numbered):
+    client.force_login(trainee)
+    response = client.post(f"/cases/{NUMBER}/unknown/", {"answer": "Bursitis"})
+    assert response.status_code == 307 and response.url == unknown_url(NUMBER)
+    client.post(response.url, {"answer": "Bursitis"})
+    assert numbered.attempts.get().answer == "Bursitis"
+
+
+@pytest.mark.django_db
 def test_the_old_address_asks_visitors_to_log_in(client, numbered):
     response = client.get(f"/cases/{NUMBER}/unknown/")
     assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
