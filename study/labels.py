@@ -8,9 +8,12 @@ history. Pure text functions; nothing here reads the database.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from functools import lru_cache
 from html import unescape
 
+from django.conf import settings
 from django.utils.crypto import salted_hmac
 from django.utils.html import strip_tags
 
@@ -189,19 +192,99 @@ def complaint_of(case: Case) -> str:
 
 # Crockford's base 32: no I, L, O or U to misread.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CODE_LENGTH = 5
+# Read as their Crockford digits when a code is typed: "i" and "l" are 1, "o" is 0.
+_CODE_READINGS = str.maketrans("ILO", "110")
+CODE_LENGTH = 5  # the shortest code; numbers past 32**5 take longer ones
 CODE_SALT = "study.unknown-code"
+# The largest case number a code stands for (a BigAutoField), and so the longest code.
+MAX_CODE_ID = 2**63 - 1
+_CODE_ROUNDS = 8
+_BASE = len(CODE_ALPHABET)
+
+
+def _code_lengths() -> list[tuple[int, int]]:
+    """(length, first number) of every code length: the 32**5 numbers from 0 have 5 characters,
+    the next 32**6 have 6, and so on up to MAX_CODE_ID."""
+    lengths, first, length = [], 0, CODE_LENGTH
+    while first <= MAX_CODE_ID:
+        lengths.append((length, first))
+        first += _BASE**length
+        length += 1
+    return lengths
+
+
+_LENGTHS = _code_lengths()
+MAX_CODE_LENGTH = _LENGTHS[-1][0]
+
+
+@lru_cache(maxsize=4)
+def _code_key(secret_key: str) -> bytes:
+    return salted_hmac(CODE_SALT, "feistel", secret=secret_key, algorithm="sha256").digest()
+
+
+def _round(key: bytes, length: int, step: int, value: int, bits: int) -> int:
+    message = f"{length}:{step}:{value}".encode()
+    digest = hashlib.blake2b(message, key=key, digest_size=8).digest()
+    return int.from_bytes(digest, "big") & ((1 << bits) - 1)
+
+
+def _permute(number: int, length: int, *, inverse: bool = False) -> int:
+    """A keyed permutation of range(32**length): a balanced Feistel network over the next even
+    number of bits, walked round its cycle until it lands back in the range."""
+    bits = 5 * length
+    half = (bits + 1) // 2
+    mask = (1 << half) - 1
+    key = _code_key(settings.SECRET_KEY)
+    size = _BASE**length
+    rounds = range(_CODE_ROUNDS - 1, -1, -1) if inverse else range(_CODE_ROUNDS)
+    while True:
+        left, right = number >> half, number & mask
+        for step in rounds:
+            if inverse:
+                left, right = right ^ _round(key, length, step, left, half), left
+            else:
+                left, right = right, left ^ _round(key, length, step, right, half)
+        number = (left << half) | right
+        if number < size:
+            return number
+
+
+def encode_unknown(pk: int) -> str:
+    """The code of case `pk`: reversible with the site's secret key, and not otherwise."""
+    if not 0 < pk <= MAX_CODE_ID:
+        raise ValueError(f"No code for case number {pk}.")
+    length, first = next((length, first) for length, first in reversed(_LENGTHS) if pk >= first)
+    number = _permute(pk - first, length)
+    characters = []
+    for _ in range(length):
+        number, index = divmod(number, _BASE)
+        characters.append(CODE_ALPHABET[index])
+    return "".join(reversed(characters))
+
+
+def decode_unknown(code: str) -> int | None:
+    """The case number a code stands for, or None for anything that is not a code."""
+    if not isinstance(code, str) or not code.isascii():
+        return None
+    code = code.upper().translate(_CODE_READINGS)
+    if not CODE_LENGTH <= len(code) <= MAX_CODE_LENGTH:
+        return None
+    number = 0
+    for character in code:
+        index = CODE_ALPHABET.find(character)
+        if index < 0:
+            return None
+        number = number * _BASE + index
+    length = len(code)
+    first = dict(_LENGTHS)[length]
+    pk = first + _permute(number, length, inverse=True)
+    return pk if 0 < pk <= MAX_CODE_ID else None
 
 
 def unknown_code(case: Case) -> str:
-    """A short code for the unknown, the same on every page and in the API, from which the
-    case's number cannot be read back: "K7QM2"."""
-    digest = int.from_bytes(salted_hmac(CODE_SALT, str(case.pk)).digest()[:8], "big")
-    characters = []
-    for _ in range(CODE_LENGTH):
-        digest, index = divmod(digest, len(CODE_ALPHABET))
-        characters.append(CODE_ALPHABET[index])
-    return "".join(characters)
+    """A short code for the unknown, the same on every page, in its address and in the API, from
+    which the case's number cannot be read back without the site's secret key: "K7QM2"."""
+    return encode_unknown(case.pk)
 
 
 def unknown_name(case: Case) -> str:

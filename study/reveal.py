@@ -186,6 +186,7 @@ def case_content(case: Case, *, stage_number: int, attempt: Attempt | None = Non
         patient = {"age_display": case.age_display or None, "sex": case.patient_sex or None}
     content: Content = {
         "case_id": case.pk,
+        "code": labels.unknown_code(case),
         "name": labels.unknown_name(case),
         "label": labels.neutral_label(case),
         "stage_number": stage_number,

@@ -8,14 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cases.models import Case
 
-from . import queries, reveal, services
+from . import labels, queries, reveal, services
 from .filters import UnknownFilter, walk_params
 from .forms import AnswerForm, AssessForm
 from .models import Attempt, ReviewQueueEntry
@@ -35,10 +35,16 @@ def _with_query(url: str, query: QueryDict, fragment: str = "") -> str:
 
 
 def _next_url(walk: QueryDict, after: int | None = None) -> str:
+    """The next unknown of the walk; `after` (a case number) is sent as the unknown's code."""
     query = walk.copy()
     if after is not None:
-        query["after"] = str(after)
+        query["after"] = labels.encode_unknown(after)
     return _with_query(reverse("unknown-next"), query)
+
+
+def unknown_url(pk: int) -> str:
+    """The unknown's address: its code, not the case number (which leads to the answer)."""
+    return reverse("unknown", args=[labels.encode_unknown(pk)])
 
 
 def _error_text(error: ValidationError) -> str:
@@ -74,10 +80,7 @@ def unknown_list(request) -> HttpResponse:
 def unknown_next(request) -> HttpResponse:
     """The next unknown of a filtered set or a collection, skipping those already tried."""
     walk = walk_params(request.GET)
-    try:
-        after = int(request.GET.get("after", ""))
-    except ValueError:
-        after = None
+    after = labels.decode_unknown(request.GET.get("after", ""))
     if "collection" in walk:
         collection = queries.collection_for(request.user, walk["collection"], walk.get("token", ""))
         candidates = queries.collection_unknown_ids(request.user, collection)
@@ -90,14 +93,32 @@ def unknown_next(request) -> HttpResponse:
     if pk is None:
         messages.info(request, "No unknown matches these filters yet.")
         return redirect(_with_query(reverse("unknown-list"), walk))
-    return redirect(_with_query(reverse("case-unknown", args=[pk]), walk))
+    return redirect(_with_query(unknown_url(pk), walk))
 
 
 @login_required
 def case_unknown(request, pk: int) -> HttpResponse:
+    """The old address of an unknown, by case number: sent on to its code, for those who may
+    study it; a 404 as before for anyone else. An answer sent from a page opened before the
+    move is sent on as it is (307), not dropped."""
+    if not queries.unknown_cases(request.user).filter(pk=pk).exists():
+        raise Http404("No such unknown.")
+    response = redirect(_with_query(unknown_url(pk), request.GET))
+    if request.method == "POST":
+        response.status_code = 307
+    return response
+
+
+@login_required
+def unknown(request, code: str) -> HttpResponse:
     """The unknown: history and images, the answer form. Answering records the attempt and
-    opens it at the findings."""
+    opens it at the findings. The address holds the unknown's code, never the case number."""
+    pk = labels.decode_unknown(code)
+    if pk is None:
+        raise Http404("No such unknown.")
     case = get_object_or_404(reveal.prefetch_for(queries.unknown_cases(request.user), 0), pk=pk)
+    if code != labels.unknown_code(case):  # "k7qm2", "K7QMZ" typed with an O: the one address
+        return redirect(_with_query(unknown_url(pk), request.GET), permanent=True)
     questions = list(case.questions.all())
     status = 200
     if request.method == "POST":

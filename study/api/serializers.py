@@ -167,7 +167,9 @@ def api_content(content: dict[str, Any]) -> dict[str, Any]:
 class UnknownSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.CharField()
-    page_url = serializers.CharField()
+    page_url = serializers.CharField(
+        help_text="The unknown's page on the site, addressed by its code, not by the case id."
+    )
     label = serializers.CharField()
     patient = UnknownPatientSerializer(allow_null=True)
     presenting_complaint = serializers.CharField(allow_blank=True)
@@ -185,7 +187,7 @@ def unknown_summary(case: Case) -> dict[str, Any]:
     return {
         "id": case.pk,
         "url": reverse("api-unknown-detail", kwargs={"pk": case.pk}),
-        "page_url": reverse("case-unknown", args=[case.pk]),
+        "page_url": reverse("unknown", args=[labels.unknown_code(case)]),
         "label": labels.neutral_label(case),
         "patient": {"age_display": case.age_display or None, "sex": case.patient_sex or None}
         if case.has_patient
@@ -334,7 +336,9 @@ class ReviewQueueEntrySerializer(serializers.Serializer):
     case = serializers.IntegerField()
     label = serializers.CharField()
     unknown_url = serializers.CharField()
-    page_url = serializers.CharField()
+    page_url = serializers.CharField(
+        help_text="The unknown's page on the site, addressed by its code, not by the case id."
+    )
     due_on = serializers.DateField()
     is_due = serializers.BooleanField()
     interval_days = serializers.IntegerField()
@@ -348,7 +352,7 @@ def queue_entry(entry: ReviewQueueEntry) -> dict[str, Any]:
         "case": entry.case_id,
         "label": labels.neutral_label(entry.case),
         "unknown_url": reverse("api-unknown-detail", kwargs={"pk": entry.case_id}),
-        "page_url": reverse("case-unknown", args=[entry.case_id]),
+        "page_url": reverse("unknown", args=[labels.encode_unknown(entry.case_id)]),
         "due_on": entry.due_on,
         "is_due": entry.is_due(),
         "interval_days": entry.interval_days,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 
 from cases.models import Case
 
@@ -22,6 +23,12 @@ def neutral_label(case: Case) -> str:
 def unknown_name(case: Case) -> str:
     """ "Unknown K7QM2": the unknown's name, without the patient or the complaint."""
     return labels.unknown_name(case)
+
+
+@register.filter
+def unknown_url(case: Case) -> str:
+    """The unknown's page, addressed by its code: "/unknowns/K7QM2/"."""
+    return reverse("unknown", args=[labels.unknown_code(case)])
 
 
 @register.filter

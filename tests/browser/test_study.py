@@ -89,7 +89,8 @@ def test_trainee_studies_an_unknown_stage_by_stage_and_sees_the_progress(
     trainee.shoot("list")
 
     page.get_by_role("link", name=label).click()
-    page.wait_for_url(f"**/cases/{case.pk}/unknown/")
+    page.wait_for_url(f"**/unknowns/{labels.unknown_code(case)}/")
+    assert f"/cases/{case.pk}/" not in page.content()
     expect(page.get_by_role("heading", name=label, level=1)).to_be_visible()
     assert page.locator("figure.viewer img").count() == 2
     assert DIAGNOSIS.lower() not in page.content().lower()

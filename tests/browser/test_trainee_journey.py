@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case, Study, System
 from cases.search_vector import refresh_search_vector
+from study import labels
 from tests.browser.pages import CHROMIUM, make_figures_ready
 from tests.factories import DIAGNOSIS, PASSWORD, make_case, make_unknown, make_user
 
@@ -69,7 +70,7 @@ def test_trainee_finds_a_case_studies_it_as_an_unknown_and_sees_the_result_on_pr
     # The case page offers it as an unknown.
     results.locator(".result a").first.click()
     page.get_by_role("link", name="Study as an unknown").click()
-    page.wait_for_url(f"**/cases/{unknown.pk}/unknown/")
+    page.wait_for_url(f"**/unknowns/{labels.unknown_code(unknown)}/")
     assert DIAGNOSIS.lower() not in page.content().lower()
 
     page.get_by_label("Your diagnosis").fill("Calcific tendinitis, gluteus maximus")

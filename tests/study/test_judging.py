@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from cases.models import DifferentialDiagnosis
 from study import judging, labels, services
 from study.models import Attempt
+from study.views import unknown_url
 from tests.factories import QUESTION_ANSWER, make_unknown
 
 NAMES = judging.names_of("Osteoid osteoma (nidus)", "Osteoid osteoma of the tibia")
@@ -129,7 +130,7 @@ def test_an_answer_is_judged_as_it_is_given(trainee, unknown, answer, verdict):
 def test_progress_counts_a_right_answer_at_once(client, trainee, unknown):
     client.force_login(trainee)
     client.post(
-        reverse("case-unknown", args=[unknown.pk]),
+        unknown_url(unknown.pk),
         {"answer": "Tumoral calcinosis", "question_0": str(QUESTION_ANSWER)},
     )
     html = client.get(reverse("progress")).content.decode()
@@ -215,7 +216,7 @@ def test_the_attempt_page_says_how_the_answer_was_judged_and_offers_to_overrule(
 ):
     client.force_login(trainee)
     response = client.post(
-        reverse("case-unknown", args=[unknown.pk]),
+        unknown_url(unknown.pk),
         {"answer": "Myositis ossificans", "question_0": str(QUESTION_ANSWER)},
     )
     attempt = Attempt.objects.get()
@@ -235,7 +236,7 @@ def test_the_attempt_page_says_how_the_answer_was_judged_and_offers_to_overrule(
 
 def test_the_unknown_page_names_the_unknown_by_its_code(client, trainee, unknown):
     client.force_login(trainee)
-    html = client.get(reverse("case-unknown", args=[unknown.pk])).content.decode()
+    html = client.get(unknown_url(unknown.pk)).content.decode()
     title = html.split("<title>")[1].split("</title>")[0]
     assert title.strip().startswith(f"Unknown {labels.unknown_code(unknown)}")
     assert f"Case {unknown.pk}" not in html and f"case {unknown.pk}" not in html

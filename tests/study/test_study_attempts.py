@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from cases.models import Case, QuizQuestion
 from study import services
 from study.models import Attempt
+from study.views import unknown_url
 from tests.factories import QUESTION_ANSWER, make_unknown, make_user
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def api_as(user) -> APIClient:
 
 
 def answer_page(client, case, **data):
-    return client.post(reverse("case-unknown", args=[case.pk]), {"answer": "Bursitis", **data})
+    return client.post(unknown_url(case.pk), {"answer": "Bursitis", **data})
 
 
 # --- Recording --------------------------------------------------------------------------------
@@ -69,7 +70,7 @@ def test_showing_the_unknown_writes_nothing_and_carries_a_signed_start_time(
     client, trainee, unknown
 ):
     client.force_login(trainee)
-    page = client.get(reverse("case-unknown", args=[unknown.pk]))
+    page = client.get(unknown_url(unknown.pk))
     token = page.content.decode().split('name="start_token" value="')[1].split('"')[0]
     assert Attempt.objects.count() == 0
     started = services.read_start_token(token, user=trainee, case=unknown)
@@ -81,7 +82,7 @@ def test_every_answer_is_a_new_attempt(client, trainee, unknown):
     answer_page(client, unknown)
     answer_page(client, unknown)
     assert Attempt.objects.filter(user=trainee, case=unknown).count() == 2
-    page = client.get(reverse("case-unknown", args=[unknown.pk])).content.decode()
+    page = client.get(unknown_url(unknown.pk)).content.decode()
     assert "You have studied this case before (2 times)" in page
 
 
@@ -323,7 +324,7 @@ def test_another_persons_attempt_is_a_404(client, trainee, outsider, unknown):
 def test_unknowns_a_person_may_not_study_are_a_404(client, trainee, author, fields):
     case = make_unknown(author, **fields)
     client.force_login(trainee)
-    assert client.get(reverse("case-unknown", args=[case.pk])).status_code == 404
+    assert client.get(unknown_url(case.pk)).status_code == 404
     assert answer_page(client, case).status_code == 404
     api = api_as(trainee)
     assert api.get(f"/api/v1/unknowns/{case.pk}/").status_code == 404
@@ -337,9 +338,9 @@ def test_an_institution_unknown_is_for_members_only(client, trainee, outsider, a
         author, visibility=Case.Visibility.INSTITUTION, institution=institution, questions=0
     )
     client.force_login(outsider)
-    assert client.get(reverse("case-unknown", args=[case.pk])).status_code == 404
+    assert client.get(unknown_url(case.pk)).status_code == 404
     client.force_login(trainee)
-    assert client.get(reverse("case-unknown", args=[case.pk])).status_code == 200
+    assert client.get(unknown_url(case.pk)).status_code == 200
 
 
 def test_an_attempt_on_a_case_no_longer_readable_is_a_404(client, trainee, unknown):
@@ -350,7 +351,7 @@ def test_an_attempt_on_a_case_no_longer_readable_is_a_404(client, trainee, unkno
 
 
 def test_visitors_are_asked_to_log_in_to_start(client, unknown):
-    response = client.get(reverse("case-unknown", args=[unknown.pk]))
+    response = client.get(unknown_url(unknown.pk))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
     assert answer_page(client, unknown).status_code == 302

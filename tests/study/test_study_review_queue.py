@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from study import labels, services
 from study.models import Attempt, ReviewQueueEntry
+from study.views import unknown_url
 from tests.factories import DIAGNOSIS, QUESTION_ANSWER, make_unknown
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +132,7 @@ def test_the_review_queue_page_lists_due_cases_first_by_neutral_label(
         f"{labels.unknown_name(later)} ·"
     )
     assert "Review the next due case" in html
-    assert f'href="{reverse("case-unknown", args=[unknown.pk])}"' in html
+    assert f'href="{unknown_url(unknown.pk)}"' in html
     assert unknown.final_diagnosis not in html and unknown.title not in html
 
 

@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from bookmarks.models import Collection, CollectionItem
 from cases.models import Case, Study
+from study import labels
 from study.models import Attempt
+from study.views import unknown_url
 from tests.factories import make_attempt, make_unknown
 
 pytestmark = pytest.mark.django_db
@@ -40,19 +42,26 @@ def unknowns(author):
     }
 
 
-def next_case(client, **params) -> int:
+def next_case(client, after: Case | int | str | None = None, **params) -> int:
+    """The case `unknown-next` leads to; `after` is sent as the unknown's code, as pages do."""
+    if isinstance(after, Case):
+        after = after.pk
+    if isinstance(after, int):
+        after = labels.encode_unknown(after)
+    if after is not None:
+        params["after"] = after
     response = client.get(reverse("unknown-next"), params)
     assert response.status_code == 302, response
     path = response.url.split("?")[0]
-    assert path.startswith("/cases/") and path.endswith("/unknown/"), response.url
-    return int(path.split("/")[2])
+    assert path.startswith("/unknowns/"), response.url
+    return labels.decode_unknown(path.split("/")[2])
 
 
 def test_next_walks_the_filtered_unknowns_newest_first(client, trainee, unknowns):
     client.force_login(trainee)
     assert next_case(client, modality="CT") == unknowns["ct_new"].pk
-    assert next_case(client, modality="CT", after=unknowns["ct_new"].pk) == unknowns["ct_mid"].pk
-    assert next_case(client, modality="CT", after=unknowns["ct_mid"].pk) == unknowns["ct_old"].pk
+    assert next_case(client, modality="CT", after=unknowns["ct_new"]) == unknowns["ct_mid"].pk
+    assert next_case(client, modality="CT", after=unknowns["ct_mid"]) == unknowns["ct_old"].pk
     assert next_case(client, modality="MR") == unknowns["mr"].pk
 
 
@@ -70,24 +79,26 @@ def test_when_every_unknown_was_tried_next_is_the_one_tried_longest_ago(client, 
     client.force_login(trainee)
     assert next_case(client, modality="CT") == unknowns["ct_mid"].pk
     # Not the case just done, even when it was tried longest ago.
-    assert next_case(client, modality="CT", after=unknowns["ct_mid"].pk) == unknowns["ct_old"].pk
+    assert next_case(client, modality="CT", after=unknowns["ct_mid"]) == unknowns["ct_old"].pk
 
 
 def test_next_carries_the_filters_to_the_unknown_and_its_attempt(client, trainee, unknowns):
     client.force_login(trainee)
     response = client.get(reverse("unknown-next"), {"modality": "CT", "page": "3", "q": "x"})
-    assert response.url == f"{reverse('case-unknown', args=[unknowns['ct_new'].pk])}?modality=CT"
+    assert response.url == f"{unknown_url(unknowns['ct_new'].pk)}?modality=CT"
     page = client.get(response.url).content.decode()
     assert 'name="walk" value="modality=CT"' in page
     answered = client.post(
-        reverse("case-unknown", args=[unknowns["ct_new"].pk]),
+        unknown_url(unknowns["ct_new"].pk),
         {"answer": "Bursitis", "walk": "modality=CT&collection=&evil=1"},
     )
     attempt = Attempt.objects.get()
     attempt_url = reverse("attempt-detail", args=[attempt.pk])
     assert answered.url == f"{attempt_url}?modality=CT#stage-findings"
     html = client.get(answered.url).content.decode()
-    assert f"/unknowns/next/?modality=CT&amp;after={unknowns['ct_new'].pk}" in html
+    assert (
+        f"/unknowns/next/?modality=CT&amp;after={labels.unknown_code(unknowns['ct_new'])}" in html
+    )
 
 
 def test_next_never_offers_unlisted_drafts_or_plain_cases(client, trainee, author, unknowns):

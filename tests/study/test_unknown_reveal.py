@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from cases import media_urls
 from study import labels
 from study.models import Attempt
+from study.views import unknown_url
 from tests.factories import (
     DIAGNOSIS,
     DIAGNOSIS_SECRETS,
@@ -62,13 +63,13 @@ def test_each_page_of_the_staged_reveal_sends_only_what_is_revealed(client, trai
     listing = client.get(reverse("unknown-list"))
     assert_stage(listing.content.decode(), 0)
 
-    page = client.get(reverse("case-unknown", args=[unknown.pk]))
+    page = client.get(unknown_url(unknown.pk))
     assert page.status_code == 200
     assert_stage(page.content.decode(), 0)
     assert "option-correct" not in page.content.decode()
 
     response = client.post(
-        reverse("case-unknown", args=[unknown.pk]),
+        unknown_url(unknown.pk),
         {"answer": "Gluteal tendinopathy", "question_0": "1"},
     )
     attempt = Attempt.objects.get()
@@ -140,10 +141,10 @@ def test_a_history_that_names_the_diagnosis_is_withheld_until_the_diagnosis(
         clinical_history=f"A 57-year-old man with known {DIAGNOSIS.lower()} of the other hip.",
     )
     client.force_login(trainee)
-    page = client.get(reverse("case-unknown", args=[case.pk])).content.decode()
+    page = client.get(unknown_url(case.pk)).content.decode()
     assert DIAGNOSIS.lower() not in page.lower()
     assert "withheld until the diagnosis" in page
-    client.post(reverse("case-unknown", args=[case.pk]), {"answer": "Bursitis"})
+    client.post(unknown_url(case.pk), {"answer": "Bursitis"})
     attempt = Attempt.objects.get()
     client.post(reverse("attempt-reveal", args=[attempt.pk]))
     page = client.get(reverse("attempt-detail", args=[attempt.pk])).content.decode()
@@ -152,7 +153,7 @@ def test_a_history_that_names_the_diagnosis_is_withheld_until_the_diagnosis(
 
 def test_the_unknown_shows_images_by_label_with_a_neutral_alt_text(client, trainee, unknown):
     client.force_login(trainee)
-    html = client.get(reverse("case-unknown", args=[unknown.pk])).content.decode()
+    html = client.get(unknown_url(unknown.pk)).content.decode()
     figure = unknown.studies.get().figures.get()
     assert escape(media_urls.figure_image_url(figure, "web")) in html
     assert 'alt="Fig 1, CT pelvis"' in html
@@ -161,7 +162,7 @@ def test_the_unknown_shows_images_by_label_with_a_neutral_alt_text(client, train
 
 def test_the_page_title_of_the_unknown_is_neutral(client, trainee, unknown):
     client.force_login(trainee)
-    html = client.get(reverse("case-unknown", args=[unknown.pk])).content.decode()
+    html = client.get(unknown_url(unknown.pk)).content.decode()
     title = html.split("<title>")[1].split("</title>")[0]
     assert title.startswith(f"Unknown {labels.unknown_code(unknown)}")
     assert f"case {unknown.pk}" not in html.lower()
