@@ -1,13 +1,19 @@
 """An accessibility audit of the page a journey is on, with axe-core (vendor/axe-core/).
 
 `assert_accessible(page)` fails on every serious or critical violation axe finds, with a list
-that says which rule, where, and how to fix it. The journeys call it on each page they visit.
+that says which rule, where, and how to fix it. Every journey runs it on each page it visits:
+the `browser` fixture audits the page after each `goto` and `wait_for_url`
+(`audited_navigation`); call it directly for a state reached without navigating.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+
+from playwright.sync_api import Browser, Page
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
@@ -65,3 +71,55 @@ def assert_accessible(page) -> None:
         if found["impact"] in BLOCKING or found["id"] in ALSO_BLOCKING
     ]
     assert not blocking, f"Accessibility problems on {page.url}:\n{describe(blocking)}"
+
+
+# Contexts opened with JavaScript off: axe cannot run there (and evaluating would wait for ever).
+_WITHOUT_SCRIPT: set[int] = set()
+
+
+def _auditable(page: Page) -> bool:
+    if id(page.context) in _WITHOUT_SCRIPT:
+        return False
+    return page.evaluate("() => document.contentType === 'text/html'")
+
+
+@contextmanager
+def audited_navigation(*, enabled: bool = True) -> Iterator[None]:
+    """Audit the page after every `Page.goto` and `Page.wait_for_url` while it lasts."""
+    if not enabled:
+        yield
+        return
+    goto, wait_for_url = Page.goto, Page.wait_for_url
+    new_context, new_page = Browser.new_context, Browser.new_page
+
+    def audited_goto(self, *args, **kwargs):
+        response = goto(self, *args, **kwargs)
+        if _auditable(self):
+            assert_accessible(self)
+        return response
+
+    def audited_wait_for_url(self, *args, **kwargs):
+        wait_for_url(self, *args, **kwargs)
+        if _auditable(self):
+            assert_accessible(self)
+
+    def noting_new_context(self, *args, **kwargs):
+        context = new_context(self, *args, **kwargs)
+        if kwargs.get("java_script_enabled") is False:
+            _WITHOUT_SCRIPT.add(id(context))
+        return context
+
+    def noting_new_page(self, *args, **kwargs):
+        page = new_page(self, *args, **kwargs)
+        if kwargs.get("java_script_enabled") is False:
+            _WITHOUT_SCRIPT.add(id(page.context))
+        return page
+
+    Page.goto, Page.wait_for_url = audited_goto, audited_wait_for_url
+    Browser.new_context, Browser.new_page = noting_new_context, noting_new_page
+    try:
+        yield
+    finally:
+        Page.goto, Page.wait_for_url = goto, wait_for_url
+        Browser.new_context, Browser.new_page = new_context, new_page
+        _WITHOUT_SCRIPT.clear()

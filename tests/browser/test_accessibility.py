@@ -1,23 +1,29 @@
 """The site's main pages pass axe-core's serious and critical rules, at a desktop's width and a
 phone's, for a visitor and for a member with every role. The journeys audit the pages they
 visit as well; this covers the pages none of them passes through.
+
+Set SCREENSHOTS_DIR to keep a screenshot of each page at each width.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from cases.models import Case
-from community import comments
+from cases.models import Case, CaseAuthor
+from community import comments, moderation
 from tests.browser.accessibility import assert_accessible
 from tests.browser.pages import CHROMIUM, RICH_CASE, publish
 from tests.factories import PASSWORD, make_user
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
 
 pytestmark = [
     pytest.mark.browser,
@@ -38,10 +44,23 @@ def site(transactional_db):
     )
     writer = make_user("writer", Role.AUTHOR, display_name="Dr Wren Writer")
     case = publish(RICH_CASE)
+    # The member wrote the case, so the comments on it reach their notifications: one as it
+    # is, one hidden since.
+    CaseAuthor.objects.create(case=case, user=member)
     comments.post_comment(case=case, by=writer, body="**Is** the nidus _always_ lucent?")
+    hidden = comments.post_comment(case=case, by=writer, body="Bed 3 had this too.")
+    moderator = make_user("mo", Role.MODERATOR, display_name="Mo Moderator")
+    moderation.hide_comment(comment=hidden, by=moderator, reason="Names a bed.")
     submitted = publish({**RICH_CASE, "title": "Osteoid osteoma of the tibia"})
     Case.objects.filter(pk=submitted.pk).update(status=Case.Status.SUBMITTED, published_at=None)
     return {"member": member, "case": case, "submitted": submitted}
+
+
+def visit(page, url: str, who: str, width: int) -> None:
+    page.goto(url)  # audited by the `browser` fixture
+    if SCREENSHOTS:
+        name = re.sub(r"[^a-z0-9]+", "-", url.split("/", 3)[-1].lower()).strip("-") or "home"
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"audit-{who}-{width}-{name}.png"))
 
 
 def public_pages(site) -> list[str]:
@@ -78,8 +97,7 @@ def member_pages(site) -> list[str]:
 def test_the_public_pages_pass_the_audit(live_server, site, browser, width):
     page = browser.new_page(viewport={"width": width, "height": 900})
     for path in public_pages(site):
-        page.goto(live_server.url + path)
-        assert_accessible(page)
+        visit(page, live_server.url + path, "visitor", width)
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -91,8 +109,7 @@ def test_a_members_pages_pass_the_audit(live_server, site, browser, width):
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(live_server.url + "/")
     for path in member_pages(site):
-        page.goto(live_server.url + path)
-        assert_accessible(page)
+        visit(page, live_server.url + path, "member", width)
 
 
 def test_the_audit_runs_under_the_sites_csp_and_names_what_fails(live_server, site, browser):
