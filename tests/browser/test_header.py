@@ -95,6 +95,14 @@ def test_the_header_is_one_row_on_a_desktop_for_a_member_with_every_role(
     expect(account).to_be_focused()
 
 
+def test_on_a_small_desktop_the_header_never_pushes_the_page_sideways(live_server, member, browser):
+    page = signed_in_page(browser, live_server, 1024)
+    shot(page, "1024")
+    expect(page.locator(".site-header").get_by_role("button", name="Menu")).to_be_hidden()
+    expect(page.locator(".site-header").get_by_role("search")).to_be_visible()
+    assert has_no_horizontal_scroll(page)
+
+
 def test_on_a_phone_the_menu_is_folded_and_opens_and_closes_from_the_keyboard(
     live_server, member, browser
 ):
