@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm
 from django import forms
 
 from .models import User
@@ -48,3 +49,19 @@ class ApiTokenForm(forms.Form):
         max_value=365,
         help_text="From 1 to 365 days. Left empty, the token works until you revoke it.",
     )
+
+
+class LogInForm(LoginForm):
+    """allauth's log-in form in the site's words, without placeholders that repeat the labels."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = "E-mail or username"
+        login.widget.attrs = {"autocomplete": "username", "autocapitalize": "none"}
+        password = self.fields["password"]
+        password.widget.attrs.pop("placeholder", None)
+        # allauth puts the reset link here; the page shows it as a link of its own.
+        password.help_text = ""
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Remember me"

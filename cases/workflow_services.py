@@ -101,8 +101,25 @@ def request_changes(case: Case, *, by: User, message: str) -> Case:
     return _decide(case, Action.REQUEST_CHANGES, by=by, message=message, title="Changes requested")
 
 
-def accept_case(case: Case, *, by: User, message: str = "") -> Case:
-    return _decide(case, Action.ACCEPT, by=by, message=message, title="Accepted")
+REVIEW_MISSING = (
+    "No reviewer has completed a review of this case. To accept it without peer review, "
+    "confirm that this is what you mean."
+)
+
+
+def accept_case(case: Case, *, by: User, message: str = "", without_review: bool = False) -> Case:
+    """An editor accepts a case for publication.
+
+    A case no reviewer has reviewed is accepted only when the editor says so
+    (`without_review`): skipping peer review must be a decision, not a slip of the button.
+    """
+    with transaction.atomic():
+        case = locked_case(case)
+        # Who and from which state come first: their refusals say more than this one.
+        check_transition(case, Action.ACCEPT, by=by, note=message)
+        if not without_review and not case.reviews.filter(status="completed").exists():
+            raise ValidationError({"without_review": [REVIEW_MISSING]}, code="review_missing")
+        return _decide(case, Action.ACCEPT, by=by, message=message, title="Accepted")
 
 
 def reject_case(case: Case, *, by: User, message: str) -> Case:
@@ -225,8 +242,13 @@ def verify_commentary(commentary: Commentary, *, by: User) -> Commentary:
     return commentary
 
 
-def take_action(case: Case, *, action: str, by: User, note: str = "") -> Case:
-    """Carry out a workflow action by name: what the editorial page and the API call."""
+def take_action(
+    case: Case, *, action: str, by: User, note: str = "", without_review: bool = False
+) -> Case:
+    """Carry out a workflow action by name: what the editorial page and the API call.
+
+    `without_review` confirms accepting a case no reviewer has reviewed (see `accept_case`).
+    """
     if action not in TRANSITIONS or action == Action.START_REVIEW:
         raise InvalidTransition(f"“{action}” is not a workflow action.")
     match action:
@@ -239,7 +261,7 @@ def take_action(case: Case, *, action: str, by: User, note: str = "") -> Case:
         case Action.REQUEST_CHANGES:
             return request_changes(case, by=by, message=note)
         case Action.ACCEPT:
-            return accept_case(case, by=by, message=note)
+            return accept_case(case, by=by, message=note, without_review=without_review)
         case Action.REJECT:
             return reject_case(case, by=by, message=note)
         case Action.PUBLISH:

@@ -19,7 +19,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator
 
 from accounts.models import User
 from cases.models import Case
@@ -39,7 +38,6 @@ NOTE_MAX_LENGTH = 2000
 # beside it, saying whom it answers.
 MAX_DEPTH = 3
 DEFAULT_RATE_LIMIT = "5/10m"
-EXCERPT_LENGTH = 280
 
 _RATE = re.compile(r"^\s*(?P<count>\d+)\s*/\s*(?P<number>\d*)\s*(?P<unit>[smhd])\w*\s*$", re.I)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -128,10 +126,6 @@ def _check_rate(by: User, *, now: datetime.datetime) -> None:
     )
 
 
-def _excerpt(body: str) -> str:
-    return Truncator(" ".join(body.split())).chars(EXCERPT_LENGTH)
-
-
 def comment_url(comment: Comment) -> str:
     """The comment's place on its case page."""
     return f"{comment.case.get_absolute_url()}#comment-{comment.pk}"
@@ -144,7 +138,6 @@ def _notify_about(comment: Comment, *, by: User) -> None:
     """
     case = comment.case
     url = comment_url(comment)
-    body = _excerpt(comment.body)
     told = {by.pk}
     parent_author = comment.parent.author if comment.parent_id else None
     if parent_author is not None and parent_author.pk not in told:
@@ -153,9 +146,9 @@ def _notify_about(comment: Comment, *, by: User) -> None:
             [parent_author],
             kind="comment",
             title=f"{by} replied to your comment on “{case.title}”",
-            body=body,
             url=url,
             case_id=case.pk,
+            subject=comment,
         )
     authors = [user for user in site_authors_of(case) if user.pk not in told]
     if authors:
@@ -163,9 +156,9 @@ def _notify_about(comment: Comment, *, by: User) -> None:
             authors,
             kind="comment",
             title=f"{by} commented on your case “{case.title}”",
-            body=body,
             url=url,
             case_id=case.pk,
+            subject=comment,
         )
 
 

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime
+import html
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from cases.rendering import render_markdown
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+# How much of a comment a notification about it shows.
+NOTIFICATION_EXCERPT_LENGTH = 280
 
 
 class CommentQuerySet(models.QuerySet):
@@ -73,6 +80,21 @@ class Comment(models.Model):
         if self.edited_at is None:
             return 0
         return (self.edited_at - EPOCH) // datetime.timedelta(microseconds=1)
+
+    @property
+    def notification_text(self) -> str:
+        """What a notification about this comment shows: the start of its text as plain words
+        (no Markdown), or, once it is hidden or erased, only that it is gone."""
+        match self.status:
+            case self.Status.HIDDEN:
+                return "A moderator hid this comment."
+            case self.Status.REMOVED:
+                return "A moderator removed this comment."
+            case self.Status.DELETED:
+                return "Its author deleted this comment."
+        # Rendered and sanitised first, so that what is left is what a reader sees.
+        words = html.unescape(strip_tags(render_markdown(self.body)))
+        return Truncator(" ".join(words.split())).chars(NOTIFICATION_EXCERPT_LENGTH)
 
     def editable_until(self, window: datetime.timedelta) -> datetime.datetime:
         return self.created_at + window

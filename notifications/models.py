@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
@@ -46,6 +48,13 @@ class Notification(models.Model):
     # Also the e-mail subject, so one line.
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True, help_text="Plain text.")
+    # What the notification is about when that can change after it is sent (a comment that is
+    # edited, hidden or deleted): its text is read from it when shown, never copied here.
+    subject_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
     url = models.CharField(
         max_length=500, blank=True, help_text="The site path the notification opens."
     )
@@ -71,3 +80,17 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+    @property
+    def text(self) -> str:
+        """What the notification says below its title, as plain text.
+
+        About a subject, it is what the subject says now (its `notification_text`): a comment
+        hidden or deleted since shows a neutral line, not the words it had.
+        """
+        if self.subject_type_id is None:
+            return self.body
+        subject = self.subject
+        if subject is None:
+            return "This is no longer on the site."
+        return subject.notification_text

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.utils import timezone
 
 from api.queueing import queue_after_commit
@@ -26,9 +28,14 @@ def notify(
     body: str = "",
     url: str = "",
     case_id: int | None = None,
+    subject: models.Model | None = None,
 ) -> list[Notification]:
     """Tell each distinct active recipient, on the site and by e-mail; `case_id` is the case
     the notification is about, if any.
+
+    `subject` is a row whose text may change or go away after the notification is sent (a
+    comment). It must have a `notification_text` property: the list, the API and the e-mail
+    show that, as it is when they are read, in place of `body`.
 
     Call it inside the transaction that makes the change: the rows roll back with it, and the
     e-mails are queued only once it commits, so nobody is told about something that never
@@ -47,8 +54,18 @@ def notify(
         seen.add(user.pk)
         people.append(user)
 
+    subject_type = ContentType.objects.get_for_model(subject) if subject is not None else None
     notifications = Notification.objects.bulk_create(
-        Notification(recipient=user, kind=kind, case_id=case_id, title=title, body=body, url=url)
+        Notification(
+            recipient=user,
+            kind=kind,
+            case_id=case_id,
+            title=title,
+            body=body,
+            url=url,
+            subject_type=subject_type,
+            subject_id=subject.pk if subject is not None else None,
+        )
         for user in people
     )
     for notification, user in zip(notifications, people, strict=True):

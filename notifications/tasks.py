@@ -40,7 +40,7 @@ def is_temporary(error: Exception) -> bool:
 
 def email_text(notification) -> str:
     link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
-    parts = [notification.body.strip(), link]
+    parts = [notification.text.strip(), link]
     return "\n\n".join(part for part in parts if part)
 
 

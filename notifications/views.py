@@ -14,7 +14,8 @@ NOTIFICATIONS_PER_PAGE = 30
 @login_required
 def notification_list(request):
     # A page number that is not a number or out of range shows the first or last page.
-    paginator = Paginator(Notification.objects.for_recipient(request.user), NOTIFICATIONS_PER_PAGE)
+    notifications = Notification.objects.for_recipient(request.user).prefetch_related("subject")
+    paginator = Paginator(notifications, NOTIFICATIONS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,

@@ -56,12 +56,15 @@ def _render(request, case: Case, *, status: int = 200, **forms) -> HttpResponse:
     else:
         shown_reviews = list(reviews.filter(reviewer=user))
     checklist = case.publication_checklist()
+    reviewed = any(review.status == Review.Status.COMPLETED for review in shown_reviews)
     actions = []
     for transition in available_actions(user, case):
         actions.append(
             {
                 "transition": transition,
                 "destructive": transition.action in DESTRUCTIVE,
+                # Accepting with no review asks to be confirmed, on the page and in the service.
+                "needs_confirmation": transition.action == Action.ACCEPT and not reviewed,
                 "blockers": [label for label, met in checklist if not met]
                 if transition.action == Action.PUBLISH
                 else [],
@@ -85,6 +88,7 @@ def _render(request, case: Case, *, status: int = 200, **forms) -> HttpResponse:
             "reviews": shown_reviews,
             "manages_reviews": manages_reviews,
             "is_author": is_author,
+            "reviewed": reviewed,
             "assign_form": forms.get("assign_form") or AssignReviewerForm(case=case)
             if manages_reviews and case.status in review_services.REVIEWABLE_STATES
             else None,
@@ -123,7 +127,11 @@ def case_action(request, pk: int, action: str) -> HttpResponse:
         return _render(request, case, status=400, **{f"form_{action}": form})
     try:
         case = services.take_action(
-            case, action=action, by=request.user, note=form.cleaned_data["note"]
+            case,
+            action=action,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            without_review=form.cleaned_data["without_review"],
         )
     except PermissionDenied as error:
         messages.error(request, str(error) or "You cannot do this.")

@@ -16,6 +16,8 @@ class ActionForm(forms.Form):
     note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
+    # Accepting a case that no reviewer has reviewed needs this ticked (see `accept_case`).
+    without_review = forms.BooleanField(required=False)
 
 
 class ReviewForm(forms.Form):

@@ -227,6 +227,7 @@ ACCOUNT_EMAIL_VERIFICATION = os.environ.get(
 )
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LogInForm"}
 ACCOUNT_LOGOUT_ON_GET = False
 
 # The proxies whose X-Forwarded-For entries are believed: comma-separated addresses or networks

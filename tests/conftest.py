@@ -27,6 +27,7 @@ from cases import media_urls
 from cases.filters import body_systems
 from cases.models import Case, CaseAuthor, System
 from teachingfile.celery import app as celery_app
+from tests.browser.accessibility import audited_navigation
 from tests.browser.pages import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import make_case, make_user
 from tests.media import SigningClock
@@ -319,8 +320,11 @@ def live_server(transactional_db):
 
 
 @pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
+def browser(request):
+    # Every page a journey (tests/browser/) opens is audited with axe-core; the viewer's
+    # harness and the API's documentation pages elsewhere are not the site's pages.
+    journey = request.node.path.parent.name == "browser"
+    with sync_playwright() as playwright, audited_navigation(enabled=journey):
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         # While Playwright's loop runs, the test's own ORM calls get connections of their own

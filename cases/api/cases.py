@@ -285,6 +285,8 @@ class CaseViewSet(
 
     @extend_schema(
         summary="Decide on a reviewed case: accept, request changes or reject",
+        description="Accepting a case that no reviewer has completed a review of needs "
+        "`without_review: true`, which confirms that the editor means to skip peer review.",
         request=DecisionSerializer,
         responses={200: CaseDocumentSerializer, **ACTION_ERRORS},
     )
@@ -293,7 +295,15 @@ class CaseViewSet(
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        return self._take(request, pk, data["decision"], data.get("message", ""))
+        case = readable_case_or_404(request.user, pk)
+        case = services.take_action(
+            case,
+            action=data["decision"],
+            by=request.user,
+            note=data.get("message", ""),
+            without_review=data["without_review"],
+        )
+        return document_response(request, case)
 
     @extend_schema(
         summary="Publish an accepted case",

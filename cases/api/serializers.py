@@ -75,6 +75,13 @@ class DecisionSerializer(serializers.Serializer):
         max_length=5000,
         help_text="To the authors; required to request changes or to reject.",
     )
+    without_review = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Confirms accepting a case no reviewer has completed a review of. Without it "
+        "such an acceptance is refused with 400 and an error on `without_review`; it changes "
+        "nothing once a review is completed, nor for the other decisions.",
+    )
 
 
 class AvailableActionSerializer(serializers.Serializer):

@@ -36,6 +36,12 @@ UNREAD_COUNT = OpenApiParameter(
 class NotificationSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     is_unread = serializers.BooleanField(read_only=True)
+    body = serializers.CharField(
+        source="text",
+        read_only=True,
+        help_text="Plain text. About a comment, what the comment says now: a comment hidden or "
+        "deleted since shows a line saying so, not its former text.",
+    )
 
     class Meta:
         model = Notification
@@ -105,7 +111,7 @@ class NotificationViewSet(
     def get_queryset(self) -> QuerySet[Notification]:
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        return Notification.objects.for_recipient(self.request.user)
+        return Notification.objects.for_recipient(self.request.user).prefetch_related("subject")
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -11,6 +11,13 @@
     summary.focus();
   }
 
+  // On a phone the checklist comes before the form: folded to its count, so the form follows.
+  if (window.matchMedia("(max-width: 760px)").matches) {
+    document.querySelectorAll("details[data-fold-on-phone]").forEach(function (details) {
+      details.open = false;
+    });
+  }
+
   var form = document.querySelector("[data-editor-form]");
   if (!form) {
     return;

@@ -115,6 +115,21 @@ ROWS = [
         {**only(200, "editor", anonymous=401), **dict.fromkeys((*AUTHORS, "reviewer"), 403)},
         body={"decision": "request_changes", "message": "Add the follow-up CT."},
     ),
+    # Nobody has reviewed the case: accepting it asks the editor to confirm.
+    Row(
+        "POST",
+        "/api/v1/cases/{id}/decide/",
+        {"id": "in_review"},
+        {**only(400, "editor", anonymous=401), **dict.fromkeys((*AUTHORS, "reviewer"), 403)},
+        body={"decision": "accept"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/cases/{id}/decide/",
+        {"id": "in_review"},
+        {**only(200, "editor", anonymous=401), **dict.fromkeys((*AUTHORS, "reviewer"), 403)},
+        body={"decision": "accept", "without_review": True},
+    ),
     Row(
         "POST",
         "/api/v1/cases/{id}/return-to-draft/",

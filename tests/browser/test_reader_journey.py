@@ -207,7 +207,7 @@ def test_author_finds_a_draft_and_sees_what_blocks_its_publication(
 ):
     page = browser.new_page()
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Login").fill("drafting-author")
+    page.get_by_label("E-mail or username").fill("drafting-author")
     page.locator("#id_password").fill("correct-horse-battery")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(live_server.url + "/")

@@ -59,7 +59,7 @@ def searchable(transactional_db):
 
 def sign_in(page, base_url: str) -> None:
     page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Login").fill("searching-trainee")
+    page.get_by_label("E-mail or username").fill("searching-trainee")
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(base_url + "/")

@@ -329,7 +329,13 @@ def test_the_whole_workflow_through_the_api(author, coauthor, editor, reviewer):
     assert assigned.status_code == 201, assigned.json()
     assert Review.objects.get(case=case).reviewer == reviewer
     assert client_for(editor).post(f"{url}/decide/", {"decision": "reject"}).status_code == 400
-    accepted = client_for(editor).post(f"{url}/decide/", {"decision": "accept"})
+    # The reviewer has not answered yet: accepting needs the editor to say so.
+    unconfirmed = client_for(editor).post(f"{url}/decide/", {"decision": "accept"})
+    assert unconfirmed.status_code == 400
+    assert "without_review" in unconfirmed.json()["errors"], unconfirmed.json()
+    accepted = client_for(editor).post(
+        f"{url}/decide/", {"decision": "accept", "without_review": True}, format="json"
+    )
     assert accepted.status_code == 200
     assert accepted.json()["status"] == "accepted"
     published = client_for(editor).post(f"{url}/publish/", {})

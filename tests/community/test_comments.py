@@ -317,7 +317,8 @@ def test_case_authors_are_told_of_a_comment(case, trainee, coauthor):
     assert notification.case == case
     assert notification.url == f"{case.get_absolute_url()}#comment-{comment.pk}"
     assert "Tess Trainee commented on your case" in notification.title
-    assert notification.body == "Is the nidus always lucent?"
+    assert notification.body == ""
+    assert notification.text == "Is the nidus always lucent?"
 
 
 def test_a_reply_tells_the_replied_to_author_and_the_case_authors(case, trainee, outsider):

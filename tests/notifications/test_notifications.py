@@ -577,8 +577,10 @@ def test_anonymous_visitors_see_no_notifications_link(client, db):
 def test_the_header_link_is_marked_current_on_the_notifications_page(client, author):
     client.force_login(author)
     content = client.get(reverse("notifications")).content.decode()
-    link = content.split('class="notifications-link"', 1)[1].split(">", 1)[0]
-    assert 'aria-current="page"' in link
+    # The phone's bell beside the Menu button and the desktop's among the account links.
+    for where in ("phone", "wide"):
+        link = content.split(f'class="notifications-link notifications-link-{where}"', 1)[1]
+        assert 'aria-current="page"' in link.split(">", 1)[0]
 
 
 # admin -------------------------------------------------------------------------------------------
