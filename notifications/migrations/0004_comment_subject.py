@@ -27,7 +27,7 @@ def forget_comment_text(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("notifications", "0002_community_kinds"),
+        ("notifications", "0003_author_role_kinds"),
     ]
 
     operations = [
