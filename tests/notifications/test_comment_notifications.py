@@ -113,7 +113,7 @@ def test_a_comment_gone_from_the_database_leaves_a_neutral_line(comment, author)
 
 def test_older_comment_notifications_forget_the_text_they_copied(comment, author):
     migration = __import__(
-        "notifications.migrations.0003_comment_subject", fromlist=["forget_comment_text"]
+        "notifications.migrations.0004_comment_subject", fromlist=["forget_comment_text"]
     )
     notification = notification_for(author)
     Notification.objects.filter(pk=notification.pk).update(
