@@ -175,13 +175,18 @@ def test_every_published_demo_case_passes_the_publication_checklist(source, requ
     for case in published:
         assert case.publication_blockers() == [], case.title
         assert case.licence and case.attribution
-        # Through the workflow: submitted by the author, accepted and published by the editor.
+        # Through the workflow: submitted by the author, sent to a reviewer who recommends it,
+        # accepted and published by the editor.
         events = [(e.to_status, e.actor.username) for e in case.events.order_by("pk")]
         assert events == [
             ("submitted", "author"),
+            ("in_review", "editor"),
             ("accepted", "editor"),
             ("published", "editor"),
         ], case.title
+        review = case.reviews.get()
+        assert review.reviewer.username == "reviewer"
+        assert review.status == "completed" and review.recommendation == "accept"
 
 
 @pytest.mark.django_db
@@ -322,7 +327,7 @@ def test_the_demo_sends_one_draft_through_submission_to_the_demo_reviewer(withou
     run_demo()
     run_demo()
 
-    review = Review.objects.get()
+    review = Review.objects.get(status=Review.Status.ASSIGNED)
     assert review.reviewer.username == "reviewer"
     assert review.assigned_by.username == "editor"
     assert review.case.status == Case.Status.IN_REVIEW

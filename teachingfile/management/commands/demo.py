@@ -58,7 +58,7 @@ from imaging.processing import process_figure
 from imaging.uploads import attach_figure_image
 from interchange.importer import EmptyReportError, parse_case_report
 from reviews.models import Review
-from reviews.services import assign_reviewer
+from reviews.services import assign_reviewer, default_due_date, submit_review
 from teachingfile.demo_cases import DEMO_IMAGED_CASES
 
 # A development password, documented in the README and printed by the command. Set only when
@@ -126,7 +126,9 @@ class Command(BaseCommand):
         self.start_review_round(
             author=author, editor=users[DEMO_EDITOR], reviewer=users[DEMO_REVIEWER]
         )
-        self.load_imaged_cases(author=author, editor=users[DEMO_EDITOR])
+        self.load_imaged_cases(
+            author=author, editor=users[DEMO_EDITOR], reviewer=users[DEMO_REVIEWER]
+        )
         self.offer_unknowns(author=author)
         self.print_users(users)
         if options["verbosity"] >= 2:
@@ -218,7 +220,7 @@ class Command(BaseCommand):
     def existing_case(author: User, title: str) -> Case | None:
         return Case.objects.visible_to(author).filter(created_by=author, title=title).first()
 
-    def load_imaged_cases(self, *, author: User, editor: User) -> None:
+    def load_imaged_cases(self, *, author: User, editor: User, reviewer: User) -> None:
         """Create the cases with images, upload their images and publish them, once.
 
         A case left half way by an earlier run (an image not processed yet, a step that
@@ -233,7 +235,9 @@ class Command(BaseCommand):
             try:
                 if case is None:
                     case = self.create_imaged_case(document, author=author)
-                case = self.publish_through_workflow(case, author=author, editor=editor)
+                case = self.publish_through_workflow(
+                    case, author=author, editor=editor, reviewer=reviewer
+                )
                 if case.is_published and position < FEATURED_CASES:
                     case = feature_case(case, by=editor)
             except (ValidationError, PermissionDenied, InvalidTransition) as error:
@@ -271,8 +275,9 @@ class Command(BaseCommand):
         return case
 
     @staticmethod
-    def publish_through_workflow(case: Case, *, author: User, editor: User) -> Case:
-        """Take a demo case through submission, acceptance and publication, as on the site.
+    def publish_through_workflow(case: Case, *, author: User, editor: User, reviewer: User) -> Case:
+        """Take a demo case through submission, peer review, acceptance and publication, as on
+        the site.
 
         Its images are processed first, by the task's own function, so that the demo does not
         depend on a worker being up (where there is one, it finds them done). A case whose
@@ -291,7 +296,21 @@ class Command(BaseCommand):
         if case.status == Case.Status.DRAFT:
             case = submit_case(case, by=author, note="A demo case, ready for the editor.")
         if case.status in (Case.Status.SUBMITTED, Case.Status.IN_REVIEW):
-            case = accept_case(case, by=editor, message="Accepted for the demo.")
+            if not case.reviews.filter(status=Review.Status.COMPLETED).exists():
+                review = case.reviews.filter(
+                    reviewer=reviewer, status=Review.Status.ASSIGNED
+                ).first()
+                if review is None:
+                    review = assign_reviewer(
+                        case, by=editor, reviewer=reviewer, due_date=default_due_date()
+                    )
+                submit_review(
+                    review,
+                    by=reviewer,
+                    recommendation=Review.Recommendation.ACCEPT,
+                    comments_to_authors="Images and text agree; ready to publish.",
+                )
+            case = accept_case(case, by=editor, message="Accepted for the demo after review.")
         if case.status == Case.Status.ACCEPTED:
             case = publish_case(case, by=editor)
         return case
