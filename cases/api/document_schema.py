@@ -168,9 +168,12 @@ class SystemCodeFieldSchema(OpenApiSerializerFieldExtension):
     def map_serializer_field(self, auto_schema, direction):
         schema = {"type": "string"}
         # The list as it is now, as the `system` filter lists it (api/filter_schema.py); a
-        # schema written without a database leaves it any text.
+        # schema written without a database, or before any system is listed, leaves it any
+        # text (OpenAPI allows no empty enum).
         with contextlib.suppress(DatabaseError, RuntimeError):
-            schema["enum"] = sorted(code for code, _ in body_systems.choices())
+            codes = sorted(code for code, _ in body_systems.choices())
+            if codes:
+                schema["enum"] = codes
         return schema
 
 
