@@ -4,6 +4,7 @@ ready, and a check that a page fits its width."""
 from __future__ import annotations
 
 import io
+import os
 import random
 from pathlib import Path
 
@@ -223,3 +224,11 @@ def publish(document: dict, *, featured: bool = False, source: str = "") -> Case
 
 def has_no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def screenshot(page, name: str) -> None:
+    """Keep a full-page screenshot as `<name>.png` in SCREENSHOTS_DIR, when it is set."""
+    folder = os.environ.get("SCREENSHOTS_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)

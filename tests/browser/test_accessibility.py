@@ -18,17 +18,10 @@ from accounts.models import Role
 from cases.models import Case, CaseAuthor
 from community import comments, moderation
 from tests.browser.accessibility import assert_accessible
-from tests.browser.pages import CHROMIUM, RICH_CASE, publish
+from tests.browser.pages import RICH_CASE, publish
 from tests.factories import PASSWORD, make_user
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
-]
 
 
 @pytest.fixture

@@ -8,26 +8,15 @@ desktop and phone widths (author-role-*.png).
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from accounts.models import Role, User
 from community.models import AuthorRoleRequest
-from tests.browser.pages import CHROMIUM
+from tests.browser.pages import screenshot
 from tests.factories import PASSWORD, make_user
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
-]
-
-SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 NOTE = "Paediatric musculoskeletal radiographs from our teaching sessions."
 
@@ -67,9 +56,7 @@ def real_problems(visit: Visit) -> list[str]:
 
 
 def shot(page, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"author-role-{name}.png"), full_page=True)
+    screenshot(page, f"author-role-{name}")
 
 
 def no_horizontal_scroll(page) -> bool:

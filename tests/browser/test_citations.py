@@ -14,15 +14,7 @@ from django.utils import timezone
 
 from cases.models import CaseAuthor, Tag
 from interchange import citations
-from tests.browser.pages import CHROMIUM
 from tests.factories import make_case, make_user
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
-]
 
 SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
 

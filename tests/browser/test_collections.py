@@ -7,9 +7,7 @@ Set SCREENSHOTS_DIR to keep screenshots of the pages on the way.
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -17,17 +15,8 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from bookmarks.models import Collection
-from tests.browser.pages import CHROMIUM, RICH_CASE, publish
+from tests.browser.pages import RICH_CASE, publish, screenshot
 from tests.factories import PASSWORD, make_user
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
-]
-
-SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
 
 
 def simple_case(title: str, modality: str, age: int) -> dict:
@@ -63,9 +52,7 @@ def library(transactional_db):
 
 
 def shot(page, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"collections-{name}.png"), full_page=True)
+    screenshot(page, f"collections-{name}")
 
 
 def current_step(page) -> str:

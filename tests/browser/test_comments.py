@@ -17,15 +17,7 @@ from playwright.sync_api import expect
 from cases.models import Case
 from community import comments
 from community.models import Comment, Flag
-from tests.browser.pages import CHROMIUM
 from tests.factories import PASSWORD, make_case, make_user
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
-]
 
 SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
 DEVICES = {"desktop": (1280, 900), "phone": (390, 844)}

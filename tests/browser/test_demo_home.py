@@ -6,30 +6,18 @@ Set SCREENSHOTS_DIR to keep screenshots of the home page at 1280 and 390 px and 
 
 from __future__ import annotations
 
-import os
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from cases.models import Case, Figure
 from teachingfile.demo_cases import READING_A_STACK
-from tests.browser.pages import CHROMIUM, has_no_horizontal_scroll
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the test's own ORM calls, beside Playwright
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
-]
-SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
+from tests.browser.pages import has_no_horizontal_scroll, screenshot
 
 
 def shot(page, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"demo-{name}.png"), full_page=True)
+    screenshot(page, f"demo-{name}")
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -11,18 +10,10 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from cases.models import Case, System
-from tests.browser.pages import CHROMIUM
 from tests.factories import PASSWORD, make_user
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
 # itself (not by the live server) are still plain synchronous calls.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
-]
 
 
 @pytest.fixture

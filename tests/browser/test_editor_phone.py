@@ -13,15 +13,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from tests.browser.pages import CHROMIUM, has_no_horizontal_scroll
+from tests.browser.pages import has_no_horizontal_scroll
 from tests.factories import PASSWORD, make_case, make_user
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
-]
 
 SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
 

@@ -14,15 +14,8 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from cases.models import Case
-from tests.browser.pages import CHROMIUM, RICH_CASE, has_no_horizontal_scroll, publish
+from tests.browser.pages import RICH_CASE, has_no_horizontal_scroll, publish
 from tests.factories import PASSWORD, make_user
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
-]
 
 SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
 

@@ -8,7 +8,6 @@ Set SCREENSHOTS_DIR to keep screenshots of the upload, the quarantine review and
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -23,16 +22,9 @@ from pydicom.uid import generate_uid
 
 from accounts.models import Role
 from cases.models import Case, CaseAuthor, Figure, Study
-from tests.browser.pages import CHROMIUM
+from tests.browser.pages import screenshot
 from tests.factories import PASSWORD, make_user
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the test's own ORM calls, beside Playwright
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
-]
-SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
 CT = Path(get_testdata_file("CT_small.dcm"))
 
 
@@ -89,9 +81,7 @@ def sign_in(browser, url: str, username: str, width: int = 1280):
 
 
 def shot(page, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"images-{name}.png"), full_page=True)
+    screenshot(page, f"images-{name}")
 
 
 def test_a_series_is_uploaded_annotated_checked_and_scrolled_by_a_trainee(

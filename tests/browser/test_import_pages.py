@@ -6,7 +6,6 @@ Set SCREENSHOTS_DIR to keep screenshots of the pages, on a desktop and on a phon
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -17,25 +16,15 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from cases.models import Case
 from interchange.models import ImportJob
-from tests.browser.pages import CHROMIUM
+from tests.browser.pages import screenshot
 from tests.factories import PASSWORD, make_user
 from tests.files import report
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
-]
-
-SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 def shot(page, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"imports-{name}.png"), full_page=True)
+    screenshot(page, f"imports-{name}")
 
 
 @pytest.fixture

@@ -7,9 +7,6 @@ and phone widths (moderation-*.png).
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
@@ -17,17 +14,9 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from cases.models import Case
 from community.models import Comment, Flag
-from tests.browser.pages import CHROMIUM
+from tests.browser.pages import screenshot
 from tests.factories import PASSWORD, make_case, make_user
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
-]
-
-SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 REPORTED_TEXT = "Same patient as ward 7, bed 3 last week — John, the footballer."
 
@@ -88,9 +77,7 @@ class Visit:
 
 
 def shot(page, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"moderation-{name}.png"), full_page=True)
+    screenshot(page, f"moderation-{name}")
 
 
 def no_horizontal_scroll(page) -> bool:

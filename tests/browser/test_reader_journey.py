@@ -18,18 +18,11 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from cases.models import Case, System
 from interchange.importer import parse_case_report
-from tests.browser.pages import CHROMIUM, RICH_CASE, has_no_horizontal_scroll, publish
+from tests.browser.pages import RICH_CASE, has_no_horizontal_scroll, publish
 from tests.factories import make_case, make_user
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
 # itself (not by the live server) are still plain synchronous calls.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
-]
 
 
 OTHER_CASES = [

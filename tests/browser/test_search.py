@@ -13,15 +13,7 @@ from playwright.sync_api import expect
 from cases.models import Case, Study, System, Tag
 from cases.search_vector import refresh_search_vector
 from search.models import SavedSearch
-from tests.browser.pages import CHROMIUM
 from tests.factories import PASSWORD, make_case, make_user
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
-]
 
 
 @pytest.fixture

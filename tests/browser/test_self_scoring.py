@@ -17,15 +17,8 @@ from playwright.sync_api import expect
 
 from cases.models import DifferentialDiagnosis
 from study import labels
-from tests.browser.pages import CHROMIUM, has_no_horizontal_scroll, make_figures_ready
+from tests.browser.pages import has_no_horizontal_scroll, make_figures_ready
 from tests.factories import PASSWORD, QUESTION_ANSWER, make_unknown, make_user
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
-]
 
 DEVICES = {"desktop": (1280, 900), "phone": (390, 844)}
 

@@ -11,21 +11,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
 from study import labels
-from tests.browser.pages import CHROMIUM, has_no_horizontal_scroll, make_figures_ready
+from tests.browser.pages import has_no_horizontal_scroll, make_figures_ready
 from tests.factories import DIAGNOSIS, PASSWORD, QUESTION_ANSWER, make_unknown, make_user
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are plain
 # synchronous calls.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
-]
 
 # The elements wider than the window, to say what makes a page scroll sideways.
 WIDEST = """[...document.querySelectorAll('body *')]

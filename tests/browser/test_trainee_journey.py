@@ -4,7 +4,6 @@ page."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -13,15 +12,8 @@ from playwright.sync_api import expect
 from cases.models import Case, Study, System
 from cases.search_vector import refresh_search_vector
 from study import labels
-from tests.browser.pages import CHROMIUM, make_figures_ready
+from tests.browser.pages import make_figures_ready
 from tests.factories import DIAGNOSIS, PASSWORD, make_case, make_unknown, make_user
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
-]
 
 
 @pytest.fixture

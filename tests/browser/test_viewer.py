@@ -9,9 +9,6 @@ Set SCREENSHOTS_DIR to keep screenshots at 1280 and 390 pixels.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pydicom
 import pytest
 from django.contrib.auth.models import Group
@@ -25,17 +22,9 @@ from accounts.models import Role
 from bookmarks import services as collections
 from cases.models import Case, Figure, Study
 from imaging import uploads
-from tests.browser.pages import CHROMIUM
+from tests.browser.pages import screenshot
 from tests.factories import make_case, make_user
 from tests.files import series_zip
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the test's own ORM calls, beside Playwright
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="the system Chromium is not installed"),
-]
-SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
 
 # The red channel of every pixel of the viewer's canvas, summed: changes with the window.
 CANVAS_SUM = """element => {
@@ -83,9 +72,7 @@ def figure_of(case: Case, label: str) -> Figure:
 
 
 def shot(page, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"viewer-{name}.png"), full_page=True)
+    screenshot(page, f"viewer-{name}")
 
 
 def watch(page) -> list[str]:

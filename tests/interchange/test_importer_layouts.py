@@ -9,39 +9,22 @@ and infant ages.
 from __future__ import annotations
 
 import json
-from functools import cache
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from cases.document import empty_document
 from cases.models import Case
-from interchange.importer import ParsedCase, parse_case_report
+from interchange.importer import parse_case_report
 from interchange.importer.certainty import parse_certainty
 from interchange.importer.headings import heading_text, is_upper_case_label, role_of
 from interchange.importer.imaging import StudyBuilder
 from interchange.importer.patient import find_patient
 from interchange.importer.text import Para, paragraphs
+from tests.interchange.layout_documents import DOCUMENTS, document, every_text, parsed
 
-DOCUMENTS = Path(__file__).parent / "importer_documents"
 UNPLACED = "Unplaced text"
-
-
-@cache
-def parsed(name: str) -> ParsedCase:
-    path = DOCUMENTS / name
-    return parse_case_report(path.read_text(encoding="utf-8"), source_name=path.name)
-
-
-def document(name: str) -> dict:
-    return parsed(name).document
-
-
-def every_text(doc: dict) -> str:
-    """All the document's text, JSON-encoded, for "is it anywhere / nowhere" checks."""
-    return json.dumps(doc, ensure_ascii=False)
 
 
 def figures(study: dict) -> list[tuple[str, str]]:

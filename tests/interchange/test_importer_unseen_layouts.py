@@ -11,10 +11,7 @@ topic_review_bullets_shape.txt) and the sentences below are invented for these t
 
 from __future__ import annotations
 
-import json
-from functools import cache
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,34 +20,20 @@ from django.test import Client
 
 from cases.document import DOCUMENT_PREFETCH, case_to_document
 from cases.models import Case
-from interchange.importer import ParsedCase, parse_case_report
+from interchange.importer import parse_case_report
 from interchange.importer.diagnosis import diagnosis_in
 from interchange.importer.imaging import StudyBuilder, is_not_made
 from interchange.importer.rights import consent_status, is_consent_line
 from interchange.importer.text import Para, paragraphs
 from tests.factories import signed_in_api_client
+from tests.interchange.layout_documents import DOCUMENTS, document, every_text, parsed
 
-DOCUMENTS = Path(__file__).parent / "importer_documents"
 ARTICLE = "pdf_article_running_heads.txt"
 TITLE_FIRST = "pdf_title_first_consistent_with.txt"
 REVIEW = "topic_review_bullets_shape.txt"
 ABSTRACT = "pdf_abstract_back_matter.txt"
 COPYRIGHT = "pdf_copyright_on_every_page.txt"
 SHORT_TITLE = "pdf_running_short_title.txt"
-
-
-@cache
-def parsed(name: str) -> ParsedCase:
-    path = DOCUMENTS / name
-    return parse_case_report(path.read_text(encoding="utf-8"), source_name=path.name)
-
-
-def document(name: str) -> dict:
-    return parsed(name).document
-
-
-def every_text(doc: dict) -> str:
-    return json.dumps(doc, ensure_ascii=False)
 
 
 def modalities(doc: dict) -> list[str]:
